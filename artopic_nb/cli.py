@@ -1,0 +1,121 @@
+"""The ``artopic`` command line: run a whole study and write its files and report.
+
+    artopic demo [--out DIR]                          the bundled Met paintings, offline
+    artopic run FOLDER [--metadata CSV] [--out DIR]   your own images
+    artopic report STUDY_DIR [--out FILE]             the HTML report of a saved study
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="artopic", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def study_options(p: argparse.ArgumentParser, out: str) -> None:
+        p.add_argument("--out", default=out, help=f"output folder (default: {out})")
+        p.add_argument("--cache-dir", default=None,
+                       help="cache folder (default: OUT/cache); reruns read results from it")
+        p.add_argument("--embedder", default="auto",
+                       help="'auto' (CLIP if it loads, else no-model), 'color', a hub id or folder")
+        p.add_argument("--cluster-method", default="hdbscan",
+                       choices=["hdbscan", "kmeans", "agglomerative"])
+        p.add_argument("--min-cluster-size", type=int, default=8)
+        p.add_argument("--n-clusters", type=int, default=8, help="for kmeans / agglomerative")
+        p.add_argument("--per-cluster", type=int, default=6, help="works sampled per cluster")
+        p.add_argument("--strategy", default="diverse", choices=["random", "central", "diverse"])
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--no-progress", action="store_true", help="hide progress bars")
+
+    demo = sub.add_parser("demo", help="run the study on the bundled Met paintings")
+    study_options(demo, "artopic_demo")
+    run = sub.add_parser("run", help="run the study on a folder of images")
+    run.add_argument("folder")
+    run.add_argument("--metadata", default=None, help="CSV joined on file name")
+    study_options(run, "artopic_out")
+    rep = sub.add_parser("report", help="write the HTML report of a saved study")
+    rep.add_argument("study_dir")
+    rep.add_argument("--out", default=None, help="report file (default: STUDY_DIR/report.html)")
+    return parser
+
+
+def _run_study(collection, args) -> int:
+    from .study import Study
+
+    out = Path(args.out)
+    study = Study(collection, cache_dir=args.cache_dir or out / "cache", seed=args.seed,
+                  progress=not args.no_progress)
+    started = time.perf_counter()
+    study.embed(model=args.embedder)
+    study.reduce()
+    study.cluster(method=args.cluster_method, min_cluster_size=args.min_cluster_size,
+                  n_clusters=args.n_clusters)
+    study.sample(per_cluster=args.per_cluster, strategy=args.strategy)
+    for extra in _EXTRA_STEPS:
+        extra(study, args)
+    study_dir = study.save(out / "study")
+    report = study.to_html(out / "report.html")
+    total = time.perf_counter() - started
+    _print_summary(study, study_dir, report, total)
+    return 0
+
+
+_EXTRA_STEPS: list = []  # later pipeline steps (describing, genres, commonalities) register here
+
+
+def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
+    col = study.collection
+    labels = study.labels_
+    print("\nartopic_nb study finished")
+    print(f"  collection : {col.name}: {len(col)} images, {len(col.skipped)} skipped"
+          f"{'' if col.skipped.empty else ' (see the report)'}")
+    print(f"  embedder   : {study.embedder_id_}; reduction: {study.reducer_}")
+    n_clusters = len(set(labels.tolist()) - {-1})
+    print(f"  clusters   : {n_clusters} ({study.params_['cluster']['method']}), "
+          f"{int((labels < 0).sum())} noise points")
+    agreement = study.agreement()
+    if agreement:
+        print(f"  vs genres  : ARI {agreement['ari']:.2f}, NMI {agreement['nmi']:.2f}, "
+              f"purity {agreement['purity']:.2f}")
+    for line in getattr(study, "_summary_lines", lambda: [])():
+        print(f"  {line}")
+    print("  timings    : " + ", ".join(f"{k} {v:.1f} s" for k, v in study.timings_.items())
+          + f"; total {total:.1f} s")
+    print(f"  study      : {study_dir}")
+    print(f"  report     : {report}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .collection import ImageCollection
+
+    try:
+        if args.command == "report":
+            from .study import Study
+
+            study = Study.load(args.study_dir, cache_dir=True)
+            path = study.to_html(args.out or Path(args.study_dir) / "report.html")
+            print(f"report: {path}")
+            return 0
+        if args.command == "demo":
+            from .datasets import met_paintings
+
+            collection = met_paintings(progress=not args.no_progress)
+        else:
+            collection = ImageCollection.from_folder(args.folder, args.metadata,
+                                                     progress=not args.no_progress)
+        return _run_study(collection, args)
+    except (FileNotFoundError, ValueError, ImportError) as exc:
+        print(f"artopic: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Loading pretrained models without hanging on an unreachable model hub.
+
+``from_pretrained`` on a machine without network retries for about half a minute before it
+fails. :func:`load_pretrained` first looks in local folders and the Hugging Face cache, then
+checks in two seconds whether the hub answers at all, and only then downloads. When nothing
+works it raises :class:`ModelUnavailableError`, whose message says how to get the model.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+__all__ = ["ModelUnavailableError", "ensure_available", "hub_reachable", "load_pretrained"]
+
+
+class ModelUnavailableError(RuntimeError):
+    """A model that cannot be loaded here (not local, not cached, hub unreachable)."""
+
+
+def hub_reachable(timeout: float = 2.0) -> bool:
+    """Whether the Hugging Face hub answers a TCP connection within ``timeout`` seconds."""
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        return False
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname
+    try:
+        with socket.create_connection((host, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _cached(name: str) -> bool:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    try:
+        found = try_to_load_from_cache(name, "config.json")
+    except Exception:  # an invalid repo id, for example
+        return False
+    return isinstance(found, str)
+
+
+def _unavailable_message(name: str, what: str) -> str:
+    return (
+        f"the {what} {name!r} is not in the local Hugging Face cache and the hub "
+        "(huggingface.co) cannot be reached from here. To use it: run once with network "
+        "access so it is cached, or download it elsewhere "
+        f"(`huggingface-cli download {name}`) and pass the local folder's path instead "
+        "of the name."
+    )
+
+
+def ensure_available(name: str | os.PathLike, what: str) -> None:
+    """Raise :class:`ModelUnavailableError` now, cheaply, when ``name`` cannot be loaded.
+
+    Checks a local folder, then the Hugging Face cache, then whether the hub answers;
+    it imports neither torch nor transformers, so a fallback decision costs milliseconds.
+    """
+    name = str(name)
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        return
+    if folder.suffix or name.startswith((".", "/", "~")):
+        raise ModelUnavailableError(f"the {what} folder {name} does not exist")
+    if _cached(name) or hub_reachable():
+        return
+    raise ModelUnavailableError(_unavailable_message(name, what))
+
+
+def load_pretrained(loader: Callable[..., Any], name: str | os.PathLike, what: str, **kwargs) -> Any:
+    """``loader(name, **kwargs)`` from a local folder, the HF cache, or the hub, in that order.
+
+    ``what`` names the kind of model in error messages ("image embedding model", ...).
+    """
+    name = str(name)
+    if Path(name).expanduser().is_dir():
+        try:
+            return loader(str(Path(name).expanduser()), **kwargs)
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(
+                f"could not load the {what} from the folder {name}: {exc}"
+            ) from exc
+    try:
+        return loader(name, local_files_only=True, **kwargs)
+    except (OSError, ValueError):
+        pass
+    if hub_reachable():
+        try:
+            return loader(name, **kwargs)
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailableError(f"could not load the {what} {name!r}: {exc}") from exc
+    raise ModelUnavailableError(_unavailable_message(name, what))

@@ -1,0 +1,158 @@
+"""A self-contained HTML report of a study: one file, thumbnails inline, no scripts.
+
+Every piece of text that comes from metadata or a model (titles, artists, captions ...)
+is escaped, so a title like ``<img src=x onerror=alert(1)>`` shows as text.
+
+Example
+-------
+>>> write_report(study, "report.html")      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import html
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .cache import atomic_write_text
+
+__all__ = ["render_report", "write_report"]
+
+_CSS = """
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
+h1{margin-bottom:.2rem} .muted{color:#666}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
+td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}
+.grid{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1.5rem}
+.tile{width:150px;font-size:.75rem}
+.tile img{width:150px;height:150px;object-fit:cover;border-radius:4px;background:#eee}
+.tile.sampled img{outline:3px solid #d62728}
+.cap{margin:.2rem 0;color:#333} .model{font-weight:600}
+"""
+
+
+def _e(value) -> str:
+    """Escape any value for HTML text and attributes."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _table(df: pd.DataFrame, float_format: str = "{:.2f}") -> str:
+    head = "".join(f"<th>{_e(c)}</th>" for c in [df.index.name or ""] + list(df.columns))
+    body = []
+    for idx, row in df.iterrows():
+        cells = "".join(
+            f"<td>{_e(float_format.format(v) if isinstance(v, float) else v)}</td>" for v in row
+        )
+        body.append(f"<tr><td>{_e(idx)}</td>{cells}</tr>")
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _img(study, i: int, size: int = 192) -> str:
+    data = base64.b64encode(study.collection.thumbnail_bytes(i, size)).decode("ascii")
+    return f'<img src="data:image/jpeg;base64,{data}" alt="artwork {i}" loading="lazy">'
+
+
+def _tile(study, i: int, sampled: bool, captions: dict) -> str:
+    meta = study.collection.metadata
+    title = meta.at[i, "title"] if "title" in meta.columns else meta.at[i, "file_name"]
+    artist = meta.at[i, "artist"] if "artist" in meta.columns else ""
+    genre = meta.at[i, "genre"] if "genre" in meta.columns else ""
+    caps = "".join(
+        f'<div class="cap"><span class="model">{_e(model)}:</span> {_e(text)}</div>'
+        for model, text in captions.get(i, [])
+    )
+    return (f'<div class="tile{" sampled" if sampled else ""}">{_img(study, i)}'
+            f"<div><b>{_e(title)}</b></div><div class='muted'>{_e(artist)}</div>"
+            f"<div class='muted'>{_e(genre)}</div>{caps}</div>")
+
+
+def _captions_by_id(study) -> dict[int, list[tuple[str, str]]]:
+    if "descriptions_" not in study.__dict__:
+        return {}
+    df = study.descriptions_
+    df = df[df["prompt"] == "caption"]
+    out: dict[int, list[tuple[str, str]]] = {}
+    for row in df.itertuples():
+        out.setdefault(int(row.id), []).append((row.model, row.text))
+    return out
+
+
+def render_report(study, max_per_cluster: int = 24, title: str | None = None) -> str:
+    """The report as an HTML string."""
+    col = study.collection
+    title = title or f"artopic_nb study: {col.name}"
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='muted'>{len(col)} images, {len(col.skipped)} skipped; generated "
+        f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
+    ]
+    steps = pd.DataFrame(
+        [{"parameters": json.dumps(study.params_.get(s, {})),
+          "seconds": float(study.timings_.get(s, 0.0))} for s in study.steps_done()],
+        index=pd.Index(study.steps_done(), name="step"),
+    )
+    if len(steps):
+        parts += ["<h2>Steps</h2>", _table(steps)]
+    if "embedder_id_" in study.__dict__:
+        parts.append(f"<p>Image embedder: <code>{_e(study.embedder_id_)}</code>"
+                     f"{'; reduction: ' + _e(study.reducer_) if 'reducer_' in study.__dict__ else ''}</p>")
+    if study.has("cluster"):
+        agreement = study.agreement()
+        if agreement:
+            parts += ["<h2>Agreement with known genres</h2>",
+                      _table(pd.DataFrame([agreement], index=pd.Index(["clusters"], name="")))]
+        parts += ["<h2>Clusters</h2>", _table(study.cluster_summary())]
+        parts += _section_extras(study)
+        sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()
+        captions = _captions_by_id(study)
+        labels = study.labels_
+        for c in sorted(set(labels.tolist()), key=lambda c: (c < 0, c)):
+            members = [int(i) for i in (labels == c).nonzero()[0]]
+            members.sort(key=lambda i: (i not in sampled, i))
+            name = "Noise (not in any cluster)" if c < 0 else f"Cluster {c}"
+            shown = members[:max_per_cluster]
+            parts.append(f"<h3>{_e(name)} <span class='muted'>({len(members)} works"
+                         f"{', first ' + str(len(shown)) + ' shown' if len(shown) < len(members) else ''}"
+                         ")</span></h3>")
+            parts.append(_commonality_html(study, c))
+            parts.append("<div class='grid'>" + "".join(
+                _tile(study, i, i in sampled, captions) for i in shown) + "</div>")
+    if len(col.skipped):
+        parts += ["<h2>Skipped files</h2>", _table(col.skipped)]
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _section_extras(study) -> list[str]:
+    """Sections from the later steps (genre evaluation), when they ran."""
+    out = []
+    if "genre_predictions_" in study.__dict__ and hasattr(study, "genre_report"):
+        try:
+            table = study.genre_report(as_frame=True)
+        except Exception as exc:  # a report section must never sink the whole report
+            table = pd.DataFrame({"error": [str(exc)]})
+        out += ["<h2>Genres predicted from captions</h2>", _table(table)]
+    return out
+
+
+def _commonality_html(study, cluster: int) -> str:
+    if "commonalities_" not in study.__dict__ or not hasattr(study.commonalities_, "cluster_html"):
+        return ""
+    return study.commonalities_.cluster_html(cluster, escape=_e)
+
+
+def write_report(study, path: str | os.PathLike, **kwargs) -> Path:
+    """Write :func:`render_report` to ``path`` (atomically) and return the path."""
+    path = Path(path)
+    atomic_write_text(path, render_report(study, **kwargs))
+    return path
