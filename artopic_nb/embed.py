@@ -179,15 +179,20 @@ def _auto_device(device: str) -> str:
 
 
 def _folder_fingerprint(folder: Path) -> str:
-    """A short hash of a local model folder's config and weight files (names and sizes)."""
+    """A short hash of a local model folder: its JSON files whole, and each weight file's
+    size with its first and last megabyte (fast even for GB-sized weights)."""
     h = hashlib.sha256()
     for p in sorted(folder.iterdir()):
-        if p.is_file() and p.suffix in (".json", ".safetensors", ".bin"):
-            h.update(p.name.encode())
-            h.update(str(p.stat().st_size).encode())
-            if p.suffix == ".json" and p.stat().st_size < 1_000_000:
-                h.update(p.read_bytes())
-    return h.hexdigest()[:12]
+        if not p.is_file() or p.suffix not in (".json", ".safetensors", ".bin", ".gguf"):
+            continue
+        size = p.stat().st_size
+        h.update(f"{p.name}:{size}".encode())
+        with open(p, "rb") as fh:
+            h.update(fh.read(1 << 20))
+            if size > 2 << 20:
+                fh.seek(-(1 << 20), os.SEEK_END)
+                h.update(fh.read())
+    return h.hexdigest()[:16]
 
 
 class TransformersEmbedder:
@@ -225,9 +230,11 @@ class TransformersEmbedder:
 
     @property
     def model_id(self) -> str:
+        """``hf:<hub id>``, or for a local folder ``hf-folder:<hash of its config and weights>``
+        (so moving or renaming the folder keeps its cache entries)."""
         folder = Path(self.model).expanduser()
         if folder.is_dir():
-            return f"hf:{folder.name}@{_folder_fingerprint(folder)}"
+            return f"hf-folder:{_folder_fingerprint(folder)}"
         return f"hf:{self.model}"
 
     def load(self) -> TransformersEmbedder:
@@ -270,13 +277,13 @@ class TransformersEmbedder:
         self.load()
         ids = _resolve_ids(collection, ids)
         batches = [ids[i:i + self.batch_size] for i in range(0, len(ids), self.batch_size)]
-        # Decode at a bounded size: the processor resizes to ~224 px anyway, and JPEG
-        # draft decoding at reduced scale is several times faster than a full decode.
-        max_size = 2 * _processor_size(self._processor)
+        # The processor resizes to ~224 px anyway, and a JPEG decoded at reduced scale
+        # (shorter side still >= that) is several times faster than a full decode.
+        min_side = _processor_size(self._processor)
         threads = self.decode_threads or max(1, min(4, (os.cpu_count() or 2) - 1))
         with ThreadPoolExecutor(threads) as pool:
             def prepare(batch):
-                images = list(pool.map(lambda i: collection.image(int(i), max_size=max_size), batch))
+                images = list(pool.map(lambda i: collection.image(int(i), min_side=min_side), batch))
                 return batch, self._preprocess(images)
 
             for batch, pixel_values in _prefetch(prepare, batches, depth=2):
@@ -288,12 +295,12 @@ class TransformersEmbedder:
 
 
 def _processor_size(processor) -> int:
-    size = getattr(processor, "size", None) or {}
-    if isinstance(size, dict):
-        values = [v for k, v in size.items() if k in ("shortest_edge", "height", "width") and v]
-        if values:
-            return int(max(values))
-    return 224
+    """The side length the processor resizes to (224 for CLIP ViT-B/32)."""
+    size = getattr(processor, "size", None)
+    values = [size.get(k) if isinstance(size, dict) else getattr(size, k, None)
+              for k in ("shortest_edge", "height", "width")]
+    values = [int(v) for v in values if v]
+    return max(values) if values else 224
 
 
 def _prefetch(fn, items, depth: int = 2):

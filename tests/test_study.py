@@ -1,0 +1,121 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from artopic_nb import Study
+from artopic_nb.study import StepNotRunError
+
+
+@pytest.fixture()
+def study(fixture_collection, tmp_path):
+    return Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
+
+
+def run_core(study, **cluster):
+    study.embed(model="color").reduce(method="pca").cluster(
+        **({"method": "kmeans", "n_clusters": 3} | cluster))
+    return study.sample(per_cluster=3, strategy="diverse")
+
+
+def test_results_exist_only_after_their_step(study):
+    with pytest.raises(StepNotRunError, match=r"study.embed\(\)"):
+        study.embeddings_
+    with pytest.raises(StepNotRunError, match="embed"):
+        study.reduce()
+    run_core(study)
+    n = len(study.collection)
+    assert study.embeddings_.shape[0] == n and study.coords_.shape == (n, 2)
+    assert study.labels_.shape == (n,) and set(study.samples_.columns) == {"id", "cluster", "rank"}
+    assert study.params_["cluster"]["n_clusters"] == 3 and study.params_["sample"]["seed"] == 0
+    assert set(study.timings_) == {"embed", "reduce", "cluster", "sample"}
+    assert study.steps_done() == ["embed", "reduce", "cluster", "sample"]
+
+
+def test_rerunning_a_step_drops_what_depended_on_it(study):
+    run_core(study)
+    study.reduce(method="pca", n_components=3)
+    assert study.has("reduce") and not study.has("cluster") and not study.has("sample")
+    assert "cluster" not in study.params_
+
+
+def test_recluster_reuses_reduction_and_notifies(study):
+    run_core(study)
+    reduced = study.reduced_
+    seen = []
+    undo = study.on_change(seen.append)
+    labels = study.recluster(n_clusters=2)
+    assert study.reduced_ is reduced  # nothing else recomputed
+    assert len(set(labels.tolist())) == 2 and seen == ["cluster"]
+    undo()
+    study.recluster(n_clusters=4)
+    assert seen == ["cluster"]
+    with pytest.raises(TypeError, match="min_cluster_sise"):
+        study.recluster(min_cluster_sise=3)
+
+
+def test_recluster_with_new_neighbours_reduces_again(study):
+    study.embed(model="color").reduce(method="umap", n_neighbors=5).cluster(min_cluster_size=3)
+    study.recluster(n_neighbors=6)
+    assert study.params_["reduce"]["n_neighbors"] == 6 and study.has("cluster")
+
+
+def test_same_seed_same_results(fixture_collection, tmp_path):
+    a = run_core(Study(fixture_collection, cache_dir=None, progress=False))
+    b = run_core(Study(fixture_collection, cache_dir=tmp_path, progress=False))
+    np.testing.assert_array_equal(a.labels_, b.labels_)
+    pd.testing.assert_frame_equal(a.samples_, b.samples_)
+
+
+def test_reduce_is_cached(study):
+    study.embed(model="color").reduce(method="umap", n_neighbors=5)
+    hits = study.cache.hits
+    study.reduce(method="umap", n_neighbors=5)
+    assert study.cache.hits == hits + 3
+
+
+def test_save_load_round_trip(study, tmp_path):
+    run_core(study)
+    saved = study.save(tmp_path / "saved")
+    assert not list(saved.glob("*.pkl"))
+    back = Study.load(saved)
+    pd.testing.assert_frame_equal(back.collection.metadata, study.collection.metadata)
+    for attr in ("embeddings_", "reduced_", "coords_", "labels_"):
+        np.testing.assert_array_equal(getattr(back, attr), getattr(study, attr))
+    pd.testing.assert_frame_equal(back.samples_, study.samples_)
+    assert back.params_ == study.params_ and back.embedder_id_ == study.embedder_id_
+    assert back.cluster_summary().equals(study.cluster_summary())
+    # a saved study can be saved over, and keeps working
+    back.recluster(n_clusters=2)
+    back.save(saved)
+    assert Study.load(saved).params_["cluster"]["n_clusters"] == 2
+    manifest = json.loads((saved / "study.json").read_text())
+    assert manifest["format_version"] == 1
+
+
+def test_load_refuses_what_is_not_a_study(tmp_path):
+    with pytest.raises(FileNotFoundError, match="study.json"):
+        Study.load(tmp_path)
+
+
+def test_study_needs_a_collection():
+    with pytest.raises(TypeError, match="load_folder"):
+        Study(["a.jpg"])
+
+
+def test_agreement_and_summary_use_known_genres(study):
+    run_core(study)
+    stats = study.agreement()
+    assert set(stats) >= {"ari", "nmi", "purity"}
+    table = study.cluster_summary()
+    assert table["size"].sum() == len(study.collection)
+    assert any(c.startswith("genre: ") for c in table.columns)
+
+
+def test_html_views(study, tmp_path):
+    run_core(study)
+    assert "kmeans" in study._repr_html_()
+    report = study.to_html(tmp_path / "r.html").read_text()
+    assert report.count("<img") >= len(study.collection)
+    assert "Cluster 0" in report and "<script" not in report
