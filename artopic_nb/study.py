@@ -187,8 +187,13 @@ class Study:
                   "min_samples": min_samples, "n_clusters": n_clusters,
                   "cluster_selection_epsilon": cluster_selection_epsilon,
                   "seed": self.seed if seed is None else seed}
+        key = make_key("cluster", _array_digest(self.reduced_), params)
         with self._step("cluster", params):
-            self.labels_ = cluster_mod.cluster_labels(self.reduced_, **params)
+            labels = self.cache.get_array("clusters", key)
+            if labels is None:  # computing is fast, but a cached answer skips importing hdbscan
+                labels = cluster_mod.cluster_labels(self.reduced_, **params)
+                self.cache.put_array("clusters", key, labels)
+            self.labels_ = labels
         return self
 
     def recluster(self, n_neighbors: int | None = None, **changes) -> np.ndarray:

@@ -21,7 +21,7 @@ def run_core(study, **cluster):
 
 def test_results_exist_only_after_their_step(study):
     with pytest.raises(StepNotRunError, match=r"study.embed\(\)"):
-        study.embeddings_
+        _ = study.embeddings_
     with pytest.raises(StepNotRunError, match="embed"):
         study.reduce()
     run_core(study)
