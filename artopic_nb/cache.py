@@ -5,9 +5,10 @@ SHA-256 of everything that determines the value (image hash, model id, preproces
 parameters, prompt version ...), built with :func:`make_key`. Writes go to a temporary
 file in the same folder and are moved into place with :func:`os.replace`, so an
 interrupted run never leaves a half-written entry, and two processes filling the same
-cache at once simply race to write identical bytes. A damaged entry (truncated,
-corrupted) is detected on read, reported once as a warning, removed and treated as a
-miss, so it is recomputed.
+cache at once simply race to write identical bytes. Arrays and JSON documents are
+stored with the SHA-256 of their bytes, so a damaged entry (truncated, corrupted) is
+detected on read, reported as a warning, removed and treated as a miss, so it is
+recomputed. Raw byte entries (thumbnails) are checked by a ``validate`` callable.
 
 Example
 -------
@@ -29,6 +30,7 @@ import json
 import os
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,22 +45,28 @@ def make_key(*parts: Any) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
 
-    The bytes go to a temporary file beside ``path``, are flushed to disk, then moved into
-    place. On any error (a full disk included) the temporary file is removed, the previous
-    content of ``path`` is untouched, and the error propagates.
+    The bytes go to a temporary file beside ``path``, are flushed to disk (unless
+    ``fsync=False``), then moved into place. On any error (a full disk included) the
+    temporary file is removed, the previous content of ``path`` is untouched, and the
+    error propagates.
+
+    ``fsync=False`` still never shows a half-written file to a reader or after a killed
+    process; only a power cut could leave a damaged file, which the cache detects by its
+    checksum. The cache uses it: one ``fsync`` per embedding row costs milliseconds each.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600 files; use the usual mode
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600 files; use the usual mode
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if fsync:
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -68,15 +76,54 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+# Read once: os.umask can only be read by setting it, and doing that while other threads
+# create files would give them mode 0666 / 0777 for a moment.
+_UMASK = _read_umask()
+
+
+def _umask() -> int:
+    """The process umask (as read at import)."""
+    return _UMASK
+
+
+def atomic_write_text(path: str | os.PathLike, text: str, fsync: bool = True) -> None:
     """:func:`atomic_write_bytes` for UTF-8 text."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), fsync=fsync)
+
+
+#: Written after the ``.npy`` payload of every cached array: a marker and the SHA-256 of
+#: the payload. ``np.load`` ignores trailing bytes, so entries stay plain ``.npy`` files.
+_NPY_TRAILER = b"\n#artopic-sha256:"
+_NPY_TRAILER_LEN = len(_NPY_TRAILER) + 64
+
+
+def _encode_npy(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.asarray(array), allow_pickle=False)
+    payload = buf.getvalue()
+    return payload + _NPY_TRAILER + hashlib.sha256(payload).hexdigest().encode("ascii")
+
+
+def _decode_npy(data: bytes) -> np.ndarray:
+    """The array in ``data``; ValueError when it is truncated or its checksum is wrong."""
+    payload, trailer = data[:-_NPY_TRAILER_LEN], data[-_NPY_TRAILER_LEN:]
+    if not trailer.startswith(_NPY_TRAILER):
+        # An entry of an older version, without checksum: accepted when it is one whole
+        # array and nothing else (truncation shows as a short or unparsable payload).
+        payload = data
+    elif hashlib.sha256(payload).hexdigest().encode("ascii") != trailer[len(_NPY_TRAILER):]:
+        raise ValueError("checksum mismatch")
+    fh = io.BytesIO(payload)
+    array = np.load(fh, allow_pickle=False)
+    if fh.tell() != len(payload):
+        raise ValueError("unexpected bytes after the array")
+    return array
 
 
 class Cache:
@@ -105,18 +152,18 @@ class Cache:
 
     # -- arrays ---------------------------------------------------------------------------
     def get_array(self, namespace: str, key: str) -> np.ndarray | None:
-        """The array stored under ``key``, or None (a miss, or a damaged entry, removed)."""
-        if self.root is None:
+        """The array stored under ``key``, or None (a miss, or a damaged entry, removed).
+
+        Each array is stored with the SHA-256 of its bytes, so a truncated or corrupted
+        entry is caught, not only one whose header no longer parses.
+        """
+        data = self._read(namespace, key, "npy")
+        if data is None:
             return None
-        path = self.path(namespace, key, "npy")
         try:
-            with open(path, "rb") as fh:
-                arr = np.load(fh, allow_pickle=False)
-        except FileNotFoundError:
-            self.misses += 1
-            return None
+            arr = _decode_npy(data)
         except (ValueError, OSError, EOFError) as exc:
-            self._discard(path, exc)
+            self._discard(self.path(namespace, key, "npy"), exc)
             return None
         self.hits += 1
         return arr
@@ -124,9 +171,7 @@ class Cache:
     def put_array(self, namespace: str, key: str, array: np.ndarray) -> None:
         if self.root is None:
             return
-        buf = io.BytesIO()
-        np.save(buf, np.asarray(array), allow_pickle=False)
-        atomic_write_bytes(self.path(namespace, key, "npy"), buf.getvalue())
+        atomic_write_bytes(self.path(namespace, key, "npy"), _encode_npy(array), fsync=False)
 
     # -- JSON -----------------------------------------------------------------------------
     def get_json(self, namespace: str, key: str) -> Any | None:
@@ -135,13 +180,8 @@ class Cache:
         Each document is stored with the SHA-256 of its body, so silent corruption is caught,
         not only syntax errors.
         """
-        if self.root is None:
-            return None
-        path = self.path(namespace, key, "json")
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            self.misses += 1
+        raw = self._read(namespace, key, "json")
+        if raw is None:
             return None
         try:
             wrapper = json.loads(raw)
@@ -149,8 +189,8 @@ class Cache:
             if hashlib.sha256(body.encode("utf-8")).hexdigest() != wrapper["sha256"]:
                 raise ValueError("checksum mismatch")
             value = json.loads(body)
-        except (ValueError, KeyError, TypeError) as exc:
-            self._discard(path, exc)
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            self._discard(self.path(namespace, key, "json"), exc)
             return None
         self.hits += 1
         return value
@@ -160,23 +200,47 @@ class Cache:
             return
         body = json.dumps(value, ensure_ascii=False, sort_keys=True)
         wrapper = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "body": body}
-        atomic_write_text(self.path(namespace, key, "json"), json.dumps(wrapper, ensure_ascii=False))
+        atomic_write_text(self.path(namespace, key, "json"), json.dumps(wrapper, ensure_ascii=False),
+                          fsync=False)
 
     # -- raw bytes (thumbnails) -------------------------------------------------------------
-    def get_bytes(self, namespace: str, key: str, ext: str) -> bytes | None:
-        if self.root is None:
+    def get_bytes(self, namespace: str, key: str, ext: str,
+                  validate: Callable[[bytes], object] | None = None) -> bytes | None:
+        """The bytes stored under ``key``, or None.
+
+        Raw entries carry no checksum (they are plain files, such as JPEG thumbnails);
+        ``validate``, when given, is called with the bytes and must raise when they are
+        damaged: the entry is then reported, removed and treated as a miss.
+        """
+        data = self._read(namespace, key, ext)
+        if data is None:
             return None
-        try:
-            data = self.path(namespace, key, ext).read_bytes()
-        except FileNotFoundError:
-            self.misses += 1
-            return None
+        if validate is not None:
+            try:
+                validate(data)
+            except Exception as exc:
+                self._discard(self.path(namespace, key, ext), exc)
+                return None
         self.hits += 1
         return data
 
     def put_bytes(self, namespace: str, key: str, ext: str, data: bytes) -> None:
         if self.root is not None:
-            atomic_write_bytes(self.path(namespace, key, ext), data)
+            atomic_write_bytes(self.path(namespace, key, ext), data, fsync=False)
+
+    def _read(self, namespace: str, key: str, ext: str) -> bytes | None:
+        """An entry's bytes; None (counted as a miss) when absent, disabled or unreadable."""
+        if self.root is None:
+            return None
+        path = self.path(namespace, key, ext)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except OSError as exc:  # a folder in its place, no permission ...: recompute
+            self._discard(path, exc)
+            return None
 
     def _discard(self, path: Path, exc: BaseException) -> None:
         self.misses += 1
@@ -187,5 +251,5 @@ class Cache:
         )
         try:
             path.unlink()
-        except OSError:
+        except OSError:  # a folder, or no permission: put_* will replace it, or fail clearly
             pass

@@ -31,6 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--n-clusters", type=int, default=8, help="for kmeans / agglomerative")
         p.add_argument("--per-cluster", type=int, default=6, help="works sampled per cluster")
         p.add_argument("--strategy", default="diverse", choices=["random", "central", "diverse"])
+        p.add_argument("--describe", nargs="*", default=None, metavar="MODEL",
+                       help="describing models (hf:<id or folder>, openai:<model>@<url>, "
+                            "attributes); default: the two default VLMs, each falling back to "
+                            "the no-model attribute describer when it cannot be loaded")
+        p.add_argument("--no-describe", action="store_true",
+                       help="stop after sampling (no descriptions, genres or commonalities)")
+        p.add_argument("--summaries", default=None, metavar="LLM",
+                       help="LLM for per-cluster summaries (e.g. smollm2 offline, or "
+                            "openai:<model>@<url>); default: keywords only")
         p.add_argument("--seed", type=int, default=0)
         p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
@@ -58,16 +67,15 @@ def _run_study(collection, args) -> int:
     study.cluster(method=args.cluster_method, min_cluster_size=args.min_cluster_size,
                   n_clusters=args.n_clusters)
     study.sample(per_cluster=args.per_cluster, strategy=args.strategy)
-    for extra in _EXTRA_STEPS:
-        extra(study, args)
+    if not args.no_describe:
+        study.describe(models=args.describe or None)
+        study.predict_genres()
+        study.commonalities(llm=args.summaries)
     study_dir = study.save(out / "study")
     report = study.to_html(out / "report.html")
     total = time.perf_counter() - started
     _print_summary(study, study_dir, report, total)
     return 0
-
-
-_EXTRA_STEPS: list = []  # later pipeline steps (describing, genres, commonalities) register here
 
 
 def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
@@ -84,8 +92,17 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     if agreement:
         print(f"  vs genres  : ARI {agreement['ari']:.2f}, NMI {agreement['nmi']:.2f}, "
               f"purity {agreement['purity']:.2f}")
-    for line in getattr(study, "_summary_lines", lambda: [])():
-        print(f"  {line}")
+    if study.has("describe"):
+        models = list(dict.fromkeys(study.descriptions_.model))
+        print(f"  described  : {study.descriptions_.id.nunique()} works with {', '.join(models)}")
+    if study.has("predict_genres"):
+        for model, row in study.genre_report().iterrows():
+            print(f"  genres     : {model}: accuracy {row.accuracy:.2f}, macro-F1 {row.macro_f1:.2f}"
+                  f" (majority baseline {row.majority_accuracy:.2f})")
+    if study.has("commonalities"):
+        com = study.commonalities_
+        print(f"  keywords   : topic diversity {com.diversity:.2f}, coherence (NPMI) "
+              f"{com.coherence:.3f}{'' if com.summaries.empty else ', with LLM summaries'}")
     print("  timings    : " + ", ".join(f"{k} {v:.1f} s" for k, v in study.timings_.items())
           + f"; total {total:.1f} s")
     print(f"  study      : {study_dir}")

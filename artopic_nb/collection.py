@@ -17,11 +17,16 @@ Example
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import html
 import io
 import os
+import posixpath
+import stat
+import threading
 import warnings
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,6 +55,8 @@ DEFAULT_MAX_PIXELS = 100_000_000
 #: Column names accepted, in this order, as the file-name key of a metadata CSV.
 METADATA_KEYS = ("file_name", "filename", "file", "image", "path")
 _BASE_COLUMNS = ["path", "file_name", "hash", "width", "height"]
+#: Bound of the in-memory thumbnail cache of each collection (the least recently used go).
+THUMBNAIL_MEMORY_BYTES = 64 * 1024 * 1024
 
 
 class ImageLoadError(Exception):
@@ -65,15 +72,26 @@ def to_rgb(image: Image.Image) -> Image.Image:
     """Convert any PIL mode to 8-bit RGB.
 
     Transparency (RGBA, LA, palette with a transparent colour) is composited on white,
-    16-bit and 32-bit greyscale are rescaled to 0..255 rather than clipped, CMYK and YCbCr
-    go through PIL's own conversion.
+    16-bit and 32-bit greyscale are rescaled to 0..255 rather than clipped (float images
+    whose values lie in 0..1 are read as such), CMYK, YCbCr, LAB and the rest go through
+    PIL's own conversion.
     """
     if image.mode == "RGB":
         return image
-    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") or arr.max(initial=0) > 255 else 255.0
-        arr = np.clip(arr / top * 255.0, 0, 255).astype(np.uint8)
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        arr = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
+        peak = float(arr.max(initial=0))
+        if image.mode.startswith("I;16"):
+            top = 65535.0
+        elif image.mode == "F" and peak <= 1.0:
+            top = 1.0
+        elif peak <= 255:
+            top = 255.0
+        elif peak <= 65535:
+            top = 65535.0
+        else:
+            top = peak
+        arr = np.clip(arr / top * 255.0, 0, 255).round().astype(np.uint8)
         return Image.fromarray(arr).convert("RGB")
     if image.mode == "P" and "transparency" in image.info:
         image = image.convert("RGBA")
@@ -89,16 +107,17 @@ def _open_checked(data: bytes, path: str | os.PathLike, max_pixels: int) -> Imag
     if not data:
         raise ImageLoadError(path, "empty file (0 bytes)")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+        # No warnings.catch_warnings() here: it is not thread-safe, and images are probed
+        # from a thread pool. PIL raises DecompressionBombError beyond twice its own
+        # MAX_IMAGE_PIXELS; the check below applies ``max_pixels``.
+        image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
-        raise ImageLoadError(path, f"over the pixel limit ({exc})") from None
-    except Image.DecompressionBombWarning as exc:
         raise ImageLoadError(path, f"over the pixel limit ({exc})") from None
     except UnidentifiedImageError:
         raise ImageLoadError(path, "not an image (unrecognised format)") from None
     except Exception as exc:  # PIL raises many types on malformed headers
+        if "truncated" in str(exc).lower():  # the file ends inside its header
+            raise ImageLoadError(path, "truncated file") from None
         raise ImageLoadError(path, f"corrupt header ({type(exc).__name__}: {exc})") from None
     width, height = image.size
     if width * height > max_pixels:
@@ -108,36 +127,50 @@ def _open_checked(data: bytes, path: str | os.PathLike, max_pixels: int) -> Imag
     return image
 
 
-def _decode(image: Image.Image, path, max_size: int | None) -> Image.Image:
+def _decode(image: Image.Image, path, max_size: int | None, min_side: int | None = None
+            ) -> Image.Image:
     """Fully decode (truncation shows here), apply EXIF orientation, convert to RGB."""
     try:
-        if max_size is not None and image.format == "JPEG":
-            image.draft("RGB", (max_size, max_size))  # JPEG DCT scaling: much faster decode
+        if image.format == "JPEG" and (max_size or min_side):
+            # JPEG DCT scaling: a much faster decode at 1/2, 1/4 or 1/8 scale that keeps
+            # both sides at least as large as requested
+            request = min(x for x in (max_size, min_side) if x)
+            image.draft("RGB", (request, request))
         image.load()
         image = ImageOps.exif_transpose(image)
     except OSError as exc:
-        reason = "truncated file" if "truncated" in str(exc) else f"corrupt data ({exc})"
+        reason = "truncated file" if "truncated" in str(exc).lower() else f"corrupt data ({exc})"
         raise ImageLoadError(path, reason) from None
     except Exception as exc:
         raise ImageLoadError(path, f"corrupt data ({type(exc).__name__}: {exc})") from None
-    image = to_rgb(image)
-    if max_size is not None and max(image.size) > max_size:
-        image.thumbnail((max_size, max_size), Image.Resampling.BICUBIC)
+    try:
+        image = to_rgb(image)
+        if max_size is not None and max(image.size) > max_size:
+            image.thumbnail((max_size, max_size), Image.Resampling.BICUBIC)
+    except OSError as exc:  # lazy decoders (some TIFFs) fail only here
+        raise ImageLoadError(path, f"corrupt data ({exc})") from None
+    except Exception as exc:
+        raise ImageLoadError(
+            path, f"unsupported image mode {image.mode!r} ({type(exc).__name__}: {exc})"
+        ) from None
     return image
 
 
 def load_image(
-    path: str | os.PathLike, max_size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS
+    path: str | os.PathLike, max_size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_side: int | None = None,
 ) -> Image.Image:
     """Load one image as RGB (EXIF-rotated, first frame), or raise :class:`ImageLoadError`.
 
     ``max_size`` bounds the longer side (JPEGs are decoded at reduced scale, which is fast).
+    ``min_side`` lets a JPEG decode at reduced scale as long as its shorter side stays at
+    least that long (what a model's preprocessing resizes to anyway).
     """
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise ImageLoadError(path, f"unreadable ({exc.strerror or exc})") from None
-    return _decode(_open_checked(data, path, max_pixels), path, max_size)
+    return _decode(_open_checked(data, path, max_pixels), path, max_size, min_side)
 
 
 @dataclass
@@ -149,9 +182,24 @@ class _Probe:
     reason: str | None = None
 
 
+def _display_path(path: str | os.PathLike) -> str:
+    """``path`` as valid Unicode text: undecodable bytes of a file name shown as ``\\xNN``."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _probe(path: Path, max_pixels: int) -> _Probe:
     """Hash a file and check that it decodes completely (at a small scale, for speed)."""
     try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        # Such a name cannot go into a DataFrame (pandas stores strings as UTF-8), a
+        # parquet file, JSON or HTML; skipping it openly beats failing later on save.
+        return _Probe(path, reason="file name is not valid UTF-8; rename the file "
+                                   "(e.g. convmv -f latin1 -t utf8)")
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return _Probe(path, reason="not a regular file")
         data = path.read_bytes()
     except OSError as exc:
         return _Probe(path, reason=f"unreadable ({exc.strerror or exc})")
@@ -179,7 +227,7 @@ def _walk(folder: Path, recursive: bool) -> tuple[list[Path], list[tuple[str, st
     problems: list[tuple[str, str]] = []
 
     def on_error(exc: OSError) -> None:
-        problems.append((str(exc.filename), f"unreadable folder ({exc.strerror or exc})"))
+        problems.append((_display_path(exc.filename), f"unreadable folder ({exc.strerror or exc})"))
 
     files: list[Path] = []
     for root, dirs, names in os.walk(folder, onerror=on_error, followlinks=False):
@@ -234,7 +282,9 @@ class ImageCollection:
         self.cache = Cache(cache_dir)
         self.max_pixels = max_pixels
         self.name = name or (self.root.name if self.root else "collection")
-        self._thumbs: dict[tuple[int, int], bytes] = {}
+        self._thumbs: OrderedDict[tuple[int, int], bytes] = OrderedDict()  # LRU, in memory
+        self._thumbs_bytes = 0
+        self._thumbs_lock = threading.Lock()
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -266,7 +316,7 @@ class ImageCollection:
             ))
         keep = [i for i, p in enumerate(probes) if p.reason is None]
         skipped = pd.DataFrame(
-            list(extra_skipped) + [(str(p.path), p.reason) for p in probes if p.reason],
+            list(extra_skipped) + [(_display_path(p.path), p.reason) for p in probes if p.reason],
             columns=["path", "reason"],
         )
         table = pd.DataFrame({
@@ -304,8 +354,14 @@ class ImageCollection:
         ``metadata`` is a CSV path or DataFrame joined on file name: its key column is the
         first of ``file_name``, ``filename``, ``file``, ``image``, ``path`` present. A key
         may be a bare file name or a path relative to ``folder``. Rows matching no image,
-        and duplicate rows (the first is kept), are listed in ``.metadata_issues``; a key
-        pointing outside ``folder`` is rejected unless ``allow_outside=True``.
+        and duplicate rows (the first is kept), are listed in ``.metadata_issues``; so are
+        malformed CSV lines (too many fields), which are left out. A key pointing outside
+        ``folder`` (``../x.jpg``, an absolute path elsewhere) is rejected unless
+        ``allow_outside=True``, which adds the image it names to the collection (after the
+        images of the folder).
+
+        Raises ``FileNotFoundError`` when ``folder`` is not a folder and ``ValueError`` when
+        it holds no image files.
         """
         folder = Path(folder)
         if not folder.is_dir():
@@ -319,7 +375,8 @@ class ImageCollection:
         files.sort(key=lambda p: p.relative_to(folder).as_posix())
         table, issues = None, None
         if metadata is not None:
-            table, issues = _join_metadata(files, folder, metadata, allow_outside)
+            table, issues, outside = _join_metadata(files, folder, metadata, allow_outside)
+            files = files + outside
         col = cls.from_paths(
             files, metadata=table, root=folder, cache_dir=cache_dir, max_pixels=max_pixels,
             extra_skipped=problems, progress=progress, name=folder.resolve().name,
@@ -375,28 +432,43 @@ class ImageCollection:
         ]
         return pd.DataFrame(rows, columns=["hash", "ids", "paths"])
 
-    def image(self, i: int, max_size: int | None = None) -> Image.Image:
-        """Image ``i`` as RGB; ``max_size`` bounds its longer side."""
-        return load_image(self.metadata.at[int(i), "path"], max_size, self.max_pixels)
+    def image(self, i: int, max_size: int | None = None, min_side: int | None = None
+              ) -> Image.Image:
+        """Image ``i`` as RGB; ``max_size`` bounds its longer side, ``min_side`` lets a JPEG
+        decode faster at reduced scale while keeping its shorter side at least that long."""
+        return load_image(self.metadata.at[int(i), "path"], max_size, self.max_pixels, min_side)
 
     def thumbnail(self, i: int, size: int = 256) -> Image.Image:
         """A thumbnail of image ``i`` no larger than ``size`` pixels (RGB)."""
         return Image.open(io.BytesIO(self.thumbnail_bytes(i, size))).convert("RGB")
 
     def thumbnail_bytes(self, i: int, size: int = 256) -> bytes:
-        """A JPEG thumbnail of image ``i``, cached in memory and in the on-disk cache."""
+        """A JPEG thumbnail of image ``i``, cached in memory and in the on-disk cache.
+
+        The memory cache keeps the most recently used thumbnails up to
+        ``THUMBNAIL_MEMORY_BYTES`` in all; a damaged thumbnail on disk is recomputed.
+        """
         i = int(i)
-        if (i, size) in self._thumbs:
-            return self._thumbs[(i, size)]
+        with self._thumbs_lock:
+            data = self._thumbs.get((i, size))
+            if data is not None:
+                self._thumbs.move_to_end((i, size))
+                return data
         key = make_key(self.metadata.at[i, "hash"], "thumbnail", size)
-        data = self.cache.get_bytes("thumbnails", key, "jpg")
+        data = self.cache.get_bytes("thumbnails", key, "jpg", validate=_check_jpeg)
         if data is None:
             image = self.image(i, max_size=size)
             buf = io.BytesIO()
             image.save(buf, format="JPEG", quality=85)
             data = buf.getvalue()
             self.cache.put_bytes("thumbnails", key, "jpg", data)
-        self._thumbs[(i, size)] = data
+        with self._thumbs_lock:
+            if (i, size) not in self._thumbs:
+                self._thumbs[(i, size)] = data
+                self._thumbs_bytes += len(data)
+            while self._thumbs_bytes > THUMBNAIL_MEMORY_BYTES and len(self._thumbs) > 1:
+                _, old = self._thumbs.popitem(last=False)
+                self._thumbs_bytes -= len(old)
         return data
 
     def subset(self, ids: Sequence[int]) -> ImageCollection:
@@ -426,52 +498,106 @@ class ImageCollection:
                 f"<div>{tiles}</div></div>")
 
 
+def _check_jpeg(data: bytes) -> None:
+    """Raise when ``data`` is not a complete JPEG (a damaged cached thumbnail)."""
+    if not data.startswith(b"\xff\xd8") or not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
+        raise ValueError("not a complete JPEG")
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+
+
 def _empty_skipped() -> pd.DataFrame:
     return pd.DataFrame({"path": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
 
 
+def _read_metadata_table(metadata) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """The metadata as a DataFrame of strings, and the malformed CSV lines left out."""
+    if isinstance(metadata, pd.DataFrame):
+        return metadata.copy(), []
+    bad: list[tuple[int, str]] = []
+
+    def on_bad_line(fields: list[str]) -> None:
+        preview = ",".join(fields)
+        preview = preview if len(preview) <= 80 else preview[:77] + "..."
+        bad.append((-1, f"malformed line left out ({len(fields)} fields): {preview!r}"))
+        return None
+
+    try:
+        # utf-8-sig: spreadsheets often start a UTF-8 CSV with a byte-order mark, which
+        # would otherwise become part of the first column's name.
+        table = pd.read_csv(metadata, dtype=str, keep_default_na=False, encoding="utf-8-sig",
+                            engine="python", on_bad_lines=on_bad_line)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError,
+            csv.Error) as exc:
+        raise ValueError(f"could not read the metadata CSV {metadata}: {exc}") from None
+    return table, bad
+
+
+def _relative_key(value: str, folder: Path) -> str | None:
+    """``value`` as a normalised path relative to ``folder``, or None when it lies outside.
+
+    The test is lexical (``a/../b`` is ``b``), so a file inside the folder that is a
+    symbolic link to elsewhere still counts as inside.
+    """
+    if posixpath.isabs(value) or Path(value).is_absolute():
+        for base in (folder.absolute(), folder.resolve()):
+            try:
+                return Path(os.path.normpath(value)).relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return None
+    rel = posixpath.normpath(value)
+    return None if rel == ".." or rel.startswith("../") else rel
+
+
 def _join_metadata(
     files: list[Path], folder: Path, metadata, allow_outside: bool
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Align metadata rows to ``files``; return (rows in file order, issues)."""
-    if isinstance(metadata, pd.DataFrame):
-        table = metadata.copy()
-    else:
-        try:
-            table = pd.read_csv(metadata, on_bad_lines="warn", dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise ValueError(f"could not read the metadata CSV {metadata}: {exc}") from None
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """Align metadata rows to ``files``.
+
+    Returns (rows in file order, issues, extra files). Extra files are images named by a
+    metadata row outside ``folder`` (only with ``allow_outside=True``); their rows follow
+    those of ``files``.
+    """
+    table, issues = _read_metadata_table(metadata)
     key = next((c for c in METADATA_KEYS if c in table.columns), None)
     if key is None:
         raise ValueError(
             f"the metadata has none of the key columns {METADATA_KEYS} to join on file names "
             f"(columns: {list(table.columns)})"
         )
-    table = table.rename(columns={key: "_key"})
-    issues: list[tuple[int, str]] = []
+    table = table.rename(columns={key: "_key"}).reset_index(drop=True)
     by_relative = {f.relative_to(folder).as_posix(): i for i, f in enumerate(files)}
     by_name: dict[str, list[int]] = {}
     for i, f in enumerate(files):
         by_name.setdefault(f.name, []).append(i)
-    resolved_root = folder.resolve()
+    extra: dict[Path, int] = {}  # outside file -> its index after ``files``
     row_of_file: dict[int, int] = {}
-    for row, raw in enumerate(table["_key"].astype(str)):
-        value = raw.strip().replace("\\", "/")
+    for row, raw in enumerate(table["_key"]):
+        value = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw)
+        value = value.strip().replace("\\", "/")
         if not value:
             issues.append((row, "empty file name"))
             continue
-        candidate = (folder / value).resolve()
-        if not allow_outside and not candidate.is_relative_to(resolved_root):
-            issues.append((row, f"path {value!r} points outside the collection's folder "
-                                "(pass allow_outside=True to accept it)"))
+        if "\x00" in value:
+            issues.append((row, f"invalid file name {value!r} (NUL character)"))
             continue
-        if value in by_relative:
-            matches = [by_relative[value]]
-        elif candidate.is_relative_to(resolved_root) and \
-                candidate.relative_to(resolved_root).as_posix() in by_relative:
-            matches = [by_relative[candidate.relative_to(resolved_root).as_posix()]]
+        rel = _relative_key(value, folder)
+        if rel is None:
+            if not allow_outside:
+                issues.append((row, f"path {value!r} points outside the collection's folder "
+                                    "(pass allow_outside=True to accept it)"))
+                continue
+            target = Path(value) if Path(value).is_absolute() else folder / value
+            target = Path(os.path.normpath(target))
+            if not target.is_file():
+                issues.append((row, f"no image at {value!r} (outside the collection's folder)"))
+                continue
+            matches = [len(files) + extra.setdefault(target, len(extra))]
+        elif rel in by_relative:
+            matches = [by_relative[rel]]
         else:
-            matches = by_name.get(Path(value).name, [])
+            matches = by_name.get(posixpath.basename(rel), [])
         if not matches:
             issues.append((row, f"no image named {value!r}"))
             continue
@@ -484,17 +610,16 @@ def _join_metadata(
             continue
         row_of_file[matches[0]] = row
     columns = [c for c in table.columns if c != "_key"]
-    aligned = pd.DataFrame(
-        [table.iloc[row_of_file[i]][columns].tolist() if i in row_of_file else [None] * len(columns)
-         for i in range(len(files))],
-        columns=columns,
-    )
+    order = [row_of_file.get(i, -1) for i in range(len(files) + len(extra))]
+    aligned = table[columns].reindex(order).reset_index(drop=True)  # -1: a row of NaN
     for c in columns:  # empty CSV cells are missing values, not empty strings
-        aligned[c] = aligned[c].replace("", None)
-    unmatched = len(files) - len(row_of_file)
+        if aligned[c].dtype == object or pd.api.types.is_string_dtype(aligned[c]):
+            aligned[c] = aligned[c].replace("", None)
+    unmatched = len(files) - sum(1 for i in row_of_file if i < len(files))
     if unmatched:
         issues.append((-1, f"{unmatched} image(s) have no metadata row"))
-    return aligned, pd.DataFrame(issues, columns=["row", "problem"])
+    issues_frame = pd.DataFrame(issues, columns=["row", "problem"]).astype({"row": "int64"})
+    return aligned, issues_frame, list(extra)
 
 
 def load_folder(folder, metadata=None, **kwargs) -> ImageCollection:

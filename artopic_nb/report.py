@@ -134,21 +134,36 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
 
 
 def _section_extras(study) -> list[str]:
-    """Sections from the later steps (genre evaluation), when they ran."""
+    """Sections from the later steps (describing models, genres, commonalities), when they ran."""
     out = []
-    if "genre_predictions_" in study.__dict__ and hasattr(study, "genre_report"):
-        try:
-            table = study.genre_report(as_frame=True)
-        except Exception as exc:  # a report section must never sink the whole report
-            table = pd.DataFrame({"error": [str(exc)]})
-        out += ["<h2>Genres predicted from captions</h2>", _table(table)]
+    if study.has("describe"):
+        models = ", ".join(f"<code>{_e(m)}</code>" for m in dict.fromkeys(study.descriptions_.model))
+        out.append(f"<p>Describing models: {models}; {study.descriptions_.id.nunique()} works "
+                   "described (marked with a red frame below, their captions under them).</p>")
+    if study.has("predict_genres"):
+        out += ["<h2>Genres predicted from captions</h2>", _table(study.genre_report())]
+    if study.has("commonalities"):
+        com = study.commonalities_
+        out.append(f"<p>Commonalities: topic diversity {com.diversity:.2f}, keyword coherence "
+                   f"(mean NPMI) {com.coherence:.3f}.</p>")
     return out
 
 
 def _commonality_html(study, cluster: int) -> str:
-    if "commonalities_" not in study.__dict__ or not hasattr(study.commonalities_, "cluster_html"):
+    if not study.has("commonalities"):
         return ""
-    return study.commonalities_.cluster_html(cluster, escape=_e)
+    com = study.commonalities_
+    parts = []
+    for aspect in ("visual", "content"):
+        terms = com.keywords_of(cluster, aspect, top_k=8)
+        if terms:
+            parts.append(f"<div><b>{aspect.capitalize()}:</b> {_e(', '.join(terms))}</div>")
+    if len(com.summaries):
+        rows = com.summaries[com.summaries["cluster"] == cluster]
+        for row in rows.itertuples():
+            parts.append(f"<div class='cap'><b>{_e(row.aspect)} summary</b> "
+                         f"<span class='muted'>({_e(row.model)})</span>: {_e(row.summary)}</div>")
+    return f"<div class='common'>{''.join(parts)}</div>" if parts else ""
 
 
 def write_report(study, path: str | os.PathLike, **kwargs) -> Path:

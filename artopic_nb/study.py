@@ -240,6 +240,140 @@ class Study:
 
         return write_report(self, path, **kwargs)
 
+    # -- describing, genres, commonalities ------------------------------------------------------
+    def describe(self, models=None, prompts=("caption", "description"), ids=None,
+                 **describer_kwargs) -> Study:
+        """Describe the sampled works with each model and prompt (``descriptions_``).
+
+        ``models``: describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
+        ``"attributes"``) or describer objects; ``None`` means the two default
+        vision-language models, each replaced (with one notice) by the no-model attribute
+        describer when it cannot be loaded. A model named explicitly that cannot be loaded
+        is an error. ``ids``: ``None`` (the samples, see :meth:`sample`), ``"all"``, or ids.
+        Results are cached per image, model, prompt version and generation settings, so an
+        interrupted run resumes where it stopped.
+        """
+        from .describe import (
+            DEFAULT_MODELS,
+            AttributeDescriber,
+            describe_collection,
+            load_describer,
+        )
+        from .hub import ModelUnavailableError
+
+        if ids is None:
+            self._require("sample")
+            ids = self.samples_["id"].tolist()
+        elif isinstance(ids, str) and ids == "all":
+            ids = self.collection.ids.tolist()
+        fallback = models is None
+        describers = []
+        for spec in ([f"hf:{m}" for m in DEFAULT_MODELS] if models is None else models):
+            try:
+                describers.append(load_describer(spec, **describer_kwargs))
+            except ModelUnavailableError as exc:
+                if not fallback:
+                    raise
+                print(f"artopic_nb: {exc.args[0].split('. ')[0]}; describing with the no-model "
+                      "attribute describer instead (its texts report measured colour, light "
+                      "and texture, not subjects).")
+                describers.append(AttributeDescriber())
+        unique = {d.model_id: d for d in describers}
+        if len(unique) < len(describers):
+            print(f"artopic_nb: {len(describers)} describers but {len(unique)} distinct models; "
+                  "each model describes once.")
+        params = {"models": list(unique), "prompts": list(prompts), "n_ids": len(ids)}
+        with self._step("describe", params):
+            frames = [describe_collection(d, self.collection, ids, prompts, self.cache,
+                                          progress=self.progress) for d in unique.values()]
+            self.descriptions_ = pd.concat(frames, ignore_index=True)
+        return self
+
+    def caption_agreement(self) -> pd.Series:
+        """Per artwork, the cosine similarity of the first two models' captions."""
+        self._require("describe")
+        from .describe import caption_agreement
+
+        models = list(dict.fromkeys(self.descriptions_["model"]))
+        if len(models) < 2:
+            raise ValueError("caption agreement needs two describing models; "
+                             f"this study has {models}")
+        return caption_agreement(self.descriptions_, models[0], models[1])
+
+    def predict_genres(self, predictor="embedding", genres=None, llm=None) -> Study:
+        """Predict each described work's genre from its caption, per model (``genre_predictions_``).
+
+        ``predictor``: ``"embedding"`` (sentence-embedding prototypes, offline),
+        ``"llm"`` (a constrained choice by ``llm``, a describer spec or object with
+        ``complete``), or any object with ``predict(captions)``. ``genres``: names or a
+        name -> definition mapping; by default the collection's known genres.
+        """
+        self._require("describe")
+        from . import genre as genre_mod
+
+        if genres is None:
+            known = self.collection.genres
+            genres = sorted(known.dropna().unique()) if known is not None else genre_mod.DEMO_GENRES
+        if predictor == "embedding":
+            predictor = genre_mod.EmbeddingGenrePredictor(genres)
+        elif predictor == "llm":
+            if llm is None:
+                raise ValueError("predictor='llm' needs llm=<describer spec or object>")
+            predictor = genre_mod.LLMGenrePredictor(genres, self._text_model(llm))
+        elif not hasattr(predictor, "predict"):
+            raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
+        name = getattr(predictor, "model_id", type(predictor).__name__)
+        with self._step("predict_genres", {"predictor": str(name),
+                                           "genres": [str(g) for g in genres]}):
+            self.genre_predictions_ = genre_mod.predict_genres(
+                self.descriptions_, predictor, known=self.collection.genres)
+        return self
+
+    def genre_report(self) -> pd.DataFrame:
+        """Accuracy, macro-F1 and the majority baseline per describing model."""
+        self._require("predict_genres")
+        from .genre import compare_models
+
+        return compare_models(self.genre_predictions_)
+
+    def genre_reports(self) -> dict:
+        """Per describing model, its full :class:`~artopic_nb.genre.GenreReport`."""
+        self._require("predict_genres")
+        from .genre import evaluate_genres
+
+        return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
+                for model, g in self.genre_predictions_.groupby("model", sort=True)}
+
+    def commonalities(self, llm=None, top_k: int = 10, prompt: str = "description") -> Study:
+        """Keywords (visual / content), representative descriptions and, with ``llm``, a
+        summary per cluster and aspect (``commonalities_``).
+
+        ``llm``: a describer spec (``"smollm2"`` runs offline) or object with ``complete``.
+        Uses the ``prompt`` texts of every model, with each work's current cluster.
+        """
+        self._require("describe")
+        self._require("cluster")
+        from .describe import ATTRIBUTE_LABEL
+        from .topics import find_commonalities
+
+        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
+        # the attribute describer's label marks its texts for readers; it is no keyword
+        texts = texts.assign(text=texts["text"].str.replace(ATTRIBUTE_LABEL, "", regex=False))
+        if texts.empty:
+            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
+        model = None if llm is None else self._text_model(llm)
+        params = {"llm": None if model is None else model.model_id, "top_k": top_k, "prompt": prompt}
+        with self._step("commonalities", params):
+            self.commonalities_ = find_commonalities(
+                texts[["id", "model", "text"]], pd.Series(self.labels_), top_k=top_k, llm=model)
+        return self
+
+    @staticmethod
+    def _text_model(llm):
+        from .describe import load_describer
+
+        return load_describer(llm) if isinstance(llm, (str, os.PathLike)) else llm
+
     # -- display --------------------------------------------------------------------------------
     def steps_done(self) -> list[str]:
         return [s for s in STEPS if self.has(s)]

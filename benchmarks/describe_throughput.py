@@ -1,0 +1,105 @@
+"""Batched vs one-at-a-time describing with a SmolVLM-256M-sized model (random weights).
+
+The model has the real architecture and size of HuggingFaceTB/SmolVLM-256M-Instruct
+(Idefics3: SigLIP-B/16 at 512 px + a 30-layer SmolLM2-135M-sized Llama, ~230M
+parameters), built from a config because model hubs are unreachable here; throughput does
+not depend on the weight values. Every answer has exactly ``--new-tokens`` tokens
+(``min_new_tokens = max_new_tokens``), so both arms do the same work. The two arms run
+alternately, ``--repeats`` times each, and medians are reported.
+
+    python benchmarks/describe_throughput.py                       # 32 images, 32 tokens
+    python benchmarks/describe_throughput.py --n-images 8 --new-tokens 8 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from _tiny_vlm import build_smolvlm_sized  # noqa: E402
+
+from artopic_nb.describe import TransformersDescriber  # noqa: E402
+
+
+def synthetic_paintings(n: int, seed: int = 0) -> list[Image.Image]:
+    rng = np.random.default_rng(seed)
+    images = []
+    for i in range(n):
+        w, h = (800, 600) if i % 2 else (600, 800)
+        img = Image.new("RGB", (w, h), tuple(int(c) for c in rng.integers(0, 255, 3)))
+        draw = ImageDraw.Draw(img)
+        for _ in range(20):
+            x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
+            draw.ellipse([x, y, x + int(rng.integers(20, 200)), y + int(rng.integers(20, 200))],
+                         fill=tuple(int(c) for c in rng.integers(0, 255, 3)))
+        images.append(img)
+    return images
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n-images", type=int, default=32)
+    ap.add_argument("--new-tokens", type=int, default=32)
+    ap.add_argument("--batch-size", type=int, default=8)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--model-dir", type=Path, default=None,
+                    help="reuse a folder built earlier (built here when missing)")
+    ap.add_argument("--device", default="auto")
+    args = ap.parse_args()
+
+    folder = args.model_dir or Path(tempfile.gettempdir()) / "artopic-bench-smolvlm256m"
+    if not (folder / "config.json").exists():
+        t0 = time.perf_counter()
+        build_smolvlm_sized(folder)
+        print(f"built a SmolVLM-256M-sized model in {folder} ({time.perf_counter() - t0:.0f} s)")
+    n = args.new_tokens
+    describer = TransformersDescriber(folder, max_new_tokens=n, min_new_tokens=n,
+                                      batch_size=args.batch_size, device=args.device).load()
+    params = sum(p.numel() for p in describer._model.parameters()) / 1e6
+    images = synthetic_paintings(args.n_images)
+
+    def run(batch_size: int) -> float:
+        describer.batch_size = batch_size
+        t0 = time.perf_counter()
+        out = describer.describe(images, "caption")
+        seconds = time.perf_counter() - t0
+        assert all(d.tokens == n for d in out), [d.tokens for d in out]
+        return seconds
+
+    describer.batch_size = 2
+    describer.describe(images[:2], "caption")  # warm-up
+    batched, single = [], []
+    for _ in range(args.repeats):
+        batched.append(run(args.batch_size))
+        single.append(run(1))
+    b, s = statistics.median(batched), statistics.median(single)
+    print(f"\nSmolVLM-256M-sized ({params:.0f}M params), device {describer._device}, "
+          f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}; "
+          f"{args.n_images} images, {n} new tokens each, median of {args.repeats}")
+    rows = [
+        ("ours: batched", args.batch_size, f"{b:.1f}", f"{args.n_images / b:.2f}",
+         f"{args.n_images * n / b:.1f}"),
+        ("baseline: one at a time", 1, f"{s:.1f}", f"{args.n_images / s:.2f}",
+         f"{args.n_images * n / s:.1f}"),
+    ]
+    headers = ("arm", "batch", "seconds", "images/s", "new tokens/s")
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    print(fmt.format(*headers))
+    for row in rows:
+        print(fmt.format(*row))
+    print(f"ratio (baseline seconds / ours): {s / b:.2f}x  (target >= 2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""Tiny random ``transformers`` models built in code, for tests that must never download.
+
+:func:`build_tiny_llava` writes a complete model folder (config, weights, tokenizer,
+image processor, processor with a chat template) of a LLaVA with a CLIP vision tower
+and a Llama language model, about 100k parameters. It loads with
+``AutoProcessor`` / ``AutoModelForImageTextToText``, runs in ``pipeline("image-text-to-text")``
+and is served by ``transformers serve``. :func:`build_tiny_llama` writes a text-only
+causal LM with the same tokenizer.
+
+The tokenizer is word-level over a fixed vocabulary, so generated text is a sequence of
+real words (random, since the weights are random).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+WORDS = (
+    "a the of and in with painting portrait landscape still life woman man child figure "
+    "red blue green yellow gold brown dark light warm cool sky sea tree river house church "
+    "flowers fruit table dress hat horse dog saint virgin angel shows depicts oil canvas "
+    "soft strong brush detailed calm quiet bright shadow evening morning"
+).split()
+SPECIAL = ["<pad>", "<unk>", "<s>", "</s>", "<image>", "USER:", "ASSISTANT:"]
+
+# A chat template in the style of llava-1.5: text parts verbatim, image parts as <image>.
+CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{% if message['role'] == 'user' %}USER: {% else %}ASSISTANT: {% endif %}"
+    "{% if message['content'] is string %}{{ message['content'] }} "
+    "{% else %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}<image> "
+    "{% elif part['type'] == 'text' %}{{ part['text'] }} {% endif %}"
+    "{% endfor %}{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}ASSISTANT: {% endif %}"
+)
+
+
+def build_tokenizer():
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {tok: i for i, tok in enumerate(SPECIAL + list(WORDS))}
+    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.decoder = decoders.WordPiece(prefix="##")  # joins words with single spaces
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, unk_token="<unk>", pad_token="<pad>", bos_token="<s>",
+        eos_token="</s>", additional_special_tokens=["<image>"],
+    )
+    fast.padding_side = "left"
+    fast.chat_template = CHAT_TEMPLATE
+    return fast
+
+
+def _llama_config(vocab_size: int, tok, hidden: int = 32, layers: int = 2):
+    from transformers import LlamaConfig
+
+    return LlamaConfig(
+        vocab_size=vocab_size, hidden_size=hidden, intermediate_size=hidden * 2,
+        num_hidden_layers=layers, num_attention_heads=4, num_key_value_heads=2,
+        max_position_embeddings=512, pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+    )
+
+
+def build_tiny_llava(folder: str | Path, seed: int = 0, image_size: int = 32,
+                     patch_size: int = 8) -> Path:
+    """Write a tiny random LLaVA model folder and return its path."""
+    import torch
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        GenerationConfig,
+        LlavaConfig,
+        LlavaForConditionalGeneration,
+        LlavaProcessor,
+    )
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    tok = build_tokenizer()
+    vision = CLIPVisionConfig(
+        hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+        image_size=image_size, patch_size=patch_size, projection_dim=32,
+    )
+    text = _llama_config(len(tok), tok)
+    config = LlavaConfig(
+        vision_config=vision, text_config=text, image_token_index=tok.convert_tokens_to_ids("<image>"),
+        vision_feature_select_strategy="full", vision_feature_layer=-1,
+        projector_hidden_act="gelu",
+    )
+    config.pad_token_id = tok.pad_token_id
+    model = LlavaForConditionalGeneration(config).eval()
+    model.generation_config = GenerationConfig(
+        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, do_sample=False,
+    )
+    model.save_pretrained(folder)
+    image_processor = CLIPImageProcessor(
+        size={"shortest_edge": image_size}, crop_size={"height": image_size, "width": image_size},
+    )
+    processor = LlavaProcessor(
+        image_processor=image_processor, tokenizer=tok, patch_size=patch_size,
+        vision_feature_select_strategy="full", chat_template=CHAT_TEMPLATE,
+        num_additional_image_tokens=1,  # CLIP's CLS token, kept by the "full" strategy
+    )
+    processor.save_pretrained(folder)
+    return folder
+
+
+def build_tiny_llama(folder: str | Path, seed: int = 0) -> Path:
+    """Write a tiny random text-only Llama (same word-level tokenizer) and return its path."""
+    import torch
+    from transformers import GenerationConfig, LlamaForCausalLM
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    tok = build_tokenizer()
+    model = LlamaForCausalLM(_llama_config(len(tok), tok)).eval()
+    model.generation_config = GenerationConfig(
+        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, do_sample=False,
+    )
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    return folder
+
+
+IDEFICS3_TEMPLATE = (
+    "<|im_start|>{% for message in messages %}"
+    "{{ message['role'] | capitalize }}:"
+    "{% if message['content'] is string %}{{ message['content'] }}"
+    "{% else %}{% for part in message['content'] %}"
+    "{% if part['type'] == 'image' %}<image>{% elif part['type'] == 'text' %} {{ part['text'] }}{% endif %}"
+    "{% endfor %}{% endif %}<end_of_utterance>\n"
+    "{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
+)
+
+
+def build_smolvlm_sized(folder: str | Path, seed: int = 0, image_size: int = 512) -> Path:
+    """A random-weight model with the architecture and size of SmolVLM-256M-Instruct.
+
+    Idefics3 (as the real checkpoint): SigLIP-B/16 vision tower at 512 px (12 layers,
+    width 768), pixel shuffle with scale factor 4 (64 image tokens per 512 px tile), and
+    a SmolLM2-135M-sized Llama (30 layers, width 576, 9 heads / 3 KV heads, vocabulary
+    49,280). Image splitting is off, so an image is one tile. The tokenizer is the
+    word-level one above (the vocabulary size of the config is the real one, so the
+    embedding and output layers cost what they cost). Throughput does not depend on the
+    weight values, so timings are honest.
+    """
+    import torch
+    from transformers import (
+        GenerationConfig,
+        Idefics3Config,
+        Idefics3ForConditionalGeneration,
+        Idefics3ImageProcessor,
+        Idefics3Processor,
+        LlamaConfig,
+    )
+
+    folder = Path(folder)
+    torch.manual_seed(seed)
+    tok = build_tokenizer()
+    tok.add_special_tokens({"additional_special_tokens": [
+        "<image>", "<fake_token_around_image>", "<global-img>", "<end_of_utterance>", "<|im_start|>"]})
+    tok.chat_template = IDEFICS3_TEMPLATE
+    text = LlamaConfig(
+        vocab_size=49280, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
+        num_attention_heads=9, num_key_value_heads=3, max_position_embeddings=8192,
+        rope_theta=100000.0, tie_word_embeddings=True, pad_token_id=tok.pad_token_id,
+        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
+    )
+    vision = {"hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
+              "num_attention_heads": 12, "image_size": image_size, "patch_size": 16}
+    config = Idefics3Config(vision_config=vision, text_config=text.to_dict(), scale_factor=4,
+                            image_token_id=tok.convert_tokens_to_ids("<image>"),
+                            tie_word_embeddings=True)
+    config.pad_token_id = tok.pad_token_id
+    model = Idefics3ForConditionalGeneration(config).eval()
+    model.generation_config = GenerationConfig(
+        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, do_sample=False,
+    )
+    model.save_pretrained(folder)
+    image_processor = Idefics3ImageProcessor(
+        do_image_splitting=False, size={"longest_edge": image_size},
+        max_image_size={"longest_edge": image_size},
+    )
+    seq_len = (image_size // 16) ** 2 // 16
+    Idefics3Processor(image_processor=image_processor, tokenizer=tok, image_seq_len=seq_len,
+                      chat_template=IDEFICS3_TEMPLATE).save_pretrained(folder)
+    return folder
