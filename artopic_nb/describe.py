@@ -32,7 +32,6 @@ Example
 from __future__ import annotations
 
 import base64
-import hashlib
 import importlib.util
 import io
 import os
@@ -53,7 +52,8 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
-from .hub import ModelUnavailableError, load_pretrained
+from .embed import srgb_to_lab
+from .hub import ModelUnavailableError, auto_device, auto_dtype, fingerprint, load_pretrained
 from .prompts import Prompt, get_prompt
 
 __all__ = [
@@ -145,42 +145,6 @@ def smollm2_gguf_path() -> Path:
     return path
 
 
-def _auto_device(device: str) -> str:
-    import torch
-
-    if device != "auto":
-        return device
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
-
-
-def _auto_dtype(dtype: Any, device: str):
-    import torch
-
-    if dtype not in (None, "auto"):
-        return getattr(torch, dtype) if isinstance(dtype, str) else dtype
-    if device.startswith("cuda"):
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-    if device.startswith("mps"):
-        return torch.float16
-    return torch.float32
-
-
-def _fingerprint(paths: Sequence[Path]) -> str:
-    """A short hash of model files: names and sizes, and the content of small JSON files."""
-    h = hashlib.sha256()
-    for p in sorted(paths):
-        if p.is_file() and p.suffix in (".json", ".safetensors", ".bin", ".gguf", ".jinja"):
-            h.update(p.name.encode())
-            h.update(str(p.stat().st_size).encode())
-            if p.suffix in (".json", ".jinja") and p.stat().st_size < 1_000_000:
-                h.update(p.read_bytes())
-    return h.hexdigest()[:12]
-
-
 class TransformersDescriber:
     """A ``transformers`` model in this process.
 
@@ -241,10 +205,10 @@ class TransformersDescriber:
             return "hf:smollm2-135m-instruct-q4_1"
         folder, gguf = self._location()
         if gguf is not None:
-            return f"hf:{Path(gguf).stem}@{_fingerprint([Path(folder) / gguf])}"
+            return f"hf:{Path(gguf).stem}@{fingerprint([Path(folder) / gguf])}"
         path = Path(folder).expanduser()
         if path.is_dir():
-            return f"hf:{path.name}@{_fingerprint(list(path.iterdir()))}"
+            return f"hf:{path.name}@{fingerprint(list(path.iterdir()))}"
         return f"hf:{self.model}"
 
     @property
@@ -285,8 +249,8 @@ class TransformersDescriber:
                 f"{self.model!r} is a {model_type!r} model, which is neither an image-text-to-text "
                 "model nor a causal language model; it cannot describe images or complete text"
             )
-        self._device = _auto_device(self.device)
-        dtype = _auto_dtype(self.dtype, self._device)
+        self._device = auto_device(self.device)
+        dtype = auto_dtype(self.dtype, self._device)
         if vision:
             processor = load_pretrained(AutoProcessor.from_pretrained, name, what)
             model = load_pretrained(AutoModelForImageTextToText.from_pretrained, name, what,
@@ -650,23 +614,12 @@ _COLOUR_NAMES = {
 }
 
 
-def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """CIE Lab (D65) of sRGB values in 0..255, shape (..., 3)."""
-    c = np.asarray(rgb, dtype=np.float64) / 255.0
-    c = np.where(c > 0.04045, ((c + 0.055) / 1.055) ** 2.4, c / 12.92)
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
-    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
-    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]),
-                     200 * (f[..., 1] - f[..., 2])], axis=-1)
-
-
 _NAMES = list(_COLOUR_NAMES)
-_NAME_LAB = _srgb_to_lab(np.array(list(_COLOUR_NAMES.values())))
+_NAME_LAB = srgb_to_lab(np.array(list(_COLOUR_NAMES.values())))
 
 
 def _colour_name(rgb) -> str:
-    d = np.linalg.norm(_NAME_LAB - _srgb_to_lab(np.asarray(rgb))[None, :], axis=1)
+    d = np.linalg.norm(_NAME_LAB - srgb_to_lab(np.asarray(rgb))[None, :], axis=1)
     return _NAMES[int(np.argmin(d))]
 
 
@@ -685,7 +638,7 @@ def image_attributes(image: Image.Image, size: int = 128) -> dict:
     small = image.copy()
     small.thumbnail((size, size), Image.Resampling.BILINEAR)
     rgb = np.asarray(small, dtype=np.float64)
-    lab = _srgb_to_lab(rgb)
+    lab = srgb_to_lab(rgb)
     L = lab[..., 0]
     hsv = np.asarray(small.convert("HSV"), dtype=np.float64) / 255.0
     sat = hsv[..., 1]

@@ -14,7 +14,6 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import threading
@@ -28,7 +27,14 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
-from .hub import ModelUnavailableError, ensure_available, load_pretrained
+from .hub import (
+    ModelUnavailableError,
+    auto_device,
+    auto_dtype,
+    ensure_available,
+    fingerprint,
+    load_pretrained,
+)
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -166,35 +172,6 @@ def _collect(batches, ids, desc: str, progress: bool, dim: int) -> np.ndarray:
 # transformers embedder
 # ---------------------------------------------------------------------------------------------
 
-def _auto_device(device: str) -> str:
-    import torch
-
-    if device != "auto":
-        return device
-    if torch.cuda.is_available():
-        return "cuda"
-    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-        return "mps"
-    return "cpu"
-
-
-def _folder_fingerprint(folder: Path) -> str:
-    """A short hash of a local model folder: its JSON files whole, and each weight file's
-    size with its first and last megabyte (fast even for GB-sized weights)."""
-    h = hashlib.sha256()
-    for p in sorted(folder.iterdir()):
-        if not p.is_file() or p.suffix not in (".json", ".safetensors", ".bin", ".gguf"):
-            continue
-        size = p.stat().st_size
-        h.update(f"{p.name}:{size}".encode())
-        with open(p, "rb") as fh:
-            h.update(fh.read(1 << 20))
-            if size > 2 << 20:
-                fh.seek(-(1 << 20), os.SEEK_END)
-                h.update(fh.read())
-    return h.hexdigest()[:16]
-
-
 class TransformersEmbedder:
     """CLIP, SigLIP or any ``transformers`` model with ``get_image_features``.
 
@@ -207,7 +184,8 @@ class TransformersEmbedder:
     device:
         ``"auto"`` (cuda, then mps, then cpu) or a torch device string.
     dtype:
-        ``"auto"`` uses float16 on cuda and float32 elsewhere.
+        ``"auto"``: bfloat16 (float16 where unsupported) on cuda, float16 on mps, float32
+        on cpu.
     decode_threads:
         Threads that decode and preprocess the next batches while the model runs.
 
@@ -234,14 +212,13 @@ class TransformersEmbedder:
         (so moving or renaming the folder keeps its cache entries)."""
         folder = Path(self.model).expanduser()
         if folder.is_dir():
-            return f"hf-folder:{_folder_fingerprint(folder)}"
+            return f"hf-folder:{fingerprint(folder.iterdir())}"
         return f"hf:{self.model}"
 
     def load(self) -> TransformersEmbedder:
         if self._model is not None:
             return self
         ensure_available(self.model, "image embedding model")
-        import torch
         from transformers import AutoImageProcessor, AutoModel
 
         self._processor = load_pretrained(AutoImageProcessor.from_pretrained, self.model,
@@ -250,11 +227,8 @@ class TransformersEmbedder:
         if not hasattr(model, "get_image_features"):
             raise ValueError(f"{self.model!r} ({type(model).__name__}) has no get_image_features; "
                              "use an image-text model such as CLIP or SigLIP")
-        self._device = _auto_device(self.device)
-        dtype = self.dtype
-        if dtype == "auto":
-            dtype = "float16" if self._device == "cuda" else "float32"
-        self._model = model.to(self._device, dtype=getattr(torch, dtype)).eval()
+        self._device = auto_device(self.device)
+        self._model = model.to(self._device, dtype=auto_dtype(self.dtype, self._device)).eval()
         return self
 
     def _preprocess(self, images: list[Image.Image]):

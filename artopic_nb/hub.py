@@ -8,14 +8,23 @@ works it raises :class:`ModelUnavailableError`, whose message says how to get th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-__all__ = ["ModelUnavailableError", "ensure_available", "hub_reachable", "load_pretrained"]
+__all__ = [
+    "ModelUnavailableError",
+    "auto_device",
+    "auto_dtype",
+    "ensure_available",
+    "fingerprint",
+    "hub_reachable",
+    "load_pretrained",
+]
 
 
 class ModelUnavailableError(RuntimeError):
@@ -96,3 +105,54 @@ def load_pretrained(loader: Callable[..., Any], name: str | os.PathLike, what: s
         except (OSError, ValueError) as exc:
             raise ModelUnavailableError(f"could not load the {what} {name!r}: {exc}") from exc
     raise ModelUnavailableError(_unavailable_message(name, what))
+
+
+def auto_device(device: str = "auto") -> str:
+    """``device`` itself, or for ``"auto"`` the best available: cuda, then mps, then cpu."""
+    import torch
+
+    if device != "auto":
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def auto_dtype(dtype, device: str):
+    """A torch dtype: as given, or for ``"auto"`` bfloat16 (else float16) on cuda, float16 on
+    mps and float32 on cpu."""
+    import torch
+
+    if dtype not in (None, "auto"):
+        return getattr(torch, dtype) if isinstance(dtype, str) else dtype
+    if device.startswith("cuda"):
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    if device.startswith("mps"):
+        return torch.float16
+    return torch.float32
+
+
+_MODEL_FILES = (".json", ".jinja", ".txt", ".model", ".safetensors", ".bin", ".gguf")
+
+
+def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
+    """A short content hash of model files, for cache keys of local models.
+
+    Small files (configs, tokenizers, templates) are hashed whole; a large weight file by
+    its size and its first and last megabyte, which tells apart any two trainings of the
+    same architecture in milliseconds even for GB-sized files.
+    """
+    h = hashlib.sha256()
+    for p in sorted(Path(p) for p in paths):
+        if not p.is_file() or p.suffix not in _MODEL_FILES:
+            continue
+        size = p.stat().st_size
+        h.update(f"{p.name}:{size}".encode())
+        with open(p, "rb") as fh:
+            h.update(fh.read(1 << 20))
+            if size > 2 << 20:
+                fh.seek(-(1 << 20), os.SEEK_END)
+                h.update(fh.read())
+    return h.hexdigest()[:16]
