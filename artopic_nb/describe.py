@@ -163,6 +163,9 @@ class TransformersDescriber:
         ``"auto"``: bfloat16 (float16 where unsupported) on cuda, float16 on mps, float32 on cpu.
     do_sample:
         Greedy (``False``, the default) gives reproducible, cacheable text.
+    repetition_penalty:
+        Above 1 discourages repeating tokens (small models loop without it); part of the
+        cache key. ``None`` keeps the model's own setting.
     min_new_tokens:
         Forces a fixed length (benchmarks); part of the cache key.
 
@@ -175,7 +178,8 @@ class TransformersDescriber:
 
     def __init__(self, model: str | os.PathLike = DEFAULT_MODEL, max_new_tokens: int | None = None,
                  batch_size: int = 4, device: str = "auto", dtype: Any = "auto",
-                 do_sample: bool = False, min_new_tokens: int | None = None):
+                 do_sample: bool = False, min_new_tokens: int | None = None,
+                 repetition_penalty: float | None = None):
         self.model = str(model)
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
@@ -183,6 +187,7 @@ class TransformersDescriber:
         self.dtype = dtype
         self.do_sample = do_sample
         self.min_new_tokens = min_new_tokens
+        self.repetition_penalty = repetition_penalty
         self._model = None
         self._lock = threading.Lock()
 
@@ -281,7 +286,7 @@ class TransformersDescriber:
     def cache_params(self, prompt: Prompt) -> dict:
         """Generation settings that change the text (part of cache keys)."""
         return {"max_new_tokens": self._max_new(prompt, 0), "min_new_tokens": self.min_new_tokens,
-                "do_sample": self.do_sample}
+                "do_sample": self.do_sample, "repetition_penalty": self.repetition_penalty}
 
     def _eos_ids(self) -> set[int]:
         eos = getattr(self._model.generation_config, "eos_token_id", None)
@@ -302,6 +307,8 @@ class TransformersDescriber:
                   "pad_token_id": self._tokenizer.pad_token_id}
         if self.min_new_tokens:
             kwargs["min_new_tokens"] = min(self.min_new_tokens, max_new_tokens)
+        if self.repetition_penalty is not None:
+            kwargs["repetition_penalty"] = self.repetition_penalty
         with torch.inference_mode():
             out = model.generate(**inputs, **kwargs)
         if "input_ids" in inputs and not model.config.is_encoder_decoder:
@@ -805,9 +812,12 @@ def load_describer(spec: str | os.PathLike | Describer = "auto", **kwargs) -> De
     match = _OPENAI_SPEC.match(name)
     if match:
         return OpenAIDescriber(match["model"], match["url"], **kwargs)
+    if name.lower() in _SMOLLM2_ALIASES or name.lower() == "hf:smollm2":
+        kwargs.setdefault("repetition_penalty", 1.3)  # the 135M model loops without it
+        return TransformersDescriber("smollm2", **kwargs).load()
     if name.lower().startswith("hf:"):
         return TransformersDescriber(name[3:], **kwargs).load()
-    if name.lower() in _SMOLLM2_ALIASES or Path(name).expanduser().exists():
+    if Path(name).expanduser().exists():
         return TransformersDescriber(name, **kwargs).load()
     raise ValueError(
         f"unknown describer spec {name!r}; use 'hf:<hub id or folder>', "

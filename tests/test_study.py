@@ -119,3 +119,73 @@ def test_html_views(study, tmp_path):
     report = study.to_html(tmp_path / "r.html").read_text()
     assert report.count("<img") >= len(study.collection)
     assert "Cluster 0" in report and "<script" not in report
+
+
+@pytest.fixture(scope="module")
+def tiny_vlm_dir(tmp_path_factory):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _tiny_vlm import build_tiny_llava
+
+    return build_tiny_llava(tmp_path_factory.mktemp("vlm") / "tiny-llava")
+
+
+def test_describe_two_models_then_genres_and_commonalities(fixture_collection, tmp_path,
+                                                            tiny_vlm_dir):
+    study = run_core(Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False))
+    study.describe(models=["attributes", f"hf:{tiny_vlm_dir}"])
+    d = study.descriptions_
+    assert set(d.prompt) == {"caption", "description"} and d.model.nunique() == 2
+    assert sorted(d.id.unique()) == sorted(study.samples_.id)
+    assert (d.groupby(["model", "prompt"]).size() == len(study.samples_)).all()
+    agreement = study.caption_agreement()
+    assert len(agreement) == len(study.samples_) and agreement.between(-1, 1).all()
+
+    study.predict_genres()
+    pred = study.genre_predictions_
+    assert set(pred.columns) >= {"id", "model", "predicted", "known"} and pred.model.nunique() == 2
+    table = study.genre_report()
+    assert set(table.index) == set(d.model) and table.accuracy.between(0, 1).all()
+
+    study.commonalities()
+    com = study.commonalities_
+    assert set(com.keywords.cluster) <= set(study.labels_.tolist())
+    assert not any("attribute describer" in t for t in com.keywords.term)
+
+    # everything survives save / load, and lands in the report
+    back = Study.load(study.save(tmp_path / "saved"))
+    pd.testing.assert_frame_equal(back.descriptions_, study.descriptions_)
+    pd.testing.assert_frame_equal(back.genre_predictions_, study.genre_predictions_)
+    pd.testing.assert_frame_equal(back.commonalities_.keywords, com.keywords)
+    html = back.to_html(tmp_path / "r.html").read_text()
+    assert "Genres predicted from captions" in html and "Visual:" in html
+
+    # a rerun is read from the cache: nothing generated again
+    study.describe(models=["attributes", f"hf:{tiny_vlm_dir}"])
+    assert study.descriptions_.cached.all()
+
+    # re-clustering drops the commonalities (they depend on the clusters) but keeps the texts
+    study.recluster(n_clusters=2)
+    assert study.has("describe") and not study.has("commonalities")
+
+
+def test_describe_needs_samples_or_ids(study):
+    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
+    with pytest.raises(StepNotRunError, match="sample"):
+        study.describe(models=["attributes"])
+    study.describe(models=["attributes"], ids=[0, 1], prompts=("caption",))
+    assert study.descriptions_.id.tolist() == [0, 1]
+
+
+def test_explicit_unloadable_model_is_an_error_default_falls_back(study, capsys, monkeypatch):
+    from artopic_nb.hub import ModelUnavailableError
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    run_core(study)
+    with pytest.raises(ModelUnavailableError, match="local folder"):
+        study.describe(models=["hf:HuggingFaceTB/SmolVLM-256M-Instruct"])
+    study.describe(prompts=("caption",))
+    assert set(study.descriptions_.model) == {"attributes"}
+    assert "attribute describer instead" in capsys.readouterr().out
