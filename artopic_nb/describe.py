@@ -145,6 +145,45 @@ def smollm2_gguf_path() -> Path:
     return path
 
 
+def _dequantized_copy(gguf: Path) -> Path:
+    """A plain ``save_pretrained`` folder of a GGUF model, made once and kept.
+
+    ``transformers`` dequantizes a GGUF file on every load (20-30 s for SmolLM2-135M on a
+    laptop CPU); the folder loads in about a second. It lives in the user cache
+    (``$ARTOPIC_CACHE`` or ``~/.cache/artopic_nb``), keyed by the file's fingerprint, and is
+    written to a temporary folder first, so an interrupted conversion leaves nothing behind.
+    """
+    import shutil
+    import tempfile
+
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    root = Path(os.environ.get("ARTOPIC_CACHE", Path.home() / ".cache" / "artopic_nb")) / "gguf"
+    folder = root / f"{gguf.stem}-{fingerprint([gguf])}"
+    if (folder / "config.json").is_file():
+        return folder
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".convert-", dir=root))
+    try:
+        AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name).save_pretrained(tmp)
+        quantized = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name)
+        config = quantized.config
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config
+        plain = AutoModelForCausalLM.from_config(config)
+        plain.load_state_dict(quantized.state_dict())
+        plain.to(torch.bfloat16).save_pretrained(tmp)  # the weights were 4-bit: bf16 loses nothing
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process finished first
+            if not (folder / "config.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
 class TransformersDescriber:
     """A ``transformers`` model in this process.
 
@@ -241,15 +280,13 @@ class TransformersDescriber:
 
         what = "describing model"
         name, gguf = self._location()
-        extra = {"gguf_file": gguf} if gguf else {}
-        if gguf:  # GGUF files hold language models only; reading the config costs seconds
-            vision = False
-        else:
-            config = load_pretrained(AutoConfig.from_pretrained, name, what)
-            model_type = getattr(config, "model_type", "")
-            vision = model_type in modeling_auto.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
-        if not vision and not gguf and (
-                model_type not in modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES):
+        if gguf:
+            name, gguf = _dequantized_copy(Path(name) / gguf), None
+        extra = {}
+        config = load_pretrained(AutoConfig.from_pretrained, name, what)
+        model_type = getattr(config, "model_type", "")
+        vision = model_type in modeling_auto.MODEL_FOR_IMAGE_TEXT_TO_TEXT_MAPPING_NAMES
+        if not vision and model_type not in modeling_auto.MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
             raise ValueError(
                 f"{self.model!r} is a {model_type!r} model, which is neither an image-text-to-text "
                 "model nor a causal language model; it cannot describe images or complete text"
