@@ -1,0 +1,89 @@
+"""A damaged cache is detected, reported and recomputed; concurrent writers lose nothing."""
+
+from __future__ import annotations
+
+import multiprocessing
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import artopic_nb as an
+from artopic_nb.cache import Cache
+from artopic_nb.embed import ColorTextureEmbedder, embed_collection
+from artopic_nb.study import Study
+
+from ._helpers import FIXTURES, fill_cache, make_many
+
+_REAL_FEATURES = ColorTextureEmbedder.features
+
+
+def _count_features(monkeypatch) -> list:
+    calls = []
+
+    def features(self, image):
+        calls.append(1)
+        return _REAL_FEATURES(self, image)
+
+    monkeypatch.setattr(ColorTextureEmbedder, "features", features)
+    return calls
+
+
+def _pipeline(col, cache_dir) -> Study:
+    return (Study(col, cache_dir=cache_dir, progress=False).embed(model="color")
+            .reduce(method="pca").cluster(method="kmeans", n_clusters=2))
+
+
+def test_damaged_entries_are_warned_and_recomputed(tmp_path, monkeypatch):
+    cache_dir = tmp_path / "cache"
+    col = an.load_folder(FIXTURES, progress=False)
+    first = _pipeline(col, cache_dir)
+    embeddings = sorted((cache_dir / "embeddings").rglob("*.npy"))
+    reduce_arrays = sorted((cache_dir / "reduce").rglob("*.npy"))
+    reduce_json = sorted((cache_dir / "reduce").rglob("*.json"))
+    assert len(embeddings) == len(col) and len(reduce_arrays) == 2 and len(reduce_json) == 1
+
+    a, b, c = embeddings[:3]
+    a.write_bytes(a.read_bytes()[:100])                       # truncated
+    data = bytearray(b.read_bytes())
+    data[200] ^= 0x40                                         # one flipped bit in the data
+    b.write_bytes(bytes(data))
+    c.write_bytes(b"")                                        # emptied
+    reduce_arrays[0].write_bytes(reduce_arrays[0].read_bytes()[:-40])
+    reduce_json[0].write_text('{"sha256": "0", "body": "\\"umap\\""}')  # checksum mismatch
+
+    calls = _count_features(monkeypatch)
+    with pytest.warns(RuntimeWarning, match="damaged entry") as record:
+        second = _pipeline(an.load_folder(FIXTURES, progress=False), cache_dir)
+    damaged = {Path(str(w.message).split("damaged entry ")[1].split(" (")[0]).name
+               for w in record if "damaged entry" in str(w.message)}
+    assert damaged == {a.name, b.name, c.name, reduce_arrays[0].name, reduce_json[0].name}
+    assert len(calls) == 3                                    # only the damaged rows
+    np.testing.assert_array_equal(second.embeddings_, first.embeddings_)
+    np.testing.assert_array_equal(second.reduced_, first.reduced_)
+    np.testing.assert_array_equal(second.labels_, first.labels_)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                        # everything whole again
+        _pipeline(an.load_folder(FIXTURES, progress=False), cache_dir)
+
+
+@pytest.mark.timeout(120)
+def test_two_processes_fill_the_same_cache(tmp_path, monkeypatch):
+    folder = make_many(tmp_path / "images", 120, seed=1)
+    cache_dir = tmp_path / "cache"
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    with ctx.Pool(2) as pool:
+        results = pool.starmap(fill_cache, [(str(folder), str(cache_dir), 2)] * 2)
+    np.testing.assert_array_equal(results[0], results[1])
+
+    entries = sorted((cache_dir / "embeddings").rglob("*.npy"))
+    assert len(entries) == 120
+    assert not [p for p in cache_dir.rglob("*") if p.name.endswith(".tmp")]
+    calls = _count_features(monkeypatch)
+    col = an.load_folder(folder, progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = embed_collection(ColorTextureEmbedder(), col, Cache(cache_dir), progress=False)
+    assert calls == []  # nothing lost, nothing damaged
+    np.testing.assert_array_equal(again, results[0])
