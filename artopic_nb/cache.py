@@ -169,9 +169,8 @@ class Cache:
         return arr
 
     def put_array(self, namespace: str, key: str, array: np.ndarray) -> None:
-        if self.root is None:
-            return
-        atomic_write_bytes(self.path(namespace, key, "npy"), _encode_npy(array), fsync=False)
+        if self.root is not None:
+            self._write(self.path(namespace, key, "npy"), _encode_npy(array))
 
     # -- JSON -----------------------------------------------------------------------------
     def get_json(self, namespace: str, key: str) -> Any | None:
@@ -200,8 +199,8 @@ class Cache:
             return
         body = json.dumps(value, ensure_ascii=False, sort_keys=True)
         wrapper = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "body": body}
-        atomic_write_text(self.path(namespace, key, "json"), json.dumps(wrapper, ensure_ascii=False),
-                          fsync=False)
+        self._write(self.path(namespace, key, "json"),
+                    json.dumps(wrapper, ensure_ascii=False).encode("utf-8"))
 
     # -- raw bytes (thumbnails) -------------------------------------------------------------
     def get_bytes(self, namespace: str, key: str, ext: str,
@@ -226,7 +225,18 @@ class Cache:
 
     def put_bytes(self, namespace: str, key: str, ext: str, data: bytes) -> None:
         if self.root is not None:
-            atomic_write_bytes(self.path(namespace, key, ext), data, fsync=False)
+            self._write(self.path(namespace, key, ext), data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write an entry; a failure (a full disk, a read-only folder) is warned about once
+        and the run goes on without caching, since a cache is never needed for results."""
+        try:
+            atomic_write_bytes(path, data, fsync=False)
+        except OSError as exc:
+            if not getattr(self, "_write_failed", False):
+                self._write_failed = True
+                warnings.warn(f"artopic_nb cache: could not write to {self.root} ({exc}); "
+                              "going on without caching new results", RuntimeWarning, stacklevel=3)
 
     def _read(self, namespace: str, key: str, ext: str) -> bytes | None:
         """An entry's bytes; None (counted as a miss) when absent, disabled or unreadable."""

@@ -21,9 +21,11 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -419,9 +421,12 @@ class Study:
                 tmp.rename(path)
         except BaseException as exc:
             shutil.rmtree(tmp, ignore_errors=True)
+            message = (f"could not save the study to {path} ({exc}); any previously saved "
+                       "study there is unchanged")
             if isinstance(exc, OSError):
-                raise OSError(exc.errno, f"could not save the study to {path} ({exc.strerror or exc}); "
-                              "any previously saved study there is unchanged") from exc
+                raise OSError(exc.errno, message) from exc
+            if isinstance(exc, Exception):  # e.g. a metadata column parquet cannot store
+                raise RuntimeError(message) from exc
             raise
         return path
 
@@ -462,12 +467,19 @@ class Study:
              progress: bool = True) -> Study:
         """Read a study written by :meth:`save`. ``cache_dir=True`` keeps the saved cache folder."""
         path = Path(path)
+        previous = path.with_name(f".{path.name}.old")
+        if not path.exists() and (previous / "study.json").is_file():
+            # a save was interrupted between moving the old study aside and the new one in
+            warnings.warn(f"{path} is missing; loading the previous save from {previous}",
+                          stacklevel=2)
+            path = previous
         manifest_path = path / "study.json"
         if not manifest_path.is_file():
             raise FileNotFoundError(f"{path} is not a saved study (no study.json)")
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         if manifest.get("format_version") != FORMAT_VERSION:
             raise ValueError(f"{path}: unsupported study format {manifest.get('format_version')!r}")
+        _check_manifest(manifest, path)
         info = manifest["collection"]
         col = ImageCollection(
             pd.read_parquet(path / "collection.parquet"), pd.read_parquet(path / "skipped.parquet"),
@@ -491,6 +503,22 @@ class Study:
                 for name in manifest["objects"]["commonalities_"]
             })
         return study
+
+
+_FRAME_NAME = re.compile(r"^[a-z_]{1,40}$")
+
+
+def _check_manifest(manifest: dict, path: Path) -> None:
+    """Refuse a study.json naming files other than a study's own (no path tricks)."""
+    bad = [a for a in manifest.get("arrays", []) if a not in _ARRAYS]
+    bad += [t for t in manifest.get("tables", []) if t not in _TABLES]
+    objects = manifest.get("objects", {})
+    bad += [o for o in objects if o != "commonalities_"]
+    bad += [n for n in objects.get("commonalities_", []) if not _FRAME_NAME.match(str(n))]
+    bad += [k for k in manifest.get("scalars", {}) if k not in ("embedder_id_", "reducer_")]
+    if bad:
+        raise ValueError(f"{path / 'study.json'} names unexpected entries {bad}; "
+                         "it was not written by Study.save")
 
 
 def _array_digest(a: np.ndarray) -> str:

@@ -189,3 +189,22 @@ def test_explicit_unloadable_model_is_an_error_default_falls_back(study, capsys,
     study.describe(prompts=("caption",))
     assert set(study.descriptions_.model) == {"attributes"}
     assert "attribute describer instead" in capsys.readouterr().out
+
+
+def test_load_refuses_a_manifest_naming_other_files(study, tmp_path):
+    run_core(study)
+    saved = study.save(tmp_path / "s")
+    manifest = json.loads((saved / "study.json").read_text())
+    manifest["arrays"].append("../../etc/passwd")
+    (saved / "study.json").write_text(json.dumps(manifest))
+    with pytest.raises(ValueError, match="unexpected entries"):
+        Study.load(saved)
+
+
+def test_load_falls_back_to_the_previous_save_after_an_interrupted_swap(study, tmp_path):
+    run_core(study)
+    saved = study.save(tmp_path / "s")
+    saved.rename(tmp_path / ".s.old")  # the state between the two renames of save()
+    with pytest.warns(UserWarning, match="previous save"):
+        back = Study.load(tmp_path / "s")
+    np.testing.assert_array_equal(back.labels_, study.labels_)

@@ -1,0 +1,18 @@
+"""Notebook widgets of a study (anywidget): the map, a grid per cluster, a caption viewer,
+the three linked in :func:`explore`, and altair charts in :mod:`.charts`.
+
+Importing this package needs ``anywidget`` and ``ipywidgets``; the core of artopic_nb never
+imports it, so scripts and batch jobs run without a notebook stack.
+
+>>> import artopic_nb.widgets as aw
+>>> ex = aw.explore(study)           # doctest: +SKIP
+"""
+
+from . import charts
+from .captions import CaptionViewer
+from .explorer import Explorer, Link, explore, link_views
+from .grid import ClusterGrid
+from .plot import EmbeddingPlot
+
+__all__ = ["CaptionViewer", "ClusterGrid", "EmbeddingPlot", "Explorer", "Link", "charts",
+           "explore", "link_views"]

@@ -1,0 +1,166 @@
+"""Shared pieces of the widgets: strict constructors, colours, thumbnail requests.
+
+Thumbnails never travel in a widget's state. A view asks for the ones it needs with a
+custom message (``{"type": "thumbs", "ids": [...], "size": 128, "info": false}``); the
+kernel answers with one binary buffer of packed JPEGs and their byte lengths, which the view
+keeps (as blob URLs) for the rest of its life. So a label update never re-sends an image,
+and a 100,000-point plot costs nothing until a point is hovered.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import difflib
+import pathlib
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import anywidget
+import numpy as np
+import pandas as pd
+
+STATIC = pathlib.Path(__file__).parent / "static"
+
+#: Largest number of thumbnails one request is answered with (bounds a message's size).
+MAX_THUMBS_PER_REQUEST = 64
+#: Sizes a view may ask for (pixels of the longer side); anything else is clamped.
+THUMB_SIZES = (64, 96, 128, 192, 256, 384, 512)
+#: Metadata columns shown as an artwork's description (in this order, those present).
+INFO_COLUMNS = ("title", "artist", "date", "genre")
+#: Bookkeeping columns of ImageCollection.metadata, never offered for colouring.
+INTERNAL_COLUMNS = ("path", "file_name", "hash")
+
+# tab20, reordered so the first ten are the strong colours.
+_TAB20 = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+    "#17becf", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
+    "#f7b6d2", "#dbdb8d", "#9edae5", "#393b79",
+]
+NOISE_COLOR = "#b4b4b4"
+
+ThumbnailSource = Callable[[int, int], bytes]
+
+
+def palette(n: int) -> list[str]:
+    """``n`` distinct hex colours: tab20, then golden-angle hues."""
+    colors = list(_TAB20[:n])
+    for i in range(len(colors), n):
+        h = (i * 0.618033988749895) % 1.0
+        light = 0.45 + 0.15 * ((i // 7) % 2)
+        r, g, b = colorsys.hls_to_rgb(h, light, 0.65)
+        colors.append(f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}")
+    return colors
+
+
+def check_kwargs(widget: anywidget.AnyWidget, kwargs: dict[str, Any]) -> None:
+    """Raise TypeError for keyword arguments that are not public traits of ``widget``."""
+    allowed = {name for name in widget.trait_names() if not name.startswith("_")}
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        hints = []
+        for name in unknown:
+            close = difflib.get_close_matches(name, sorted(allowed), n=1)
+            hints.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        raise TypeError(f"{type(widget).__name__} got unexpected keyword argument(s) "
+                        f"{', '.join(hints)}")
+
+
+def as_int_list(ids: Sequence[int] | np.ndarray | None) -> list[int]:
+    if ids is None:
+        return []
+    return [int(i) for i in np.asarray(ids, dtype=np.int64).ravel()]
+
+
+def clean_text(value: Any) -> str:
+    """Metadata value as display text ('' for missing). The views set it as text, never HTML."""
+    if value is None:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+def artwork_info(metadata: pd.DataFrame | None, i: int) -> dict[str, str]:
+    """Title, artist, date and genre of artwork ``i`` (those the metadata has)."""
+    info = {"id": str(i)}
+    if metadata is None or i not in metadata.index:
+        return info
+    row = metadata.loc[i]
+    for col in INFO_COLUMNS:
+        if col in metadata.columns:
+            info[col] = clean_text(row[col])
+    if not info.get("title") and "file_name" in metadata.columns:
+        info["title"] = clean_text(row["file_name"])
+    return info
+
+
+def study_thumbnails(study) -> ThumbnailSource:
+    collection = study.collection
+    return lambda i, size: collection.thumbnail_bytes(int(i), int(size))
+
+
+def study_attr(study, name: str, default=None):
+    """A study result if its step ran, else ``default`` (never raises StepNotRunError)."""
+    return study.__dict__.get(name, default)
+
+
+class ArtopicWidget(anywidget.AnyWidget):
+    """Base of the widgets: rejects unknown keyword arguments, answers thumbnail requests."""
+
+    def __init__(self, *, thumbnails: ThumbnailSource | None = None,
+                 metadata: pd.DataFrame | None = None, **kwargs):
+        check_kwargs(self, kwargs)
+        self._thumbnails = thumbnails
+        self._metadata = metadata
+        super().__init__(**kwargs)
+        self.on_msg(self._on_custom_msg)
+
+    # -- thumbnail requests -----------------------------------------------------------------
+    def _on_custom_msg(self, _widget, content, _buffers) -> None:
+        reply, buffers = self.handle_request(content)
+        if reply is not None:
+            self.send(reply, buffers)
+
+    def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:
+        """Answer one request from a view: ``(reply, buffers)``; ``(None, [])`` if not ours."""
+        if not isinstance(content, dict) or content.get("type") != "thumbs":
+            return None, []
+        size = int(content.get("size", 128))
+        size = min(THUMB_SIZES, key=lambda s: abs(s - size))
+        n = self._n_items()
+        ids = [int(i) for i in content.get("ids", [])[:MAX_THUMBS_PER_REQUEST]
+               if isinstance(i, int) and 0 <= int(i) < n]
+        want_info = bool(content.get("info", False))
+        chunks, lengths, infos, errors = [], [], [], []
+        for i in ids:
+            data = b""
+            if self._thumbnails is not None:
+                try:
+                    data = bytes(self._thumbnails(i, size))
+                except Exception as exc:  # an unreadable image shows as a blank tile
+                    errors.append(f"{i}: {exc}")
+            chunks.append(data)
+            lengths.append(len(data))
+            if want_info:
+                infos.append(self._info(i))
+        reply = {"type": "thumbs", "req": content.get("req"), "ids": ids, "lengths": lengths,
+                 "size": size}
+        if want_info:
+            reply["info"] = infos
+        if errors:
+            reply["errors"] = errors[:10]
+        return reply, [b"".join(chunks)]
+
+    def _n_items(self) -> int:
+        return 0 if self._metadata is None else len(self._metadata)
+
+    def _info(self, i: int) -> dict[str, str]:
+        return artwork_info(self._metadata, i)
+
+
+def format_exception(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

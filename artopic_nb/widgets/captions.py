@@ -1,0 +1,174 @@
+"""CaptionViewer: one artwork large, with every describing model's caption and description.
+
+Shows the image, its metadata, the known genre beside each model's predicted genre, and the
+models' one-sentence captions and detailed descriptions side by side. Previous / next walk
+through :attr:`CaptionViewer.sequence` (a selection or a cluster).
+
+Example
+-------
+>>> viewer = CaptionViewer.from_study(study)          # doctest: +SKIP
+>>> viewer.show(12, sequence=[3, 12, 40])             # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import traitlets as t
+
+from ._base import (
+    INTERNAL_COLUMNS,
+    STATIC,
+    ArtopicWidget,
+    ThumbnailSource,
+    as_int_list,
+    clean_text,
+    study_attr,
+    study_thumbnails,
+)
+
+__all__ = ["CaptionViewer", "artwork_record"]
+
+
+def artwork_record(i: int, metadata: pd.DataFrame | None, descriptions: pd.DataFrame | None,
+                   genre_predictions: pd.DataFrame | None, labels=None) -> dict:
+    """Everything the viewer shows about artwork ``i``, as plain JSON-able data."""
+    record: dict = {"id": int(i), "title": "", "fields": [], "known_genre": "", "models": [],
+                    "cluster": None}
+    if metadata is not None and i in metadata.index:
+        row = metadata.loc[i]
+        record["title"] = clean_text(row.get("title", "")) or clean_text(row.get("file_name", ""))
+        record["known_genre"] = clean_text(row.get("genre", ""))
+        record["fields"] = [[str(c), clean_text(row[c])] for c in metadata.columns
+                            if c not in INTERNAL_COLUMNS and c != "title"
+                            and clean_text(row[c]) != ""]
+    if labels is not None and 0 <= i < len(labels):
+        record["cluster"] = int(labels[i])
+    models: dict[str, dict] = {}
+    if descriptions is not None and len(descriptions) and "id" in descriptions.columns:
+        rows = descriptions[descriptions["id"].to_numpy() == i]
+        for _, d in rows.iterrows():
+            entry = models.setdefault(str(d.get("model", "")), {"model": str(d.get("model", "")),
+                                                                "caption": "", "description": "",
+                                                                "predicted": ""})
+            prompt = str(d.get("prompt", ""))
+            if prompt in ("caption", "description"):
+                entry[prompt] = clean_text(d.get("text", ""))
+    if genre_predictions is not None and len(genre_predictions) \
+            and "id" in genre_predictions.columns:
+        rows = genre_predictions[genre_predictions["id"].to_numpy() == i]
+        for _, p in rows.iterrows():
+            name = str(p.get("model", ""))
+            entry = models.setdefault(name, {"model": name, "caption": "", "description": "",
+                                             "predicted": ""})
+            entry["predicted"] = clean_text(p.get("predicted", ""))
+            if not record["known_genre"]:
+                record["known_genre"] = clean_text(p.get("known", ""))
+    record["models"] = list(models.values())
+    return record
+
+
+class CaptionViewer(ArtopicWidget):
+    """One artwork with its captions; see the module docstring.
+
+    Parameters
+    ----------
+    metadata:
+        DataFrame indexed by id (``collection.metadata``).
+    descriptions:
+        DataFrame(id, model, prompt, text, ...) (``study.descriptions_``), optional.
+    genre_predictions:
+        DataFrame(id, model, predicted, known) (``study.genre_predictions_``), optional.
+    labels:
+        Cluster labels, to show an artwork's cluster (optional).
+    thumbnails:
+        ``f(id, size) -> JPEG bytes``; the shown image is ``image_size`` pixels.
+    **traits:
+        Any public trait (``artwork_id``, ``image_size`` ...); others are an error.
+    """
+
+    _esm = STATIC / "captions.js"
+    _css = STATIC / "captions.css"
+
+    artwork_id = t.Int(-1).tag(sync=True)
+    sequence = t.List(t.Int()).tag(sync=True)      # prev / next walk through these ids
+    sequence_label = t.Unicode("").tag(sync=True)
+    record = t.Dict().tag(sync=True)
+    image = t.Bytes(b"").tag(sync=True)            # JPEG of the shown artwork only
+    image_size = t.Int(384).tag(sync=True)
+    rendered_id = t.Int(-1).tag(sync=True)         # set by the front end
+
+    def __init__(self, metadata: pd.DataFrame | None = None, *,
+                 descriptions: pd.DataFrame | None = None,
+                 genre_predictions: pd.DataFrame | None = None, labels=None,
+                 thumbnails: ThumbnailSource | None = None, **traits):
+        artwork_id = traits.pop("artwork_id", -1)
+        self._descriptions = descriptions
+        self._predictions = genre_predictions
+        self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+        super().__init__(thumbnails=thumbnails, metadata=metadata, **traits)
+        if artwork_id >= 0:
+            self.artwork_id = artwork_id
+        else:
+            self._refresh()
+
+    @classmethod
+    def from_study(cls, study, **traits) -> CaptionViewer:
+        return cls(study.collection.metadata, descriptions=study_attr(study, "descriptions_"),
+                   genre_predictions=study_attr(study, "genre_predictions_"),
+                   labels=study_attr(study, "labels_"), thumbnails=study_thumbnails(study),
+                   **traits)
+
+    # -- Python API ---------------------------------------------------------------------------
+    def show(self, artwork_id: int, sequence=None, label: str | None = None) -> None:
+        """Show ``artwork_id``; prev / next then walk ``sequence`` (kept if not given)."""
+        with self.hold_sync():
+            if sequence is not None:
+                self.sequence = as_int_list(sequence)
+            if label is not None:
+                self.sequence_label = label
+            if artwork_id == self.artwork_id:
+                self._refresh()
+            else:
+                self.artwork_id = int(artwork_id)
+
+    def set_sources(self, *, descriptions=None, genre_predictions=None, labels=None) -> None:
+        """New descriptions / predictions / labels (a later step ran); redraws the record."""
+        self._descriptions = descriptions
+        self._predictions = genre_predictions
+        self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+        self._refresh(image=False)
+
+    def step(self, delta: int) -> None:
+        """Move ``delta`` places through the sequence (as the prev / next buttons do)."""
+        seq = self.sequence
+        if not seq:
+            return
+        pos = seq.index(self.artwork_id) if self.artwork_id in seq else -1
+        self.artwork_id = seq[(pos + delta) % len(seq)]
+
+    # -- internals ----------------------------------------------------------------------------
+    def _n_items(self) -> int:
+        return 0 if self._metadata is None else len(self._metadata)
+
+    @t.observe("artwork_id")
+    def _on_artwork(self, _change) -> None:
+        self._refresh()
+
+    def _refresh(self, image: bool = True) -> None:
+        i = self.artwork_id
+        with self.hold_sync():
+            if i < 0 or (self._metadata is not None and i not in self._metadata.index):
+                self.record = {}
+                self.image = b""
+                return
+            self.record = artwork_record(i, self._metadata, self._descriptions,
+                                         self._predictions, self._labels)
+            if image:
+                data = b""
+                if self._thumbnails is not None:
+                    try:
+                        data = bytes(self._thumbnails(i, self.image_size))
+                    except Exception as exc:  # shown as a missing image and said in the record
+                        self.record = {**self.record, "image_error": str(exc)}
+                self.image = data

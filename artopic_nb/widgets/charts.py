@@ -1,0 +1,126 @@
+"""Altair charts of a study: cluster sizes, keywords per cluster, genre confusion matrix.
+
+Each function returns a plain ``alt.Chart`` (renders in notebooks, saves to HTML / PNG);
+:func:`jupyter_chart` wraps one as an interactive ``alt.JupyterChart`` that renders offline
+(vega's JavaScript is bundled by ``vl-convert-python`` instead of loaded from a CDN).
+
+Example
+-------
+>>> from artopic_nb.widgets import charts
+>>> charts.cluster_sizes(study.labels_)                        # doctest: +SKIP
+>>> charts.keywords(keywords_df)     # columns cluster, term, score   # doctest: +SKIP
+>>> charts.jupyter_chart(charts.confusion_matrix(report.confusion))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from ._base import palette
+
+__all__ = ["cluster_sizes", "keywords", "confusion_matrix", "jupyter_chart", "enable_offline"]
+
+_offline_enabled = False
+
+
+def enable_offline() -> None:
+    """Make JupyterCharts load vega from the installed ``vl-convert-python``, not a CDN."""
+    global _offline_enabled
+    if _offline_enabled:
+        return
+    try:
+        alt.JupyterChart.enable_offline()
+    except ImportError as exc:  # vl-convert-python missing
+        raise ImportError("interactive charts offline need vl-convert-python: "
+                          "pip install vl-convert-python") from exc
+    _offline_enabled = True
+
+
+def jupyter_chart(chart: alt.TopLevelMixin, **kwargs) -> alt.JupyterChart:
+    """``chart`` as an ``alt.JupyterChart`` (selections readable from Python), offline."""
+    enable_offline()
+    return alt.JupyterChart(chart, **kwargs)
+
+
+def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster") -> alt.Chart:
+    """Bar chart of cluster sizes (noise as a grey bar). ``labels``: array or a Study."""
+    if hasattr(labels, "labels_"):
+        labels = labels.labels_
+    labels = np.asarray(labels, dtype=np.int64)
+    values, counts = np.unique(labels, return_counts=True)
+    df = pd.DataFrame({
+        "cluster": ["noise" if v < 0 else f"cluster {v}" for v in values],
+        "order": [10**9 if v < 0 else int(v) for v in values],
+        "works": counts.astype(int),
+    })
+    k = int((values >= 0).sum())
+    domain = [f"cluster {v}" for v in values if v >= 0] + (["noise"] if (values < 0).any() else [])
+    colors = palette(k) + (["#b4b4b4"] if (values < 0).any() else [])
+    return alt.Chart(df, title=title).mark_bar().encode(
+        x=alt.X("cluster:N", sort=alt.SortField("order"), title=None),
+        y=alt.Y("works:Q", title="works"),
+        color=alt.Color("cluster:N", scale=alt.Scale(domain=domain, range=colors), legend=None),
+        tooltip=["cluster:N", "works:Q"],
+    ).properties(width=width, height=220)
+
+
+def keywords(df: pd.DataFrame, *, top: int = 8, columns: int = 3,
+             width: int = 160) -> alt.FacetChart:
+    """Top keywords of each cluster as small bar charts (``df``: cluster, term, score)."""
+    missing = {"cluster", "term", "score"} - set(df.columns)
+    if missing:
+        raise ValueError(f"keywords() needs the columns cluster, term, score; missing {sorted(missing)}")
+    data = df[["cluster", "term", "score"]].copy()
+    data["score"] = data["score"].astype(float)
+    data = (data.sort_values(["cluster", "score"], ascending=[True, False])
+            .groupby("cluster", sort=True).head(top))
+    data["cluster"] = data["cluster"].map(lambda c: "noise" if str(c) == "-1" else f"cluster {c}")
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("score:Q", title="score"),
+        y=alt.Y("term:N", sort="-x", title=None),
+        color=alt.Color("cluster:N", legend=None),
+        tooltip=["cluster:N", "term:N", alt.Tooltip("score:Q", format=".3f")],
+    ).properties(width=width, height=alt.Step(14)).facet(
+        facet=alt.Facet("cluster:N", title=None), columns=columns,
+    ).resolve_scale(y="independent")
+
+
+def confusion_matrix(confusion: pd.DataFrame, *, normalize: bool = True, width: int = 320,
+                     title: str = "Genre confusion") -> alt.LayerChart:
+    """Heat map of a confusion matrix.
+
+    ``confusion``: wide (index known genre, columns predicted genre, cells counts) as
+    ``GenreReport.confusion`` is, or long with columns ``known``, ``predicted``, ``count``.
+    ``normalize`` colours by the share of each known genre (row), and labels cells with counts.
+    """
+    if {"known", "predicted", "count"} <= set(confusion.columns):
+        long = confusion[["known", "predicted", "count"]].copy()
+    else:
+        wide = confusion.copy()
+        wide.index = wide.index.map(str)
+        wide.index.name = "known"
+        wide.columns = wide.columns.map(str)
+        long = wide.reset_index().melt(id_vars="known", var_name="predicted", value_name="count")
+    long["count"] = long["count"].astype(float)
+    totals = long.groupby("known")["count"].transform("sum").replace(0, np.nan)
+    long["share"] = (long["count"] / totals).fillna(0.0)
+    known_order = list(dict.fromkeys(long["known"]))
+    pred_order = list(dict.fromkeys(long["predicted"]))
+    value = "share:Q" if normalize else "count:Q"
+    base = alt.Chart(long, title=title).encode(
+        x=alt.X("predicted:N", sort=pred_order, title="predicted"),
+        y=alt.Y("known:N", sort=known_order, title="known"),
+    )
+    heat = base.mark_rect().encode(
+        color=alt.Color(value, scale=alt.Scale(scheme="blues"),
+                        title="row share" if normalize else "count"),
+        tooltip=["known:N", "predicted:N", "count:Q", alt.Tooltip("share:Q", format=".0%")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("count:Q", format=".0f"),
+        color=alt.condition(alt.datum.share > 0.5, alt.value("white"), alt.value("black")),
+    )
+    side = max(120, min(width, 28 * max(len(pred_order), 1)))
+    return (heat + text).properties(width=side, height=max(120, 24 * max(len(known_order), 1)))

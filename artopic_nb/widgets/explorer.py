@@ -1,0 +1,274 @@
+"""Explorer: the plot, the grid and the caption viewer linked, with re-cluster controls.
+
+- a selection in the plot fills the grid (and is what the viewer's previous / next walk);
+- a click in the grid opens the artwork in the viewer and rings its point in the plot;
+- the re-cluster controls call ``study.recluster(...)``; the study's ``on_change`` hook then
+  sends the new labels to every view (a trait update; no view is rebuilt). A re-clustering
+  done in another cell (``study.recluster(...)``) updates the views the same way.
+
+Errors raised while linking are shown in an output area beside the widgets (and kept in
+:attr:`Link.errors`), never swallowed.
+
+Example
+-------
+>>> from artopic_nb.widgets import explore
+>>> ex = explore(study)          # doctest: +SKIP
+>>> ex                           # doctest: +SKIP
+>>> ex.plot.selected_ids, ex.grid.selected_id, ex.viewer.artwork_id   # doctest: +SKIP
+>>> ex.unlink()                  # the views stay, the links go         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import ipywidgets as W
+
+from ._base import format_exception, study_attr
+from .captions import CaptionViewer
+from .grid import ClusterGrid
+from .plot import EmbeddingPlot
+
+__all__ = ["Explorer", "Link", "explore", "link_views"]
+
+METHODS = ("hdbscan", "kmeans", "agglomerative")
+
+
+class Link:
+    """The links between a study and its views; :meth:`unlink` undoes them."""
+
+    def __init__(self, errors: W.Output | None = None):
+        self.errors: list[str] = []
+        self.output = errors
+        self._undo: list[Callable[[], None]] = []
+        self._busy = False
+        self.linked = True
+
+    @contextmanager
+    def guard(self):
+        """Run an update unless one is already running (views echo each other's changes)."""
+        if self._busy:
+            yield False
+            return
+        self._busy = True
+        try:
+            yield True
+        finally:
+            self._busy = False
+
+    def report(self, where: str, exc: BaseException) -> None:
+        text = f"artopic_nb explorer: error in {where}\n{format_exception(exc)}"
+        self.errors.append(text)
+        if self.output is not None:
+            self.output.append_stderr(text)
+
+    def safe(self, where: str, fn: Callable) -> Callable:
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:  # shown beside the widget, not swallowed
+                self.report(where, exc)
+        return wrapper
+
+    def observe(self, widget, handler: Callable, names: list[str]) -> None:
+        widget.observe(handler, names=names)
+        self._undo.append(lambda: widget.unobserve(handler, names=names))
+
+    def unlink(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        self._undo.clear()
+        self.linked = False
+
+
+def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionViewer,
+               errors: W.Output | None = None) -> Link:
+    """Link the three views to each other and to ``study``; returns a :class:`Link`."""
+    link = Link(errors)
+
+    def on_plot_selection(change):
+        with link.guard() as ok:
+            if not ok:
+                return
+            ids = list(change["new"])
+            grid.show_selection(ids)
+            if ids:
+                viewer.show(viewer.artwork_id if viewer.artwork_id in ids else ids[0],
+                            sequence=ids, label="selection")
+
+    def on_grid_pick(change):
+        i = change["new"]
+        with link.guard() as ok:
+            if not ok or i < 0:
+                return
+            label = "selection" if grid.source == "selection" else f"cluster {grid.cluster}"
+            viewer.show(i, sequence=grid.ids, label=label)
+            plot.highlighted_ids = [i]
+
+    def on_viewer(change):
+        i = change["new"]
+        with link.guard() as ok:
+            if not ok:
+                return
+            plot.highlighted_ids = [i] if i >= 0 else []
+            grid.selected_id = i
+
+    def on_study(step):
+        with link.guard() as ok:
+            if not ok:
+                return
+            labels = study_attr(study, "labels_")
+            samples = study_attr(study, "samples_")
+            sampled = None if samples is None else samples["id"]
+            if step == "reduce":
+                coords = study_attr(study, "coords_")
+                if coords is not None and len(coords) == plot.n_points:
+                    plot.set_coords(coords)
+            if step in ("cluster", "sample") and labels is not None:
+                if step == "cluster":
+                    plot.set_labels(labels)
+                grid.set_labels(labels, sampled)
+            if step in ("cluster", "describe", "predict_genres"):
+                preds = study_attr(study, "genre_predictions_")
+                if step == "predict_genres":
+                    plot.set_genre_predictions(preds)
+                viewer.set_sources(descriptions=study_attr(study, "descriptions_"),
+                                   genre_predictions=preds, labels=labels)
+
+    link.observe(plot, link.safe("plot selection", on_plot_selection), ["selected_ids"])
+    link.observe(grid, link.safe("grid click", on_grid_pick), ["selected_id"])
+    link.observe(viewer, link.safe("viewer navigation", on_viewer), ["artwork_id"])
+    link._undo.append(study.on_change(link.safe("study update", on_study)))
+    return link
+
+
+class Explorer(W.VBox):
+    """Plot, grid and caption viewer of a study, linked, with re-cluster controls.
+
+    Parameters
+    ----------
+    study:
+        A :class:`~artopic_nb.study.Study` that has run ``embed``, ``reduce`` and ``cluster``.
+    height:
+        Height of the plot and the grid in pixels.
+    page_size, thumb_size:
+        Tiles per grid page and their thumbnail size.
+    """
+
+    def __init__(self, study, *, height: int = 460, page_size: int = 60, thumb_size: int = 128):
+        for step in ("reduce", "cluster"):
+            if not study.has(step):
+                raise ValueError(f"explore() needs a clustered study: run study.{step}() first")
+        self.study = study
+        self.errors = W.Output(layout=W.Layout(max_height="200px", overflow="auto"))
+        self.plot = EmbeddingPlot.from_study(study, height=height,
+                                             layout=W.Layout(flex="3 1 0", min_width="360px"))
+        self.grid = ClusterGrid.from_study(study, height=height, page_size=page_size,
+                                           thumb_size=thumb_size,
+                                           layout=W.Layout(flex="2 1 0", min_width="260px"))
+        self.viewer = CaptionViewer.from_study(study)
+        self.status = W.HTML()
+        self.last_timing: dict[str, float] = {}
+        self.controls = self._build_controls()
+        self.link = link_views(study, self.plot, self.grid, self.viewer, errors=self.errors)
+        self._update_status()
+        super().__init__([
+            self.controls,
+            W.HBox([self.plot, self.grid], layout=W.Layout(width="100%", align_items="flex-start")),
+            self.viewer,
+            self.errors,
+        ])
+        self.add_class("artopic-explorer")
+
+    # -- Python API ---------------------------------------------------------------------------
+    def unlink(self) -> None:
+        """Undo every link (the views stay, they stop following each other and the study)."""
+        self.link.unlink()
+        for widget, handler in self._control_handlers:
+            widget.unobserve(handler, names=["value"])
+        self._control_handlers = []
+
+    def recluster(self, **params) -> None:
+        """Re-cluster with the controls' values overridden by ``params`` (as the controls do)."""
+        self.link.safe("re-cluster", self._recluster)(**params)
+
+    # -- controls -----------------------------------------------------------------------------
+    def _build_controls(self) -> W.Box:
+        cp = dict(self.study.params_.get("cluster", {}))
+        rp = dict(self.study.params_.get("reduce", {}))
+        n = len(self.study.labels_)
+        style = {"description_width": "initial"}
+        ms = cp.get("min_samples")
+        self.method = W.Dropdown(options=list(METHODS), value=cp.get("method", "hdbscan"),
+                                 description="algorithm", style=style,
+                                 layout=W.Layout(width="190px"))
+        self.min_cluster_size = W.BoundedIntText(
+            value=int(cp.get("min_cluster_size", 8)), min=2, max=max(2, n), description="min cluster size",
+            style=style, layout=W.Layout(width="170px"))
+        self.min_samples = W.BoundedIntText(
+            value=0 if ms is None else int(ms), min=0, max=max(1, n), description="min samples (0 = auto)",
+            style=style, layout=W.Layout(width="210px"))
+        self.n_clusters = W.BoundedIntText(
+            value=int(cp.get("n_clusters", 8)), min=1, max=max(1, n), description="k",
+            style=style, layout=W.Layout(width="110px"))
+        self.n_neighbors = W.BoundedIntText(
+            value=int(rp.get("n_neighbors", 15)), min=2, max=max(2, min(200, n - 1)),
+            description="UMAP neighbours", style=style, layout=W.Layout(width="180px"))
+        self._control_handlers = []
+        for widget in (self.method, self.min_cluster_size, self.min_samples, self.n_clusters,
+                       self.n_neighbors):
+            handler = self.link_safe_recluster
+            widget.observe(handler, names=["value"])
+            self._control_handlers.append((widget, handler))
+        self._enable_controls()
+        return W.VBox([W.HBox([self.method, self.min_cluster_size, self.min_samples,
+                               self.n_clusters, self.n_neighbors],
+                              layout=W.Layout(flex_flow="row wrap")), self.status])
+
+    def link_safe_recluster(self, _change=None) -> None:
+        self._enable_controls()
+        self.recluster()
+
+    def _enable_controls(self) -> None:
+        hdb = self.method.value == "hdbscan"
+        self.min_cluster_size.disabled = not hdb
+        self.min_samples.disabled = not hdb
+        self.n_clusters.disabled = hdb
+
+    def _recluster(self, **overrides) -> None:
+        params = {"method": self.method.value}
+        if params["method"] == "hdbscan":
+            params["min_cluster_size"] = int(self.min_cluster_size.value)
+            params["min_samples"] = int(self.min_samples.value) or None
+        else:
+            params["n_clusters"] = int(self.n_clusters.value)
+        params["n_neighbors"] = int(self.n_neighbors.value)
+        params.update(overrides)
+        self.status.value = "<i>re-clustering…</i>"
+        start = time.perf_counter()
+        try:
+            self.study.recluster(**params)  # on_change pushes the new labels to the views
+        except Exception:
+            self.status.value = "<span style='color:#b3261e'>re-clustering failed (see below)</span>"
+            raise
+        self.last_timing = {"kernel_ms": round((time.perf_counter() - start) * 1000, 1),
+                            "cluster_ms": round(self.study.timings_.get("cluster", 0) * 1000, 1)}
+        self._update_status()
+
+    def _update_status(self) -> None:
+        labels = self.study.labels_
+        k = len(set(labels.tolist()) - {-1})
+        noise = int((labels < 0).sum())
+        timing = ""
+        if self.last_timing:
+            timing = (f" · re-clustered in {self.last_timing['kernel_ms']:.0f} ms"
+                      f" (clustering {self.last_timing['cluster_ms']:.0f} ms)")
+        self.status.value = (f"<span class='artopic-explorer-status'>{k} clusters, {noise} noise "
+                             f"points, {len(labels)} works{timing}</span>")
+
+
+def explore(study, **kwargs) -> Explorer:
+    """The linked plot, grid and caption viewer of ``study`` (see :class:`Explorer`)."""
+    return Explorer(study, **kwargs)
