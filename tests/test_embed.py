@@ -112,3 +112,12 @@ def test_model_id_tells_apart_same_shaped_weights(tiny_clip_dir, tmp_path):
             p.add_(torch.randn_like(p))
     model.save_pretrained(other)
     assert TransformersEmbedder(other).model_id != TransformersEmbedder(tiny_clip_dir).model_id
+
+
+def test_int8_quantized_embedder_stays_close_to_float32(fixture_collection, tiny_clip_dir):
+    fp32 = TransformersEmbedder(tiny_clip_dir).embed(fixture_collection, progress=False)
+    int8 = TransformersEmbedder(tiny_clip_dir, quantize=True, device="cpu")
+    assert int8.model_id.endswith("+int8")
+    q = int8.embed(fixture_collection, progress=False)
+    assert q.shape == fp32.shape
+    assert float(np.mean(np.sum(q * fp32, axis=1))) > 0.95
