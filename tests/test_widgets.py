@@ -232,6 +232,12 @@ def test_explorer_recluster_updates_every_view_without_rebuilding(study):
     study.recluster(n_clusters=3)
     np.testing.assert_array_equal(_decode(plot)[1], study.labels_)
     assert len(grid.clusters) == 3
+    # ... and so do the controls and the status line, without re-clustering again
+    assert ex.n_clusters.value == 3 and "3 clusters" in ex.status.value
+    study.recluster(method="hdbscan", min_cluster_size=4)
+    assert ex.method.value == "hdbscan" and ex.min_cluster_size.value == 4
+    assert not ex.min_cluster_size.disabled and ex.n_clusters.disabled
+    assert study.params_["cluster"]["min_cluster_size"] == 4
     assert ex.link.errors == []
 
 

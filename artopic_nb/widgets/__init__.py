@@ -14,5 +14,7 @@ from .explorer import Explorer, Link, explore, link_views
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot
 
+charts.enable_offline()  # a teaching machine or Binder may have no route to a CDN
+
 __all__ = ["CaptionViewer", "ClusterGrid", "EmbeddingPlot", "Explorer", "Link", "charts",
            "explore", "link_views"]

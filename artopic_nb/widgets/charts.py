@@ -26,14 +26,18 @@ _offline_enabled = False
 
 
 def enable_offline() -> None:
-    """Make JupyterCharts load vega from the installed ``vl-convert-python``, not a CDN."""
+    """Render every altair chart without the internet: vega comes from the installed
+    ``vl-convert-python``, not a CDN (both for ``JupyterChart`` and for plain charts, whose
+    default renderer loads vega from cdn.jsdelivr.net). Called when this package is imported.
+    """
     global _offline_enabled
     if _offline_enabled:
         return
     try:
         alt.JupyterChart.enable_offline()
+        alt.renderers.enable("jupyter", offline=True)
     except ImportError as exc:  # vl-convert-python missing
-        raise ImportError("interactive charts offline need vl-convert-python: "
+        raise ImportError("charts offline need vl-convert-python: "
                           "pip install vl-convert-python") from exc
     _offline_enabled = True
 

@@ -173,6 +173,8 @@ class Explorer(W.VBox):
         self.last_timing: dict[str, float] = {}
         self.controls = self._build_controls()
         self.link = link_views(study, self.plot, self.grid, self.viewer, errors=self.errors)
+        self._syncing = False
+        self._undo_sync = study.on_change(self.link.safe("controls update", self._sync_controls))
         self._update_status()
         super().__init__([
             self.controls,
@@ -186,6 +188,7 @@ class Explorer(W.VBox):
     def unlink(self) -> None:
         """Undo every link (the views stay, they stop following each other and the study)."""
         self.link.unlink()
+        self._undo_sync()
         for widget, handler in self._control_handlers:
             widget.unobserve(handler, names=["value"])
         self._control_handlers = []
@@ -228,8 +231,27 @@ class Explorer(W.VBox):
                               layout=W.Layout(flex_flow="row wrap")), self.status])
 
     def link_safe_recluster(self, _change=None) -> None:
+        if self._syncing:  # the controls are following the study, not the user
+            return
         self._enable_controls()
         self.recluster()
+
+    def _sync_controls(self, step: str) -> None:
+        """Show the study's current parameters, also after ``study.recluster`` in code."""
+        if step not in ("reduce", "cluster") or not self.study.has("cluster"):
+            return
+        cp, rp = self.study.params_["cluster"], self.study.params_.get("reduce", {})
+        self._syncing = True
+        try:
+            self.method.value = cp["method"]
+            self.min_cluster_size.value = int(cp["min_cluster_size"])
+            self.min_samples.value = int(cp["min_samples"] or 0)
+            self.n_clusters.value = int(cp["n_clusters"])
+            self.n_neighbors.value = int(rp.get("n_neighbors", self.n_neighbors.value))
+        finally:
+            self._syncing = False
+        self._enable_controls()
+        self._update_status()
 
     def _enable_controls(self) -> None:
         hdb = self.method.value == "hdbscan"
