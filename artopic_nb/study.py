@@ -19,6 +19,7 @@ Example
 from __future__ import annotations
 
 import html
+import io
 import json
 import os
 import re
@@ -327,10 +328,26 @@ class Study:
         elif not hasattr(predictor, "predict"):
             raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
         name = getattr(predictor, "model_id", type(predictor).__name__)
+        key = None
+        if isinstance(predictor, genre_mod.EmbeddingGenrePredictor) and \
+                not hasattr(predictor, "n_examples_"):  # zero-shot: a function of its inputs
+            captions = self.descriptions_[self.descriptions_["prompt"] == "caption"]
+            key = make_key("genres", name, predictor.genre_texts(),
+                           captions[["id", "model", "text"]].to_numpy().tolist())
         with self._step("predict_genres", {"predictor": str(name),
                                            "genres": [str(g) for g in genres]}):
-            self.genre_predictions_ = genre_mod.predict_genres(
-                self.descriptions_, predictor, known=self.collection.genres)
+            cached = None if key is None else self.cache.get_json("genres", key)
+            if cached is not None:  # skips loading the sentence encoder
+                table = pd.DataFrame(cached["rows"], columns=cached["columns"])
+                self.genre_predictions_ = table.astype({"id": "int64"})
+            else:
+                self.genre_predictions_ = genre_mod.predict_genres(
+                    self.descriptions_, predictor, known=self.collection.genres)
+                if key is not None:
+                    table = self.genre_predictions_.astype(object)
+                    self.cache.put_json("genres", key, {
+                        "columns": list(table.columns),
+                        "rows": table.where(table.notna(), None).to_numpy().tolist()})
         return self
 
     def genre_report(self) -> pd.DataFrame:
@@ -366,11 +383,33 @@ class Study:
             texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
         if texts.empty:
             raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
-        model = None if llm is None else self._text_model(llm)
-        params = {"llm": None if model is None else model.model_id, "top_k": top_k, "prompt": prompt}
+        from .topics import Commonalities
+
+        texts = texts[["id", "model", "text"]]
+        # a result is cached when everything it depends on can be named without loading a
+        # model: the texts, the clusters, the parameters and the LLM's spec string
+        key = None if not (llm is None or isinstance(llm, (str, os.PathLike))) else make_key(
+            "commonalities", texts.to_numpy().tolist(), _array_digest(self.labels_),
+            None if llm is None else str(llm), top_k)
+        cached = None if key is None else self.cache.get_json("commonalities", key)
+        if cached is not None:
+            params = cached["params"]
+        else:
+            model = None if llm is None else self._text_model(llm)
+            params = {"llm": None if model is None else model.model_id, "top_k": top_k,
+                      "prompt": prompt}
         with self._step("commonalities", params):
-            self.commonalities_ = find_commonalities(
-                texts[["id", "model", "text"]], pd.Series(self.labels_), top_k=top_k, llm=model)
+            if cached is not None:  # skips loading the sentence encoder and the LLM
+                self.commonalities_ = Commonalities.from_frames({
+                    name: pd.read_json(io.StringIO(frame), orient="table")
+                    for name, frame in cached["frames"].items()})
+            else:
+                self.commonalities_ = find_commonalities(
+                    texts, pd.Series(self.labels_), top_k=top_k, llm=model)
+                if key is not None:
+                    frames = {name: frame.to_json(orient="table", index=False)
+                              for name, frame in self.commonalities_.to_frames().items()}
+                    self.cache.put_json("commonalities", key, {"params": params, "frames": frames})
         return self
 
     @staticmethod

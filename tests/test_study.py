@@ -208,3 +208,25 @@ def test_load_falls_back_to_the_previous_save_after_an_interrupted_swap(study, t
     with pytest.warns(UserWarning, match="previous save"):
         back = Study.load(tmp_path / "s")
     np.testing.assert_array_equal(back.labels_, study.labels_)
+
+
+def test_genres_and_commonalities_are_cached(fixture_collection, tmp_path, monkeypatch):
+    def fresh():
+        s = run_core(Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False))
+        return s.describe(models=["attributes"])
+
+    first = fresh().predict_genres().commonalities()
+    import artopic_nb.genre as genre_mod
+    import artopic_nb.topics as topics_mod
+
+    def fail(*args, **kwargs):
+        raise AssertionError("recomputed instead of read from the cache")
+
+    monkeypatch.setattr(genre_mod, "predict_genres", fail)
+    monkeypatch.setattr(topics_mod, "find_commonalities", fail)
+    second = fresh().predict_genres().commonalities()
+    pd.testing.assert_frame_equal(second.genre_predictions_, first.genre_predictions_)
+    for name, frame in first.commonalities_.to_frames().items():
+        pd.testing.assert_frame_equal(second.commonalities_.to_frames()[name], frame,
+                                      check_dtype=False)
+    assert second.params_["commonalities"] == first.params_["commonalities"]
