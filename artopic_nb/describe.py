@@ -53,7 +53,14 @@ from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
 from .embed import srgb_to_lab
-from .hub import ModelUnavailableError, auto_device, auto_dtype, fingerprint, load_pretrained
+from .hub import (
+    ModelUnavailableError,
+    auto_device,
+    auto_dtype,
+    ensure_available,
+    fingerprint,
+    load_pretrained,
+)
 from .prompts import Prompt, get_prompt
 
 __all__ = [
@@ -272,6 +279,8 @@ class TransformersDescriber:
         return self
 
     def _load(self) -> None:
+        if self._location()[1] is None:  # fail in milliseconds, before importing torch
+            ensure_available(self._location()[0], "describing model")
         from transformers import (
             AutoConfig,
             AutoModelForCausalLM,

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import time
 import warnings
@@ -226,7 +227,15 @@ class Study:
         """ARI, NMI and purity of the clusters against the known genres (None without labels)."""
         self._require("cluster")
         genres = self.collection.genres
-        return None if genres is None else cluster_mod.agreement(self.labels_, genres)
+        if genres is None:
+            return None
+        # cached: scoring needs scikit-learn, whose import costs more than a warm study
+        key = make_key("agreement", _array_digest(self.labels_), genres.astype(str).tolist())
+        found = self.cache.get_json("scores", key)
+        if found is None:
+            found = cluster_mod.agreement(self.labels_, genres)
+            self.cache.put_json("scores", key, found)
+        return found
 
     def sample(self, per_cluster: int = 6, strategy: str = "diverse", seed: int | None = None,
                include_noise: bool = False) -> Study:
@@ -355,7 +364,14 @@ class Study:
         self._require("predict_genres")
         from .genre import compare_models
 
-        return compare_models(self.genre_predictions_)
+        table = self.genre_predictions_.astype(object)
+        key = make_key("genre_report", table.where(table.notna(), None).to_numpy().tolist())
+        found = self.cache.get_json("scores", key)
+        if found is not None:
+            return pd.read_json(io.StringIO(found), orient="table")
+        report = compare_models(self.genre_predictions_)
+        self.cache.put_json("scores", key, report.to_json(orient="table"))
+        return report
 
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.GenreReport`."""
@@ -556,15 +572,21 @@ def _quiet_model_loading(quiet: bool):
     if not quiet:
         yield
         return
-    from transformers.utils import logging as hf_logging
-
-    was_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as bars
+        is_on, off, on = bars.is_progress_bar_enabled, bars.disable_progress_bar, \
+            bars.enable_progress_bar
+    else:  # transformers reads this switch when it is imported; importing it here costs seconds
+        from huggingface_hub import utils as bars
+        is_on = lambda: not bars.are_progress_bars_disabled()  # noqa: E731
+        off, on = bars.disable_progress_bars, bars.enable_progress_bars
+    was_on = is_on()
+    off()
     try:
         yield
     finally:
-        if was_enabled:
-            hf_logging.enable_progress_bar()
+        if was_on:
+            on()
 
 
 _FRAME_NAME = re.compile(r"^[a-z_]{1,40}$")
