@@ -197,7 +197,8 @@ class Cache:
     def put_json(self, namespace: str, key: str, value: Any) -> None:
         if self.root is None:
             return
-        body = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        # key order kept: a hit returns the same document a miss computed
+        body = json.dumps(value, ensure_ascii=False)
         wrapper = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "body": body}
         self._write(self.path(namespace, key, "json"),
                     json.dumps(wrapper, ensure_ascii=False).encode("utf-8"))

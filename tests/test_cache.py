@@ -89,6 +89,13 @@ def test_json_round_trip(cache, value):
     assert cache.get_json("d", key) == value
 
 
+def test_json_hit_keeps_key_order_of_the_miss(cache):
+    # a notebook printing a cached dict must print the same text cold and warm
+    value = {"ari": 0.1, "nmi": 0.2, "purity": 0.3, "noise_share": 0.4, "n_clusters": 5}
+    cache.put_json("scores", make_key("order"), value)
+    assert list(cache.get_json("scores", make_key("order"))) == list(value)
+
+
 def test_bytes_round_trip(cache):
     key = make_key("bytes")
     assert cache.get_bytes("thumbnails", key, "jpg") is None
