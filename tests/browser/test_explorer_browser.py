@@ -1,4 +1,5 @@
-"""The Explorer in a real JupyterLab in headless Chromium: draw, box-select, click, re-cluster.
+"""The Explorer in a real JupyterLab in headless Chromium: draw, box-select, click, re-cluster,
+legend toggles, lasso, colour menu.
 
 Waits are on conditions the widgets expose (the plot's ``data-rendered-points`` /
 ``data-codes-checksum``, the grid's ``data-rendered-tiles``, the viewer's ``data-artwork-id``)
@@ -55,6 +56,33 @@ def _wait_kernel_value(page, code: str, expected, timeout_s: float = 60.0):
             return value
         page.wait_for_timeout(200)
     raise AssertionError(f"{code!r} gave {value!r}, expected {expected!r}")
+
+
+def _inside(point, polygon) -> bool:
+    """Ray casting, the same even-odd rule as the plot's lasso."""
+    x, y = point
+    inside = False
+    for (xa, ya), (xb, yb) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (ya > y) != (yb > y) and x < (xb - xa) * (y - ya) / (yb - ya) + xa:
+            inside = not inside
+    return inside
+
+
+def _edge_distance(point, a, b) -> float:
+    (px, py), (ax, ay), (bx, by) = point, a, b
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
+    return ((px - ax - t * dx) ** 2 + (py - ay - t * dy) ** 2) ** 0.5
+
+
+def _clear_triangle(screen, width, height):
+    """A triangle over part of the map with no point within 4 px of an edge (no ties)."""
+    for apex_share in (0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65):
+        triangle = [(6.0, 6.0), (width * apex_share, height / 2), (6.0, height - 6.0)]
+        edges = list(zip(triangle, triangle[1:] + triangle[:1], strict=True))
+        if all(_edge_distance(p, a, b) > 4 for p in screen for a, b in edges):
+            return triangle
+    raise AssertionError("no lasso triangle keeps clear of every point")
 
 
 def test_explorer_in_jupyterlab(lab_server, page, artifacts):
@@ -131,7 +159,48 @@ def test_explorer_in_jupyterlab(lab_server, page, artifacts):
     assert page.locator(".artopic-plot canvas.artopic-plot-canvas").count() == 1  # not rebuilt
     page.screenshot(path=str(artifacts / "explorer-reclustered.png"), full_page=True)
 
-    # 5. a malicious title renders as text everywhere and runs nothing
+    # 5. the legend hides a cluster: fewer points drawn, Python's hidden_categories follows
+    codes = json.loads(kernel_eval(
+        page, "print(json.dumps(np.frombuffer(ex.plot.codes, dtype=np.int32).tolist()))"))
+    page.click(".artopic-plot-legend-item[data-code='0']")
+    _wait_kernel_value(page, "print(json.dumps(ex.plot.hidden_categories))", [0])
+    page.wait_for_selector(".artopic-plot canvas.artopic-plot-canvas"
+                           f"[data-rendered-points='{n - codes.count(0)}']")
+    assert "is-hidden" in page.locator(".artopic-plot-legend-item[data-code='0']").get_attribute("class")
+    page.click(".artopic-plot-legend-item[data-code='0']")
+    _wait_kernel_value(page, "print(json.dumps(ex.plot.hidden_categories))", [])
+    page.wait_for_selector(f".artopic-plot canvas.artopic-plot-canvas[data-rendered-points='{n}']")
+
+    # 6. lasso: a triangle drawn with the mouse selects exactly the points inside it
+    page.click(".artopic-plot-mode[data-mode='lasso']")
+    view = json.loads(canvas.get_attribute("data-view"))
+    screen = [((x - view["cx"]) * view["scale"] + view["width"] / 2,
+               view["height"] / 2 - (y - view["cy"]) * view["scale"]) for x, y in coords]
+    triangle = _clear_triangle(screen, view["width"], view["height"])
+    expected = sorted(i for i, p in enumerate(screen) if _inside(p, triangle))
+    assert 0 < len(expected) < n
+    overlay.scroll_into_view_if_needed()
+    box = overlay.bounding_box()
+    page.mouse.move(box["x"] + triangle[0][0], box["y"] + triangle[0][1])
+    page.mouse.down()
+    for x, y in triangle[1:] + triangle[:1]:
+        page.mouse.move(box["x"] + x, box["y"] + y, steps=8)
+    page.mouse.up()
+    _wait_kernel_value(page, "print(json.dumps(sorted(ex.plot.selected_ids)))", expected)
+    page.screenshot(path=str(artifacts / "explorer-lasso.png"), full_page=True)
+
+    # 7. the colour menu recolours by a metadata column: legend lists the known genres
+    page.select_option(".artopic-plot-colorby select", "genre")
+    _wait_kernel_value(page, "print(json.dumps(ex.plot.color_by))", "genre")
+    genres = json.loads(kernel_eval(
+        page, "print(json.dumps(sorted(study.collection.genres.dropna().unique().tolist())))"))
+    page.wait_for_function("(k) => document.querySelectorAll('.artopic-plot-legend-item').length === k",
+                           arg=len(genres))
+    assert sorted(page.locator(".artopic-plot-legend-label").all_text_contents()) == genres
+    page.select_option(".artopic-plot-colorby select", "cluster")
+    _wait_kernel_value(page, "print(json.dumps(ex.plot.color_by))", "cluster")
+
+    # 8. a malicious title renders as text everywhere and runs nothing
     kernel_eval(page, "ex.plot.select([0])")
     page.wait_for_selector(".artopic-grid-tile[data-id='0']")
     assert page.locator(".artopic-grid-tile[data-id='0'] .artopic-grid-caption").text_content() == XSS

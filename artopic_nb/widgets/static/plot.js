@@ -209,7 +209,7 @@ function render({ model, el }) {
         if (pass === 1 && isNoise) continue;
         if (isNoise ? noiseHidden : hiddenCat[c]) continue;
         const isSel = sel && selMask[i] === 1;
-        if (pass < 2 && isSel) continue;
+        if (pass < 2 ? isSel : !isSel) continue;  // selected points only in the top pass
         const px = Math.round(xy[2 * i] * s + ox), py = Math.round(oy - xy[2 * i + 1] * s);
         if (px < -8 || py < -8 || px >= W + 8 || py >= H + 8) continue;
         const color = isNoise ? (sel && !isSel ? noiseDim : noiseColor)
