@@ -22,6 +22,15 @@ import pandas as pd
 
 STATIC = pathlib.Path(__file__).parent / "static"
 
+
+def esm(name: str) -> str:
+    """The ES module of view ``name``: ``_shared.js`` (helpers) followed by ``<name>.js``.
+
+    An anywidget view must be a single module, so the shared helpers are prepended here
+    rather than imported.
+    """
+    return "\n".join((STATIC / f).read_text(encoding="utf-8") for f in ("_shared.js", f"{name}.js"))
+
 #: Largest number of thumbnails one request is answered with (bounds a message's size).
 MAX_THUMBS_PER_REQUEST = 64
 #: Sizes a view may ask for (pixels of the longer side); anything else is clamped.

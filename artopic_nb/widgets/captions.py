@@ -23,6 +23,7 @@ from ._base import (
     ThumbnailSource,
     as_int_list,
     clean_text,
+    esm,
     study_attr,
     study_thumbnails,
 )
@@ -87,7 +88,7 @@ class CaptionViewer(ArtopicWidget):
         Any public trait (``artwork_id``, ``image_size`` ...); others are an error.
     """
 
-    _esm = STATIC / "captions.js"
+    _esm = esm("captions")
     _css = STATIC / "captions.css"
 
     artwork_id = t.Int(-1).tag(sync=True)

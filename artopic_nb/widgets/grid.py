@@ -22,6 +22,7 @@ from ._base import (
     ThumbnailSource,
     as_int_list,
     clean_text,
+    esm,
     study_attr,
     study_thumbnails,
 )
@@ -46,7 +47,7 @@ class ClusterGrid(ArtopicWidget):
         Any public trait (``page_size``, ``thumb_size``, ``cluster`` ...); others are an error.
     """
 
-    _esm = STATIC / "grid.js"
+    _esm = esm("grid")
     _css = STATIC / "grid.css"
 
     clusters = t.List(t.Dict()).tag(sync=True)     # [{"id", "size", "label"}], noise last

@@ -30,6 +30,7 @@ from ._base import (
     artwork_info,
     as_int_list,
     clean_text,
+    esm,
     palette,
     study_attr,
     study_thumbnails,
@@ -98,7 +99,7 @@ class EmbeddingPlot(ArtopicWidget):
         Any public trait (``color_by``, ``height``, ``point_size`` ...); others are an error.
     """
 
-    _esm = STATIC / "plot.js"
+    _esm = esm("plot")
     _css = STATIC / "plot.css"
 
     # data (binary) ---------------------------------------------------------------------------

@@ -1,20 +1,6 @@
 // CaptionViewer front end: the artwork large, metadata, known vs predicted genre, and each
 // describing model's caption and description side by side. textContent only, never parsed as HTML.
 
-function u8(buf) {
-  if (!buf) return new Uint8Array(0);
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
-  return new Uint8Array(0);
-}
-function el_(tag, cls, parent, text) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = String(text);
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
 function render({ model, el }) {
   el.classList.add("artopic-captions");
   const listeners = [];

@@ -2,19 +2,6 @@
 // (IntersectionObserver -> one binary request per batch, cached as blob URLs), click selects.
 // Data-derived text is set with textContent only.
 
-function u8(buf) {
-  if (!buf) return new Uint8Array(0);
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
-  return new Uint8Array(0);
-}
-function el_(tag, cls, parent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (parent) parent.appendChild(e);
-  return e;
-}
-
 function render({ model, el }) {
   el.classList.add("artopic-grid");
   const listeners = [];
@@ -88,18 +75,12 @@ function render({ model, el }) {
     img.closest(".artopic-grid-tile")?.classList.add("is-loaded");
   }
   function onCustom(msg, buffers) {
-    if (!msg || msg.type !== "thumbs") return;
-    const data = u8(buffers && buffers[0]);
-    let off = 0;
-    msg.ids.forEach((id, k) => {
-      const len = msg.lengths[k] | 0;
-      const url = len ? URL.createObjectURL(new Blob([data.slice(off, off + len)], { type: "image/jpeg" })) : "";
-      off += len;
+    for (const { id, url } of unpackThumbs(msg, buffers)) {
       if (!cache.has(id)) cache.set(id, url); else if (url) URL.revokeObjectURL(url);
       pending.delete(id);
       for (const img of imgs.get(id) || []) setSrc(img, cache.get(id));
       imgs.delete(id);
-    });
+    }
     el.dataset.thumbsLoaded = String(cache.size);
   }
 

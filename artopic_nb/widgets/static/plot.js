@@ -2,13 +2,6 @@
 // fluid), legend toggles, wheel zoom, drag pan, box and lasso selection, hover card.
 // All data-derived text is set with textContent, never parsed as HTML.
 
-function u8(buf) {
-  if (!buf) return new Uint8Array(0);
-  if (buf instanceof DataView) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
-  return new Uint8Array(0);
-}
 function typed(buf, Ctor) {
   const b = u8(buf);
   const n = Math.floor(b.byteLength / Ctor.BYTES_PER_ELEMENT);
@@ -22,12 +15,6 @@ function hexToRgb(hex) {
 }
 function packRGBA(r, g, b) {  // little-endian ImageData pixel
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
-}
-function el_(tag, cls, parent) {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (parent) parent.appendChild(e);
-  return e;
 }
 function stamp(radius) {  // pixel offsets of a disc
   const out = [];
@@ -487,19 +474,13 @@ function render({ model, el }) {
     tipSub.textContent = [inf.artist, inf.date, inf.group].filter(Boolean).join(" · ");
   }
   function onCustom(msg, buffers) {
-    if (!msg || msg.type !== "thumbs") return;
-    const data = u8(buffers && buffers[0]);
-    let off = 0;
-    msg.ids.forEach((id, k) => {
-      const len = msg.lengths[k] | 0;
-      const bytes = data.slice(off, off + len); off += len;
-      const url = len ? URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" })) : "";
-      const entry = { url, info: msg.info ? msg.info[k] : {} };
+    for (const { id, url, info } of unpackThumbs(msg, buffers)) {
       const old = thumbCache.get(id);
       if (old && old.url) URL.revokeObjectURL(old.url);
+      const entry = { url, info };
       thumbCache.set(id, entry);
       showCard(id, entry);
-    });
+    }
   }
 
   // -- model events ----------------------------------------------------------------------------
