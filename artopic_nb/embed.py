@@ -209,6 +209,7 @@ class TransformersEmbedder:
         self.quantize = quantize
         self._model = None
         self._processor = None
+        self._fast_preprocess = None
 
     def __repr__(self) -> str:
         return f"TransformersEmbedder({self.model!r}, batch_size={self.batch_size})"
@@ -237,10 +238,23 @@ class TransformersEmbedder:
         self._model = model.to(self._device, dtype=auto_dtype(self.dtype, self._device)).eval()
         if self.quantize:
             self._model = _quantize_int8(self._model, self._device)
+        self._fast_preprocess = fast_preprocessor(self._processor)
         return self
 
     def _preprocess(self, images: list[Image.Image]):
         return self._processor(images=images, return_tensors="pt")["pixel_values"]
+
+    def _prepare(self, collection, batch, pool, min_side: int):
+        """Pixel values of one batch; each image decoded (and, on the fast path, resized and
+        cropped) in the thread pool."""
+        fast = self._fast_preprocess
+
+        def load(i):
+            image = collection.image(int(i), min_side=min_side)
+            return fast.crop(image) if fast else image
+
+        items = list(pool.map(load, batch))
+        return fast.pixel_values(items) if fast else self._preprocess(items)
 
     def forward(self, pixel_values) -> np.ndarray:
         """Embeddings (L2-normalised, float32) of a preprocessed batch."""
@@ -265,8 +279,7 @@ class TransformersEmbedder:
         threads = self.decode_threads or max(1, min(4, (os.cpu_count() or 2) - 1))
         with ThreadPoolExecutor(threads) as pool:
             def prepare(batch):
-                images = list(pool.map(lambda i: collection.image(int(i), min_side=min_side), batch))
-                return batch, self._preprocess(images)
+                return batch, self._prepare(collection, batch, pool, min_side)
 
             for batch, pixel_values in _prefetch(prepare, batches, depth=2):
                 yield batch, self.forward(pixel_values)
@@ -287,6 +300,84 @@ def _quantize_int8(model, device: str):
     with warnings.catch_warnings():  # torch.ao's own notices about its future home (torchao)
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+class FastPreprocessor:
+    """What a CLIP/SigLIP image processor does, split so that it runs fast off the GIL.
+
+    The PIL image processors resize (shortest edge, or to height x width), centre-crop,
+    rescale and normalise, converting between PIL and numpy per image in float arrays.
+    Here :meth:`crop` does the geometry on the PIL image (in the decoding threads) and
+    :meth:`pixel_values` rescales and normalises a whole uint8 batch in one torch
+    operation: about 2 ms per image instead of 5. Build it with :func:`fast_preprocessor`,
+    which checks it against the processor first.
+    """
+
+    def __init__(self, processor):
+        def get(name):
+            return getattr(processor, name, None)
+
+        def field(d, key):
+            return (d.get(key) if isinstance(d, dict) else getattr(d, key, None)) if d else None
+
+        size, crop = get("size"), get("crop_size")
+        self.shortest = field(size, "shortest_edge")
+        self.height, self.width = field(size, "height"), field(size, "width")
+        if not get("do_resize") or not (self.shortest or (self.height and self.width)) \
+                or get("do_pad") or not isinstance(get("resample"), int):
+            raise ValueError("not a resize / crop / normalise processor")
+        self.crop_hw = (field(crop, "height"), field(crop, "width")) if get("do_center_crop") else None
+        if self.crop_hw and not all(self.crop_hw):
+            raise ValueError("centre crop without a size")
+        self.resample = Image.Resampling(get("resample"))
+        mean = np.asarray(get("image_mean") if get("do_normalize") else (0.0,) * 3, np.float32)
+        std = np.asarray(get("image_std") if get("do_normalize") else (1.0,) * 3, np.float32)
+        factor = get("rescale_factor") if get("do_rescale") else 1.0
+        self.scale = (factor / std).astype(np.float32).reshape(1, 3, 1, 1)
+        self.shift = (mean / std).astype(np.float32).reshape(1, 3, 1, 1)
+
+    def crop(self, image: Image.Image) -> np.ndarray:
+        """The resized, cropped image as uint8 (H, W, 3)."""
+        w, h = image.size
+        if self.shortest:  # as transformers' get_resize_output_image_size(default_to_square=False)
+            s = self.shortest
+            new = (s, int(s * h / w)) if w <= h else (int(s * w / h), s)
+        else:
+            new = (self.width, self.height)
+        image = image.convert("RGB").resize(new, self.resample)
+        if self.crop_hw:
+            ch, cw = self.crop_hw
+            left, top = (new[0] - cw) // 2, (new[1] - ch) // 2
+            image = image.crop((left, top, left + cw, top + ch))
+        return np.asarray(image)
+
+    def pixel_values(self, crops: Sequence[np.ndarray]):
+        """float32 (N, 3, H, W), rescaled and normalised, from :meth:`crop` outputs."""
+        import torch
+
+        x = torch.from_numpy(np.stack(crops)).permute(0, 3, 1, 2)
+        x = x.to(torch.float32, memory_format=torch.contiguous_format)
+        return x.mul_(torch.from_numpy(self.scale)).sub_(torch.from_numpy(self.shift))
+
+    def __call__(self, images: Sequence[Image.Image]):
+        return self.pixel_values([self.crop(image) for image in images])
+
+
+def fast_preprocessor(processor) -> FastPreprocessor | None:
+    """A :class:`FastPreprocessor` whose output equals ``processor``'s, or None.
+
+    Checked on a probe image, so a processor with any other step keeps its own path.
+    """
+    try:
+        fast = FastPreprocessor(processor)
+        rng = np.random.default_rng(0)  # odd-sized and textured: any difference shows
+        probe = Image.fromarray(rng.integers(0, 256, (61, 83, 3), dtype=np.uint8))
+        expected = np.asarray(processor(images=[probe], return_tensors="np")["pixel_values"])
+        got = fast([probe]).numpy()
+        ok = got.shape == expected.shape and float(np.abs(got - expected).max()) < 1e-4
+    except Exception:  # a processor we do not understand keeps its own path
+        return None
+    return fast if ok else None
 
 
 def _processor_size(processor) -> int:

@@ -8,6 +8,7 @@ from artopic_nb.embed import (
     Embedder,
     TransformersEmbedder,
     embed_collection,
+    fast_preprocessor,
     load_embedder,
 )
 from artopic_nb.hub import ModelUnavailableError
@@ -50,6 +51,34 @@ def test_tiny_clip_through_transformers_embedder(fixture_collection, tiny_clip_d
     ref = ref[0].numpy() / np.linalg.norm(ref[0].numpy())
     np.testing.assert_allclose(X[3], ref, atol=1e-5)
     assert emb.model_id.startswith("hf-folder:")
+    assert emb._fast_preprocess is not None  # the rows above came through the fast path
+
+
+@pytest.mark.parametrize("kind", ["clip", "siglip"])
+def test_fast_preprocessing_equals_the_processor(fixture_collection, kind):
+    from transformers import CLIPImageProcessor, SiglipImageProcessor
+
+    processor = (CLIPImageProcessor() if kind == "clip"
+                 else SiglipImageProcessor(size={"height": 224, "width": 224}))
+    fast = fast_preprocessor(processor)
+    assert fast is not None
+    for i in (0, 5, 11):  # real paintings, portrait and landscape shapes
+        image = fixture_collection.image(i, min_side=224)
+        expected = processor(images=[image], return_tensors="np")["pixel_values"][0]
+        np.testing.assert_allclose(fast([image]).numpy()[0], expected, atol=1e-5)
+
+
+def test_a_processor_with_other_steps_keeps_its_own_path():
+    from transformers import CLIPImageProcessor
+
+    class Shifted(CLIPImageProcessor):  # one step the fast path does not know
+        def __call__(self, *args, **kwargs):
+            out = super().__call__(*args, **kwargs)
+            out["pixel_values"] = out["pixel_values"] + 0.5
+            return out
+
+    assert fast_preprocessor(Shifted()) is None
+    assert fast_preprocessor(object()) is None
 
 
 def test_model_id_changes_with_the_weights(tiny_clip_dir, tmp_path):
