@@ -18,6 +18,7 @@ Example
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import html
 import io
@@ -52,6 +53,9 @@ __all__ = [
 IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
 #: Images with more pixels than this are refused (decompression-bomb guard): 100 megapixels.
 DEFAULT_MAX_PIXELS = 100_000_000
+#: Part of every cache key built from decoded pixels; bumped when decoding changes them
+#: (2: embedded colour profiles converted to sRGB).
+DECODE_VERSION = 2
 #: Column names accepted, in this order, as the file-name key of a metadata CSV.
 METADATA_KEYS = ("file_name", "filename", "file", "image", "path")
 _BASE_COLUMNS = ["path", "file_name", "hash", "width", "height"]
@@ -68,14 +72,43 @@ class ImageLoadError(Exception):
         self.reason = reason
 
 
+@functools.lru_cache(maxsize=1)
+def _srgb_profile():
+    from PIL import ImageCms
+
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """Convert an RGB, CMYK or greyscale image with an embedded colour profile to sRGB.
+
+    Museum photography is often tagged Adobe RGB or a print (CMYK) profile; read as if it
+    were sRGB its colours come out dull or shifted, for the models as for the eye. An image
+    without a profile, already sRGB, or with a profile that cannot be read is returned as is.
+    """
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "CMYK", "L"):
+        return image
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(source).lower().replace(" ", ""):
+            return image
+        return ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image  # a damaged profile: the pixels are still usable as they are
+
+
 def to_rgb(image: Image.Image) -> Image.Image:
-    """Convert any PIL mode to 8-bit RGB.
+    """Convert any PIL mode to 8-bit RGB (through an embedded colour profile, if any).
 
     Transparency (RGBA, LA, palette with a transparent colour) is composited on white,
     16-bit and 32-bit greyscale are rescaled to 0..255 rather than clipped (float images
     whose values lie in 0..1 are read as such), CMYK, YCbCr, LAB and the rest go through
     PIL's own conversion.
     """
+    image = to_srgb(image)
     if image.mode == "RGB":
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
@@ -454,7 +487,7 @@ class ImageCollection:
             if data is not None:
                 self._thumbs.move_to_end((i, size))
                 return data
-        key = make_key(self.metadata.at[i, "hash"], "thumbnail", size)
+        key = make_key(self.metadata.at[i, "hash"], "thumbnail", size, DECODE_VERSION)
         data = self.cache.get_bytes("thumbnails", key, "jpg", validate=_check_jpeg)
         if data is None:
             image = self.image(i, max_size=size)

@@ -52,6 +52,7 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
+from .collection import DECODE_VERSION
 from .embed import srgb_to_lab
 from .hub import (
     ModelUnavailableError,
@@ -907,7 +908,7 @@ def describe_collection(describer: Describer, collection, ids: Sequence[int] | N
     total = 0
     for prompt in prompt_objs:
         extra = params(prompt) if params is not None else {}
-        keys = {h: make_key("description", h, model_id, prompt.key, extra) for h in first_id}
+        keys = {h: make_key("description", h, model_id, prompt.key, extra, DECODE_VERSION) for h in first_id}
         missing: list[int] = []
         for h, i in first_id.items():
             value = cache.get_json("descriptions", keys[h])

@@ -27,6 +27,7 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
+from .collection import DECODE_VERSION
 from .hub import (
     ModelUnavailableError,
     auto_device,
@@ -469,7 +470,7 @@ def embed_collection(embedder: Embedder, collection, cache: Cache | None = None,
     cache = cache if cache is not None else Cache(None)
     ids = _resolve_ids(collection, ids)
     hashes = collection.hashes
-    keys = {h: make_key(h, embedder.model_id) for h in {hashes[i] for i in ids}}
+    keys = {h: make_key(h, embedder.model_id, DECODE_VERSION) for h in {hashes[i] for i in ids}}
     rows: dict[str, np.ndarray] = {}
     for h, key in keys.items():
         row = cache.get_array("embeddings", key)

@@ -234,6 +234,59 @@ def test_sixteen_bit_range_is_preserved():
     assert len(np.unique(rgb[..., 0])) > 200  # not collapsed to black and white
 
 
+def _swapped_primaries_icc() -> bytes:
+    """A valid ICC v2 matrix/TRC RGB profile whose red and blue primaries are sRGB's blue
+    and red: an image tagged with it shows (255, 0, 0) as blue once colour-managed."""
+    import struct
+
+    def s15(v):
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x, y, z):
+        return b"XYZ " + b"\0" * 4 + s15(x) + s15(y) + s15(z)
+
+    desc_text = b"swapped primaries\0"
+    desc = (b"desc" + b"\0" * 4 + struct.pack(">I", len(desc_text)) + desc_text
+            + b"\0" * 8 + b"\0" * 3 + b"\0" * 67)
+    curve = b"curv" + b"\0" * 4 + struct.pack(">IH", 1, round(2.2 * 256)) + b"\0\0"
+    red, green, blue = (0.4361, 0.2225, 0.0139), (0.3851, 0.7169, 0.0971), (0.1431, 0.0606, 0.7141)
+    tags = [(b"desc", desc), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(*blue)),
+            (b"gXYZ", xyz(*green)), (b"bXYZ", xyz(*red)), (b"rTRC", curve), (b"gTRC", curve),
+            (b"bTRC", curve), (b"cprt", b"text" + b"\0" * 4 + b"none\0\0\0\0")]
+    offset, table, data = 128 + 4 + 12 * len(tags), b"", b""
+    for sig, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + b"lcms" + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ "
+              + b"\0" * 12 + b"acsp" + b"\0" * 24 + struct.pack(">I", 0)
+              + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 48)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+@pytest.mark.parametrize("fmt", ["jpeg", "png"])
+def test_embedded_colour_profile_is_converted_to_srgb(tmp_path, fmt):
+    from PIL import ImageCms
+
+    red = Image.new("RGB", (40, 30), (255, 0, 0))
+    red.save(tmp_path / f"tagged.{fmt}", icc_profile=_swapped_primaries_icc())
+    red.save(tmp_path / f"srgb.{fmt}",
+             icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    red.save(tmp_path / f"damaged.{fmt}", icc_profile=b"not a colour profile at all" * 8)
+    red.save(tmp_path / f"plain.{fmt}")
+    col = load_folder(tmp_path, progress=False)
+    assert col.skipped.empty  # a damaged profile loses nothing
+    for i, name in enumerate(col.metadata.file_name):
+        r, g, b = col.image(i).getpixel((20, 15))
+        if name.startswith("tagged"):  # colour-managed: the profile's "red" is blue
+            assert b > 200 and r < 60, (name, (r, g, b))
+            assert col.thumbnail(i).getpixel((5, 5))[2] > 200
+        else:
+            assert r > 230 and b < 30, (name, (r, g, b))
+
+
 def test_load_image_errors_name_the_file(tmp_path):
     (tmp_path / "empty.png").write_bytes(b"")
     with pytest.raises(ImageLoadError, match="empty.png: empty file") as info:

@@ -17,6 +17,7 @@ import pytest
 
 import artopic_nb as an
 from artopic_nb.cache import Cache, make_key
+from artopic_nb.collection import DECODE_VERSION
 from artopic_nb.embed import ColorTextureEmbedder, embed_collection
 from artopic_nb.study import Study
 
@@ -179,5 +180,5 @@ def test_killed_process_then_rerun(many, tmp_path, monkeypatch):
     assert counting.calls == N - done
     np.testing.assert_allclose(study.embeddings_, reference, rtol=1e-6)
     assert _assert_all_entries_load(cache_dir) == N
-    keys = {make_key(h, ColorTextureEmbedder.model_id) for h in col.hashes}
+    keys = {make_key(h, ColorTextureEmbedder.model_id, DECODE_VERSION) for h in col.hashes}
     assert {p.stem for p in _entries(cache_dir)} == keys
