@@ -35,6 +35,7 @@ from .hub import (
     ensure_available,
     fingerprint,
     load_pretrained,
+    quantize_int8,
 )
 
 __all__ = [
@@ -238,7 +239,7 @@ class TransformersEmbedder:
         self._device = auto_device(self.device)
         self._model = model.to(self._device, dtype=auto_dtype(self.dtype, self._device)).eval()
         if self.quantize:
-            self._model = _quantize_int8(self._model, self._device)
+            self._model = quantize_int8(self._model, self._device)
         self._fast_preprocess = fast_preprocessor(self._processor)
         return self
 
@@ -288,19 +289,6 @@ class TransformersEmbedder:
     def embed(self, collection, ids=None, progress: bool = True) -> np.ndarray:
         return _collect(self.iter_embed(collection, ids), _resolve_ids(collection, ids),
                         f"Embedding ({Path(self.model).name})", progress, dim=0)
-
-
-def _quantize_int8(model, device: str):
-    """The model with its linear layers in int8 (dynamic quantization, CPU only)."""
-    import warnings
-
-    import torch
-
-    if device != "cpu":
-        raise ValueError(f"quantize=True runs on the CPU only, not on {device!r}")
-    with warnings.catch_warnings():  # torch.ao's own notices about its future home (torchao)
-        warnings.simplefilter("ignore")
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 class FastPreprocessor:

@@ -134,6 +134,19 @@ def auto_dtype(dtype, device: str):
     return torch.float32
 
 
+def quantize_int8(model, device: str):
+    """The model with its linear layers in int8 (dynamic quantization, CPU only)."""
+    import warnings
+
+    import torch
+
+    if device != "cpu":
+        raise ValueError(f"quantize=True runs on the CPU only, not on {device!r}")
+    with warnings.catch_warnings():  # torch.ao's own notices about its future home (torchao)
+        warnings.simplefilter("ignore")
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
 _MODEL_FILES = (".json", ".jinja", ".txt", ".model", ".safetensors", ".bin", ".gguf")
 
 

@@ -249,6 +249,19 @@ def test_complete_left_pads_batches_of_different_lengths(llava, llava_dir, tmp_p
         text_only.describe(IMAGES[:1], "caption")
 
 
+def test_int8_describer_generates_and_keeps_its_cache_apart(llava, llava_dir, collection):
+    import torch
+
+    int8 = TransformersDescriber(llava_dir, max_new_tokens=6, batch_size=4, quantize=True,
+                                 device="cpu").load()
+    assert not any(type(m) is torch.nn.Linear for m in int8._model.modules())  # all replaced
+    out = int8.describe([collection.image(i) for i in range(3)], "caption")
+    assert all(d.text and 0 < d.tokens <= 6 for d in out)
+    assert int8.model_id == llava.model_id + "+int8"
+    with pytest.raises(ValueError, match="CPU only"):
+        TransformersDescriber(llava_dir, quantize=True, device="meta").load()
+
+
 def test_model_id_is_stable_and_tracks_folder_content(llava_dir, tmp_path):
     a = TransformersDescriber(llava_dir).model_id
     assert a == TransformersDescriber(str(llava_dir)).model_id and a.startswith("hf:tiny-llava@")
