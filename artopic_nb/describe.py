@@ -221,8 +221,8 @@ class TransformersDescriber:
         Forces a fixed length (benchmarks); part of the cache key.
     quantize:
         ``True`` runs the linear layers in int8 (PyTorch dynamic quantization) on the CPU:
-        1.45x faster for a SmolVLM-256M-sized model on 2 cores, image features at cosine
-        0.999 to float32 (``benchmarks/describe_throughput.py --quantize``). The text can
+        about 1.5x faster for a SmolVLM-256M-sized model on 2 cores, image features at
+        cosine 0.999 to float32 (``benchmarks/describe_throughput.py --quantize``). The text can
         differ from float32's, so its cache entries are kept apart (``model_id`` ends in
         ``+int8``).
 

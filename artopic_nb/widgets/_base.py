@@ -31,6 +31,7 @@ def esm(name: str) -> str:
     """
     return "\n".join((STATIC / f).read_text(encoding="utf-8") for f in ("_shared.js", f"{name}.js"))
 
+
 #: Largest number of thumbnails one request is answered with (bounds a message's size).
 MAX_THUMBS_PER_REQUEST = 64
 #: Sizes a view may ask for (pixels of the longer side); anything else is clamped.
