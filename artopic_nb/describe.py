@@ -365,15 +365,18 @@ class TransformersDescriber:
         for k, v in inputs.items():
             if v.is_floating_point():
                 inputs[k] = v.to(model.dtype)
-        kwargs = {"max_new_tokens": max_new_tokens, "do_sample": self.do_sample,
-                  "pad_token_id": self._tokenizer.pad_token_id}
+        kwargs = {"max_new_tokens": max_new_tokens, "do_sample": self.do_sample}
+        if self._kind != "captioner":  # BLIP's generate sets its own (and refuses a second)
+            kwargs["pad_token_id"] = self._tokenizer.pad_token_id
         if self.min_new_tokens:
             kwargs["min_new_tokens"] = min(self.min_new_tokens, max_new_tokens)
         if self.repetition_penalty is not None:
             kwargs["repetition_penalty"] = self.repetition_penalty
         with torch.inference_mode():
             out = model.generate(**inputs, **kwargs)
-        if "input_ids" in inputs and not model.config.is_encoder_decoder:
+        if model.config.is_encoder_decoder or "input_ids" not in inputs:
+            out = out[:, 1:]  # generation began from one decoder start token (BLIP, GIT)
+        else:
             out = out[:, inputs["input_ids"].shape[1]:]
         eos, pad = self._eos_ids(), self._tokenizer.pad_token_id
         counts = []

@@ -192,3 +192,57 @@ def build_smolvlm_sized(folder: str | Path, seed: int = 0, image_size: int = 512
     Idefics3Processor(image_processor=image_processor, tokenizer=tok, image_seq_len=seq_len,
                       chat_template=IDEFICS3_TEMPLATE).save_pretrained(folder)
     return folder
+
+
+def _bert_tokenizer(extra_special: tuple[str, ...] = ()):
+    from transformers import BertTokenizer
+
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *extra_special, *WORDS]
+    return BertTokenizer(vocab={w: i for i, w in enumerate(vocab)}, do_lower_case=True), vocab
+
+
+_TINY_VISION = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                "num_attention_heads": 2, "image_size": 32, "patch_size": 8}
+
+
+def build_tiny_blip(folder: str | Path, seed: int = 0) -> Path:
+    """A tiny BLIP captioner (no chat template: it captions the image, prompts unused)."""
+    import torch
+    from transformers import (
+        BlipConfig,
+        BlipForConditionalGeneration,
+        BlipImageProcessor,
+        BlipProcessor,
+    )
+
+    folder = Path(folder)
+    tok, vocab = _bert_tokenizer(("[DEC]",))
+    tok.bos_token = "[DEC]"
+    text = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+            "num_attention_heads": 2, "vocab_size": len(vocab), "max_position_embeddings": 32,
+            "encoder_hidden_size": 16, "bos_token_id": vocab.index("[DEC]"), "pad_token_id": 0,
+            "sep_token_id": vocab.index("[SEP]"), "eos_token_id": vocab.index("[SEP]")}
+    torch.manual_seed(seed)
+    BlipForConditionalGeneration(BlipConfig(vision_config=_TINY_VISION, text_config=text,
+                                            projection_dim=16)).save_pretrained(folder)
+    BlipProcessor(image_processor=BlipImageProcessor(size={"height": 32, "width": 32}),
+                  tokenizer=tok).save_pretrained(folder)
+    return folder
+
+
+def build_tiny_git(folder: str | Path, seed: int = 0) -> Path:
+    """A tiny GIT captioner (a CLIP vision tower feeding a causal text decoder)."""
+    import torch
+    from transformers import CLIPImageProcessor, GitConfig, GitForCausalLM, GitProcessor
+
+    folder = Path(folder)
+    tok, vocab = _bert_tokenizer()
+    config = GitConfig(vision_config=_TINY_VISION, vocab_size=len(vocab), hidden_size=16,
+                       intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+                       max_position_embeddings=64, bos_token_id=vocab.index("[CLS]"),
+                       eos_token_id=vocab.index("[SEP]"), pad_token_id=0)
+    torch.manual_seed(seed)
+    GitForCausalLM(config).save_pretrained(folder)
+    processor = CLIPImageProcessor(size={"shortest_edge": 32}, crop_size={"height": 32, "width": 32})
+    GitProcessor(image_processor=processor, tokenizer=tok).save_pretrained(folder)
+    return folder

@@ -39,7 +39,7 @@ from artopic_nb.describe import (
 from artopic_nb.prompts import Prompt, get_prompt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _tiny_vlm import build_tiny_llama, build_tiny_llava  # noqa: E402
+from _tiny_vlm import WORDS, build_tiny_blip, build_tiny_git, build_tiny_llama, build_tiny_llava  # noqa: E402
 
 SECRET = "sk-test-DO-NOT-LEAK-7f3a9c"
 
@@ -260,6 +260,22 @@ def test_int8_describer_generates_and_keeps_its_cache_apart(llava, llava_dir, co
     assert int8.model_id == llava.model_id + "+int8"
     with pytest.raises(ValueError, match="CPU only"):
         TransformersDescriber(llava_dir, quantize=True, device="meta").load()
+
+
+@pytest.mark.parametrize("build", [build_tiny_blip, build_tiny_git], ids=["blip", "git"])
+def test_plain_captioners_caption_batches(build, collection, tmp_path):
+    folder = build(tmp_path / build.__name__)
+    captioner = TransformersDescriber(folder, max_new_tokens=5, min_new_tokens=5, batch_size=2)
+    images = [collection.image(i) for i in range(3)]
+    out = captioner.describe(images, "caption")
+    assert captioner.kind == "captioner"
+    for d in out:  # exactly the new tokens, none of the start token, all real words
+        assert d.tokens == 5 and len(d.text.split()) == 5, d
+        assert set(d.text.split()) <= set(WORDS), d.text
+    single = TransformersDescriber(folder, max_new_tokens=5, min_new_tokens=5, batch_size=1)
+    assert [d.text for d in single.describe(images, "caption")] == [d.text for d in out]
+    with pytest.raises(DescriberError, match="captioning model"):
+        captioner.complete(["a question"])
 
 
 def test_model_id_is_stable_and_tracks_folder_content(llava_dir, tmp_path):
