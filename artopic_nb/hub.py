@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -85,9 +86,36 @@ def ensure_available(name: str | os.PathLike, what: str) -> None:
 def load_pretrained(loader: Callable[..., Any], name: str | os.PathLike, what: str, **kwargs) -> Any:
     """``loader(name, **kwargs)`` from a local folder, the HF cache, or the hub, in that order.
 
-    ``what`` names the kind of model in error messages ("image embedding model", ...).
+    ``what`` names the kind of model in error messages ("image embedding model", ...). A
+    model that needs a package which is not installed (LFM2-VL's image processor needs
+    torchvision, for example) is unavailable too, with the package named.
     """
-    name = str(name)
+    try:
+        return _load_pretrained(loader, str(name), what, **kwargs)
+    except (ImportError, ModelUnavailableError) as exc:
+        missing = _missing_package(exc)
+        if missing is None:
+            raise
+        raise ModelUnavailableError(
+            f"the {what} {str(name)!r} needs {missing}, which is not installed. Install it "
+            "(for torchvision, the build that matches your torch), or choose another model."
+        ) from exc
+
+
+def _missing_package(exc: BaseException) -> str | None:
+    """The package a transformers error says is missing ("... requires the Torchvision
+    library ...", "Missing optional dependencies: torchvision."), or None."""
+    while exc is not None:
+        text = " ".join(str(exc).split())
+        found = re.search(r"Missing optional dependencies: ([\w ,.-]+?)\.(?: |$)", text) or \
+            re.search(r"requires the (\w[\w-]*) library", text)
+        if found:
+            return found.group(1).lower()
+        exc = exc.__cause__
+    return None
+
+
+def _load_pretrained(loader: Callable[..., Any], name: str, what: str, **kwargs) -> Any:
     if Path(name).expanduser().is_dir():
         try:
             return loader(str(Path(name).expanduser()), **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import pickle
@@ -37,6 +38,7 @@ from artopic_nb.describe import (
     load_describer,
 )
 from artopic_nb.prompts import Prompt, get_prompt
+from artopic_nb.study import Study
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _tiny_vlm import WORDS, build_tiny_blip, build_tiny_git, build_tiny_llama, build_tiny_llava  # noqa: E402
@@ -296,6 +298,31 @@ def test_unloadable_model_says_how_to_get_it(monkeypatch, capsys):
     assert isinstance(d, AttributeDescriber)
     out = capsys.readouterr().out
     assert out.count("artopic_nb:") == 1 and "attribute describer" in out
+
+
+@pytest.mark.parametrize("processor", ["Lfm2VlImageProcessor", "Lfm2VlImageProcessorFast"])
+def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp_path, collection,
+                                                                 capsys, monkeypatch):
+    # LFM2-VL (a default) ships an image processor that imports torchvision, which the CPU
+    # install here does not have: that must read as "unavailable", so defaults fall back.
+    pytest.importorskip("transformers.models.lfm2_vl")
+    if importlib.util.find_spec("torchvision") is not None:
+        pytest.skip("torchvision is installed here")
+    folder = tmp_path / "lfm2-vl-like"
+    folder.mkdir()
+    (folder / "config.json").write_text(json.dumps({"model_type": "lfm2_vl"}))
+    (folder / "preprocessor_config.json").write_text(
+        json.dumps({"image_processor_type": processor}))
+    with pytest.raises(ModelUnavailableError, match="(?i)torchvision") as info:
+        TransformersDescriber(folder).load()
+    assert "lfm2-vl-like" in str(info.value)
+    # the default pair with such a model in it: one notice, the attribute describer instead
+    monkeypatch.setattr(D, "DEFAULT_MODELS", (str(folder),))
+    study = Study(collection, cache_dir=None, progress=False)
+    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
+    study.describe(prompts=("caption",))
+    assert "torchvision" in capsys.readouterr().out.lower()
+    assert set(study.descriptions_["model"]) == {AttributeDescriber().model_id}
 
 
 @pytest.mark.slow
