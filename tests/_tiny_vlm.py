@@ -150,6 +150,27 @@ def build_smolvlm_sized(folder: str | Path, seed: int = 0, image_size: int = 512
     embedding and output layers cost what they cost). Throughput does not depend on the
     weight values, so timings are honest.
     """
+    text = {"vocab_size": 49280, "hidden_size": 576, "intermediate_size": 1536,
+            "num_hidden_layers": 30, "num_attention_heads": 9, "num_key_value_heads": 3,
+            "max_position_embeddings": 8192, "rope_theta": 100000.0}
+    vision = {"hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
+              "num_attention_heads": 12, "image_size": image_size, "patch_size": 16}
+    return _build_idefics3(folder, seed, text, vision, splitting=False)
+
+
+def build_tiny_idefics3(folder: str | Path, seed: int = 0) -> Path:
+    """A tiny Idefics3 (SmolVLM's architecture) with image splitting on, as the real
+    SmolVLM processor does it: a large image becomes several 32 px tiles plus a global one."""
+    text = {"vocab_size": 96, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
+            "num_attention_heads": 4, "num_key_value_heads": 2, "max_position_embeddings": 512}
+    vision = {"hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+              "num_attention_heads": 2, "image_size": 32, "patch_size": 8}
+    return _build_idefics3(folder, seed, text, vision, splitting=True, longest_edge=64,
+                           scale_factor=2)
+
+
+def _build_idefics3(folder, seed, text_kwargs, vision, splitting: bool, longest_edge=None,
+                    scale_factor: int = 4) -> Path:
     import torch
     from transformers import (
         GenerationConfig,
@@ -166,15 +187,10 @@ def build_smolvlm_sized(folder: str | Path, seed: int = 0, image_size: int = 512
     tok.add_special_tokens({"additional_special_tokens": [
         "<image>", "<fake_token_around_image>", "<global-img>", "<end_of_utterance>", "<|im_start|>"]})
     tok.chat_template = IDEFICS3_TEMPLATE
-    text = LlamaConfig(
-        vocab_size=49280, hidden_size=576, intermediate_size=1536, num_hidden_layers=30,
-        num_attention_heads=9, num_key_value_heads=3, max_position_embeddings=8192,
-        rope_theta=100000.0, tie_word_embeddings=True, pad_token_id=tok.pad_token_id,
-        bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-    )
-    vision = {"hidden_size": 768, "intermediate_size": 3072, "num_hidden_layers": 12,
-              "num_attention_heads": 12, "image_size": image_size, "patch_size": 16}
-    config = Idefics3Config(vision_config=vision, text_config=text.to_dict(), scale_factor=4,
+    text = LlamaConfig(**text_kwargs, tie_word_embeddings=True, pad_token_id=tok.pad_token_id,
+                       bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+    config = Idefics3Config(vision_config=vision, text_config=text.to_dict(),
+                            scale_factor=scale_factor,
                             image_token_id=tok.convert_tokens_to_ids("<image>"),
                             tie_word_embeddings=True)
     config.pad_token_id = tok.pad_token_id
@@ -184,11 +200,12 @@ def build_smolvlm_sized(folder: str | Path, seed: int = 0, image_size: int = 512
         eos_token_id=tok.eos_token_id, do_sample=False,
     )
     model.save_pretrained(folder)
+    tile = vision["image_size"]
     image_processor = Idefics3ImageProcessor(
-        do_image_splitting=False, size={"longest_edge": image_size},
-        max_image_size={"longest_edge": image_size},
+        do_image_splitting=splitting, size={"longest_edge": longest_edge or tile},
+        max_image_size={"longest_edge": tile},
     )
-    seq_len = (image_size // 16) ** 2 // 16
+    seq_len = (tile // vision["patch_size"]) ** 2 // scale_factor ** 2
     Idefics3Processor(image_processor=image_processor, tokenizer=tok, image_seq_len=seq_len,
                       chat_template=IDEFICS3_TEMPLATE).save_pretrained(folder)
     return folder

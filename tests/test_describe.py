@@ -41,7 +41,14 @@ from artopic_nb.prompts import Prompt, get_prompt
 from artopic_nb.study import Study
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _tiny_vlm import WORDS, build_tiny_blip, build_tiny_git, build_tiny_llama, build_tiny_llava  # noqa: E402
+from _tiny_vlm import (  # noqa: E402
+    WORDS,
+    build_tiny_blip,
+    build_tiny_git,
+    build_tiny_idefics3,
+    build_tiny_llama,
+    build_tiny_llava,
+)
 
 SECRET = "sk-test-DO-NOT-LEAK-7f3a9c"
 
@@ -262,6 +269,21 @@ def test_int8_describer_generates_and_keeps_its_cache_apart(llava, llava_dir, co
     assert int8.model_id == llava.model_id + "+int8"
     with pytest.raises(ValueError, match="CPU only"):
         TransformersDescriber(llava_dir, quantize=True, device="meta").load()
+
+
+def test_tiny_idefics3_with_image_splitting_describes_batches(collection, tmp_path):
+    # SmolVLM's architecture and processor: tiles of different counts per image in one batch
+    folder = build_tiny_idefics3(tmp_path / "tiny-idefics3")
+    vlm = TransformersDescriber(folder, max_new_tokens=5, min_new_tokens=5, batch_size=3)
+    images = [collection.image(i) for i in range(3)] + [Image.new("RGB", (20, 90), "navy")]
+    inputs = vlm.load()._chat_inputs(images[:3], "Describe.")
+    assert inputs["pixel_values"].shape[1] > 1  # split into several tiles
+    out = vlm.describe(images, "caption")
+    assert vlm.kind == "chat"
+    for d in out:
+        assert d.tokens == 5 and set(d.text.split()) <= set(WORDS), d
+    single = TransformersDescriber(folder, max_new_tokens=5, min_new_tokens=5, batch_size=1)
+    assert [d.text for d in single.describe(images, "caption")] == [d.text for d in out]
 
 
 @pytest.mark.parametrize("build", [build_tiny_blip, build_tiny_git], ids=["blip", "git"])
