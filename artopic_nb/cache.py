@@ -203,6 +203,14 @@ class Cache:
         self._write(self.path(namespace, key, "json"),
                     json.dumps(wrapper, ensure_ascii=False).encode("utf-8"))
 
+    def json_or_compute(self, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+        """The JSON document under ``key``, or ``compute()``'s value, stored there first."""
+        value = self.get_json(namespace, key)
+        if value is None:
+            value = compute()
+            self.put_json(namespace, key, value)
+        return value
+
     # -- raw bytes (thumbnails) -------------------------------------------------------------
     def get_bytes(self, namespace: str, key: str, ext: str,
                   validate: Callable[[bytes], object] | None = None) -> bytes | None:

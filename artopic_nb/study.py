@@ -231,11 +231,8 @@ class Study:
             return None
         # cached: scoring needs scikit-learn, whose import costs more than a warm study
         key = make_key("agreement", _array_digest(self.labels_), genres.astype(str).tolist())
-        found = self.cache.get_json("scores", key)
-        if found is None:
-            found = cluster_mod.agreement(self.labels_, genres)
-            self.cache.put_json("scores", key, found)
-        return found
+        return self.cache.json_or_compute(
+            "scores", key, lambda: cluster_mod.agreement(self.labels_, genres))
 
     def sample(self, per_cluster: int = 6, strategy: str = "diverse", seed: int | None = None,
                include_noise: bool = False) -> Study:
@@ -353,10 +350,9 @@ class Study:
                 self.genre_predictions_ = genre_mod.predict_genres(
                     self.descriptions_, predictor, known=self.collection.genres)
                 if key is not None:
-                    table = self.genre_predictions_.astype(object)
                     self.cache.put_json("genres", key, {
-                        "columns": list(table.columns),
-                        "rows": table.where(table.notna(), None).to_numpy().tolist()})
+                        "columns": list(self.genre_predictions_.columns),
+                        "rows": _json_rows(self.genre_predictions_)})
         return self
 
     def genre_report(self) -> pd.DataFrame:
@@ -364,14 +360,10 @@ class Study:
         self._require("predict_genres")
         from .genre import compare_models
 
-        table = self.genre_predictions_.astype(object)
-        key = make_key("genre_report", table.where(table.notna(), None).to_numpy().tolist())
-        found = self.cache.get_json("scores", key)
-        if found is not None:
-            return pd.read_json(io.StringIO(found), orient="table")
-        report = compare_models(self.genre_predictions_)
-        self.cache.put_json("scores", key, report.to_json(orient="table"))
-        return report
+        key = make_key("genre_report", _json_rows(self.genre_predictions_))
+        found = self.cache.json_or_compute(
+            "scores", key, lambda: compare_models(self.genre_predictions_).to_json(orient="table"))
+        return pd.read_json(io.StringIO(found), orient="table")
 
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.GenreReport`."""
@@ -391,7 +383,7 @@ class Study:
         self._require("describe")
         self._require("cluster")
         from .describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
-        from .topics import find_commonalities
+        from .topics import Commonalities, find_commonalities
 
         texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
         # the attribute describer's label marks its texts for readers; it is no keyword
@@ -399,8 +391,6 @@ class Study:
             texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
         if texts.empty:
             raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
-        from .topics import Commonalities
-
         texts = texts[["id", "model", "text"]]
         # a result is cached when everything it depends on can be named without loading a
         # model: the texts, the clusters, the parameters and the LLM's spec string
@@ -561,6 +551,12 @@ class Study:
                 for name in manifest["objects"]["commonalities_"]
             })
         return study
+
+
+def _json_rows(frame: pd.DataFrame) -> list[list]:
+    """A frame's rows as JSON-ready lists (missing values as None)."""
+    table = frame.astype(object)
+    return table.where(table.notna(), None).to_numpy().tolist()
 
 
 _LOADS_MODELS = ("embed", "describe", "predict_genres", "commonalities")

@@ -282,3 +282,16 @@ def test_cache_folder_is_created_on_first_write_only(tmp_path):
     assert not root.exists()
     cache.put_json("j", make_key(1), [1])
     assert json.loads(cache.path("j", make_key(1), "json").read_text())["body"] == "[1]"
+
+
+def test_json_or_compute_computes_once(cache):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    key = make_key("once")
+    assert cache.json_or_compute("scores", key, compute) == {"n": 1}
+    assert cache.json_or_compute("scores", key, compute) == {"n": 1}
+    assert len(calls) == 1
