@@ -46,7 +46,9 @@ def pca(X: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
     """PCA (scikit-learn), padded with zeros when the data has fewer dimensions than asked."""
     from sklearn.decomposition import PCA
 
-    k = max(1, min(n_components, X.shape[0], X.shape[1]))
+    k = min(n_components, X.shape[0] - 1, X.shape[1])  # n points span n - 1 dimensions
+    if k < 1:  # a single point: the origin
+        return np.zeros((len(X), n_components), np.float32)
     out = PCA(n_components=k, random_state=seed).fit_transform(X).astype(np.float32)
     if k < n_components:
         out = np.hstack([out, np.zeros((len(X), n_components - k), np.float32)])
@@ -81,8 +83,8 @@ def reduce_embeddings(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     X = np.asarray(X, dtype=np.float32)
     n = len(X)
-    if n < 3:
-        raise ValueError(f"need at least 3 embeddings to reduce, got {n}")
+    if n < 3:  # no neighbour graph to build: PCA places one work at 0, two on a line
+        method = "pca"
     too_small = n < 4 * n_neighbors
     if method == "umap" and not _umap_available():
         raise ImportError("UMAP is not installed: pip install umap-learn (or use method='pca')")
