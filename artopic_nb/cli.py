@@ -27,8 +27,10 @@ def _parser() -> argparse.ArgumentParser:
                        help="'auto' (CLIP if it loads, else no-model), 'color', a hub id or folder")
         p.add_argument("--cluster-method", default="hdbscan",
                        choices=["hdbscan", "kmeans", "agglomerative"])
-        p.add_argument("--min-cluster-size", type=int, default=8)
-        p.add_argument("--n-clusters", type=int, default=8, help="for kmeans / agglomerative")
+        p.add_argument("--min-cluster-size", type=int, default=None,
+                       help="for hdbscan (default: 0.6 * sqrt(n images), at least 2)")
+        p.add_argument("--n-clusters", type=int, default=None,
+                       help="for kmeans / agglomerative (default: sqrt(n / 2), 1 to 8)")
         p.add_argument("--per-cluster", type=int, default=6, help="works sampled per cluster")
         p.add_argument("--strategy", default="diverse", choices=["random", "central", "diverse"])
         p.add_argument("--describe", nargs="*", default=None, metavar="MODEL",
@@ -79,6 +81,8 @@ def _run_study(collection, args) -> int:
 
 
 def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
+    from .genre import NOT_SCORED
+
     col = study.collection
     labels = study.labels_
     print("\nartopic_nb study finished")
@@ -88,6 +92,8 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     n_clusters = len(set(labels.tolist()) - {-1})
     print(f"  clusters   : {n_clusters} ({study.params_['cluster']['method']}), "
           f"{int((labels < 0).sum())} noise points")
+    for step, note in study.notes_.items():
+        print(f"  {step:<11}: {note}")
     agreement = study.agreement()
     if agreement:
         print(f"  vs genres  : ARI {agreement['ari']:.2f}, NMI {agreement['nmi']:.2f}, "
@@ -96,13 +102,16 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
         models = list(dict.fromkeys(study.descriptions_.model))
         print(f"  described  : {study.descriptions_.id.nunique()} works with {', '.join(models)}")
     if study.has("predict_genres"):
-        for model, row in study.genre_report().iterrows():
+        scores = study.genre_report()
+        if scores.empty:
+            print(f"  genres     : {NOT_SCORED}")
+        for model, row in scores.iterrows():
             print(f"  genres     : {model}: accuracy {row.accuracy:.2f}, macro-F1 {row.macro_f1:.2f}"
-                  f" (majority baseline {row.majority_accuracy:.2f})")
+                  f" (majority baseline {row.majority_accuracy:.2f}; {row.n} works scored)")
     if study.has("commonalities"):
         com = study.commonalities_
-        print(f"  keywords   : topic diversity {com.diversity:.2f}, coherence (NPMI) "
-              f"{com.coherence:.3f}{'' if com.summaries.empty else ', with LLM summaries'}")
+        print(f"  keywords   : {com.figures_text()}"
+              f"{'' if com.summaries.empty else ', with LLM summaries'}")
     print("  timings    : " + ", ".join(f"{k} {v:.1f} s" for k, v in study.timings_.items())
           + f"; total {total:.1f} s")
     print(f"  study      : {study_dir}")

@@ -46,6 +46,7 @@ __all__ = [
     "EmbeddingGenrePredictor",
     "GenreReport",
     "LLMGenrePredictor",
+    "NOT_SCORED",
     "compare_models",
     "confusion_chart",
     "evaluate_genres",
@@ -58,6 +59,8 @@ __all__ = [
 
 #: The value recorded for an answer that names no genre of the label set (counts as wrong).
 UNPARSED = "<unparsed>"
+#: What a study says instead of scores when no work has a known genre.
+NOT_SCORED = "no known genres: predictions not scored"
 
 #: The genres of the bundled demo collection (:mod:`artopic_nb.datasets`), without "other".
 DEMO_GENRES = (
@@ -611,6 +614,10 @@ def _clean_predictions(values: Iterable[Any]) -> list[str]:
     return [UNPARSED if _is_missing(v) else str(v) for v in values]
 
 
+_SUMMARY_COLUMNS = ("model", "n", "accuracy", "macro_f1", "majority_label", "majority_accuracy",
+                    "majority_macro_f1", "accuracy_vs_majority", "n_unparsed", "n_unknown")
+
+
 @dataclass
 class GenreReport:
     """Scores of genre predictions against known labels (see :func:`evaluate_genres`)."""
@@ -731,11 +738,13 @@ def compare_models(predictions: pd.DataFrame, labels: Sequence[str] | None = Non
 
     ``predictions``: DataFrame(id, model, predicted, known) as from :func:`predict_genres`.
     All models are scored on the same label set (``labels``, default: every known genre in
-    the frame). Returns one row per model with n, accuracy, macro-F1, the majority baseline,
+    the frame). Without any known genre the table is empty (:data:`NOT_SCORED`). Returns one row per model with n, accuracy, macro-F1, the majority baseline,
     accuracy / majority and unparsed count; ``per_class=True`` adds one ``f1:<genre>`` column
     per genre.
     """
     known_all = [k for k in predictions["known"] if not _is_missing(k)]
+    if not known_all:  # nothing to score against: no row rather than rows of NaN
+        return pd.DataFrame(columns=list(_SUMMARY_COLUMNS)).set_index("model")
     if labels is None:
         labels = sorted({str(k) for k in known_all})
     rows = []

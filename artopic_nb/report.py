@@ -98,7 +98,8 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
     ]
     steps = pd.DataFrame(
         [{"parameters": json.dumps(study.params_.get(s, {})),
-          "seconds": float(study.timings_.get(s, 0.0))} for s in study.steps_done()],
+          "seconds": float(study.timings_.get(s, 0.0)), "note": study.notes_.get(s, "")}
+         for s in study.steps_done()],
         index=pd.Index(study.steps_done(), name="step"),
     )
     if len(steps):
@@ -141,11 +142,13 @@ def _section_extras(study) -> list[str]:
         out.append(f"<p>Describing models: {models}; {study.descriptions_.id.nunique()} works "
                    "described (marked with a red frame below, their captions under them).</p>")
     if study.has("predict_genres"):
-        out += ["<h2>Genres predicted from captions</h2>", _table(study.genre_report())]
+        from .genre import NOT_SCORED
+
+        scores = study.genre_report()
+        out += ["<h2>Genres predicted from captions</h2>",
+                f"<p>{_e(NOT_SCORED)}.</p>" if scores.empty else _table(scores)]
     if study.has("commonalities"):
-        com = study.commonalities_
-        out.append(f"<p>Commonalities: topic diversity {com.diversity:.2f}, keyword coherence "
-                   f"(mean NPMI) {com.coherence:.3f}.</p>")
+        out.append(f"<p>Commonalities: {_e(study.commonalities_.figures_text())}.</p>")
     return out
 
 

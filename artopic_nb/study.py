@@ -106,6 +106,8 @@ class Study:
             collection.cache = self.cache  # thumbnails go to the study's cache too
         self.params_: dict[str, dict] = {}
         self.timings_: dict[str, float] = {}
+        #: per step, what it chose on its own (defaults fit to the collection) and why
+        self.notes_: dict[str, str] = {}
         self._callbacks: list[Callable[[str], None]] = []
 
     # -- bookkeeping ----------------------------------------------------------------------------
@@ -128,6 +130,16 @@ class Study:
         for attr in STEPS[step]:
             self.__dict__.pop(attr, None)
         self.params_.pop(step, None)
+        self.notes_.pop(step, None)
+
+    def _note(self, step: str, text: str, say: bool = False) -> None:
+        """Record (and with ``say``, print) what ``step`` chose on its own; "" clears it."""
+        if text:
+            self.notes_[step] = text
+            if say:
+                print(f"artopic_nb: {text}.")
+        else:
+            self.notes_.pop(step, None)
 
     @contextmanager
     def _step(self, name: str, params: dict):
@@ -183,11 +195,19 @@ class Study:
             self.reduced_, self.coords_, self.reducer_ = reduced, coords, used
         return self
 
-    def cluster(self, method: str = "hdbscan", min_cluster_size: int = 8,
-                min_samples: int | None = None, n_clusters: int = 8,
+    def cluster(self, method: str = "hdbscan", min_cluster_size: int | None = None,
+                min_samples: int | None = None, n_clusters: int | None = None,
                 cluster_selection_epsilon: float = 0.0, seed: int | None = None) -> Study:
-        """Cluster the reduced embeddings (``labels_``; -1 is noise)."""
+        """Cluster the reduced embeddings (``labels_``; -1 is noise).
+
+        ``min_cluster_size`` (HDBSCAN) and ``n_clusters`` (k-means, agglomerative) left at
+        ``None`` scale with the collection's size (see
+        :func:`artopic_nb.cluster.size_defaults`); ``params_["cluster"]`` records the values
+        used and ``notes_["cluster"]`` says which were chosen so, and why.
+        """
         self._require("reduce")
+        min_cluster_size, n_clusters, why = cluster_mod.size_defaults(
+            len(self.reduced_), method, min_cluster_size, n_clusters)
         params = {"method": method, "min_cluster_size": min_cluster_size,
                   "min_samples": min_samples, "n_clusters": n_clusters,
                   "cluster_selection_epsilon": cluster_selection_epsilon,
@@ -199,6 +219,7 @@ class Study:
                 labels = cluster_mod.cluster_labels(self.reduced_, **params)
                 self.cache.put_array("clusters", key, labels)
             self.labels_ = labels
+        self._note("cluster", why and f"chosen for {len(labels)} works: {why}")
         return self
 
     def recluster(self, n_neighbors: int | None = None, **changes) -> np.ndarray:
@@ -238,10 +259,19 @@ class Study:
                include_noise: bool = False) -> Study:
         """Pick up to ``per_cluster`` works per cluster (``samples_``: id, cluster, rank)."""
         self._require("cluster")
+        only_noise = not include_noise and not (self.labels_ >= 0).any()
         params = {"per_cluster": per_cluster, "strategy": strategy,
-                  "seed": self.seed if seed is None else seed, "include_noise": include_noise}
+                  "seed": self.seed if seed is None else seed,
+                  "include_noise": include_noise or only_noise}
         with self._step("sample", params):
             self.samples_ = sample_per_cluster(self.embeddings_, self.labels_, **params)
+        if only_noise:
+            n = len(self.labels_)
+            self._note("sample", "a single work forms no cluster: it is described and "
+                       "summarised as a group of its own" if n == 1 else
+                       f"clustering found no cluster: all {n} works are noise (-1), sampled as "
+                       "one group so that they are still described and summarised; a smaller "
+                       "min_cluster_size, or k-means, makes groups", say=True)
         return self
 
     def to_html(self, path: str | os.PathLike, **kwargs) -> Path:
@@ -392,11 +422,13 @@ class Study:
         if texts.empty:
             raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
         texts = texts[["id", "model", "text"]]
+        # noise is summarised as a group of its own only when no described work is clustered
+        include_noise = not (self.labels_[texts["id"].to_numpy()] >= 0).any()
         # a result is cached when everything it depends on can be named without loading a
         # model: the texts, the clusters, the parameters and the LLM's spec string
         key = None if not (llm is None or isinstance(llm, (str, os.PathLike))) else make_key(
             "commonalities", texts.to_numpy().tolist(), _array_digest(self.labels_),
-            None if llm is None else str(llm), top_k)
+            None if llm is None else str(llm), top_k, include_noise)
         cached = None if key is None else self.cache.get_json("commonalities", key)
         if cached is not None:
             params = cached["params"]
@@ -411,7 +443,8 @@ class Study:
                     for name, frame in cached["frames"].items()})
             else:
                 self.commonalities_ = find_commonalities(
-                    texts, pd.Series(self.labels_), top_k=top_k, llm=model)
+                    texts, pd.Series(self.labels_), top_k=top_k, llm=model,
+                    include_noise=include_noise)
                 if key is not None:
                     frames = {name: frame.to_json(orient="table", index=False)
                               for name, frame in self.commonalities_.to_frames().items()}
@@ -502,6 +535,7 @@ class Study:
             "seed": self.seed,
             "params": self.params_,
             "timings": self.timings_,
+            "notes": self.notes_,
             "scalars": {k: self.__dict__[k] for k in ("embedder_id_", "reducer_")
                         if k in self.__dict__},
             "arrays": arrays,
@@ -538,6 +572,7 @@ class Study:
                     seed=manifest["seed"], progress=progress)
         study.params_ = manifest["params"]
         study.timings_ = manifest["timings"]
+        study.notes_ = manifest.get("notes", {})
         study.__dict__.update(manifest["scalars"])
         for a in manifest["arrays"]:
             study.__dict__[a] = np.load(path / f"{a.rstrip('_')}.npy", allow_pickle=False)

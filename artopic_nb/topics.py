@@ -428,6 +428,13 @@ class Commonalities:
         vals = self.clusters["npmi"].dropna() if "npmi" in self.clusters else []
         return float(np.mean(vals)) if len(vals) else float("nan")
 
+    def figures_text(self) -> str:
+        """The two figures in words, saying why one is missing rather than printing NaN."""
+        diversity = "n/a (no keywords)" if math.isnan(self.diversity) else f"{self.diversity:.2f}"
+        coherence = ("n/a (needs two keywords seen in two descriptions)"
+                     if math.isnan(self.coherence) else f"{self.coherence:.3f}")
+        return f"topic diversity {diversity}, keyword coherence (mean NPMI) {coherence}"
+
     def keywords_of(self, cluster: int, aspect: str | None = None, top_k: int | None = None) -> list[str]:
         kw = self.keywords[self.keywords["cluster"] == cluster]
         if aspect is not None:

@@ -37,8 +37,24 @@ def test_pca_for_tiny_collections_and_on_request(blobs):
     assert used == "pca" and r.shape == (120, 5) and c.shape == (120, 2)
     with pytest.raises(ValueError, match="method"):
         reduce_embeddings(X, method="tsne")
-    with pytest.raises(ValueError, match="at least 3"):
-        reduce_embeddings(X[:2])
+    # one or two works are a collection too: one at the origin, two on a line
+    r, c, used = reduce_embeddings(X[:1])
+    assert used == "pca" and r.shape == (1, 5) and not c.any()
+    r, c, used = reduce_embeddings(X[:2])
+    assert c.shape == (2, 2) and np.isclose(c[0, 0], -c[1, 0]) and c[0, 0] != 0
+    assert np.allclose(c[:, 1], 0)
+
+
+def test_size_defaults_scale_with_the_collection():
+    from artopic_nb.cluster import size_defaults
+
+    assert [size_defaults(n)[0] for n in (1, 5, 12, 20, 50, 174, 10_000)] == [2, 2, 2, 3, 4, 8, 60]
+    assert [size_defaults(n, "kmeans")[1] for n in (1, 3, 12, 50, 174, 10_000)] == [1, 1, 2, 5, 8, 8]
+    assert size_defaults(20, "hdbscan", 5)[2] == ""  # given values are kept, not explained
+    assert "n_clusters 5" in size_defaults(50, "kmeans")[2]
+    for method in ("hdbscan", "kmeans", "agglomerative"):  # one work is a legal collection
+        assert cluster_labels(np.zeros((1, 5)), method=method).tolist() == \
+            ([-1] if method == "hdbscan" else [0])
 
 
 @pytest.mark.parametrize("method", ["hdbscan", "kmeans", "agglomerative"])
