@@ -3,8 +3,11 @@
 Both maps share one nearest-neighbour graph (computed once), so the second UMAP costs only
 its layout. Up to ``EXACT_KNN_MAX`` points the graph is computed exactly with scikit-learn
 (brute force, chunked): this is fast at that scale and skips pynndescent's numba
-compilation, which costs about 20 s in every new process. PCA is used when UMAP is not installed, when the collection is too small for a
-neighbour graph (fewer than ``4 * n_neighbors`` points by default), or when asked for.
+compilation, which costs about 20 s in every new process. umap-learn's own kernels are
+compiled once per machine and then loaded from numba's disk cache (see
+:mod:`artopic_nb._umap_cache`), so a new kernel's first map takes seconds. PCA is used when
+UMAP is not installed, when the collection is too small for a neighbour graph (fewer than
+``4 * n_neighbors`` points by default), or when asked for.
 
 Example
 -------
@@ -56,8 +59,10 @@ def pca(X: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
 
 
 def _umap_available() -> bool:
+    from ._umap_cache import import_umap
+
     try:
-        import umap  # noqa: F401
+        import_umap()  # its kernels from the disk cache: no compiling in a new kernel
     except ImportError:
         return False
     return True
@@ -91,8 +96,9 @@ def reduce_embeddings(
     if method == "pca" or (method == "auto" and (too_small or not _umap_available())):
         return pca(X, n_components, seed), pca(X, 2, seed), "pca"
 
-    import umap
+    from ._umap_cache import import_umap
 
+    umap = import_umap()
     k = min(n_neighbors, n - 1)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs.*overridden.*")

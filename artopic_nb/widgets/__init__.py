@@ -14,7 +14,9 @@ from .explorer import Explorer, Link, explore, link_views
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot
 
-charts.enable_offline()  # a teaching machine or Binder may have no route to a CDN
+# A teaching machine or Binder may have no route to a CDN: altair charts render offline,
+# set up when altair is first imported (importing it here would cost 2 s of every first map).
+charts.enable_offline_on_import()
 
 __all__ = ["CaptionViewer", "ClusterGrid", "EmbeddingPlot", "Explorer", "Link", "charts",
            "explore", "link_views"]

@@ -14,13 +14,22 @@ Example
 
 from __future__ import annotations
 
-import altair as alt
+import importlib.abc
+import importlib.util
+import sys
+import warnings
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from ._base import palette
 
-__all__ = ["cluster_sizes", "keywords", "confusion_matrix", "jupyter_chart", "enable_offline"]
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = ["cluster_sizes", "keywords", "confusion_matrix", "jupyter_chart", "enable_offline",
+           "enable_offline_on_import"]
 
 _offline_enabled = False
 
@@ -28,11 +37,14 @@ _offline_enabled = False
 def enable_offline() -> None:
     """Render every altair chart without the internet: vega comes from the installed
     ``vl-convert-python``, not a CDN (both for ``JupyterChart`` and for plain charts, whose
-    default renderer loads vega from cdn.jsdelivr.net). Called when this package is imported.
+    default renderer loads vega from cdn.jsdelivr.net). Importing :mod:`artopic_nb.widgets`
+    arranges for it to run when altair is first imported (:func:`enable_offline_on_import`).
     """
     global _offline_enabled
     if _offline_enabled:
         return
+    import altair as alt
+
     try:
         alt.JupyterChart.enable_offline()
         alt.renderers.enable("jupyter", offline=True)
@@ -42,14 +54,65 @@ def enable_offline() -> None:
     _offline_enabled = True
 
 
+def enable_offline_on_import() -> None:
+    """:func:`enable_offline` now if altair is imported, else right after its import.
+
+    Importing altair and bundling vega cost 2-3 s, which a map or a grid does not need: so
+    importing the widgets leaves them to the first chart (ours, or one that ``genre`` or
+    ``topics`` returns), which still renders offline.
+    """
+    if "altair" in sys.modules:
+        enable_offline()
+    elif not any(isinstance(finder, _AfterAltairImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _AfterAltairImport())
+
+
+class _AfterAltairImport(importlib.abc.MetaPathFinder):
+    """Finds nothing itself; it wraps altair's loader so that its import ends in
+    :func:`enable_offline`, then leaves ``sys.meta_path``."""
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != "altair":
+            return None
+        try:
+            sys.meta_path.remove(self)
+        except ValueError:  # another thread's import got here first
+            return None
+        spec = importlib.util.find_spec(fullname)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ThenEnableOffline(spec.loader)
+        return spec
+
+
+class _ThenEnableOffline(importlib.abc.Loader):
+    def __init__(self, loader):
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module):
+        module.__loader__ = module.__spec__.loader = self.loader  # altair keeps its own loader
+        self.loader.exec_module(module)
+        try:
+            enable_offline()
+        except Exception as exc:  # never fail the user's import of altair over this
+            warnings.warn(f"artopic_nb: could not make altair charts render offline: {exc}",
+                          stacklevel=2)
+
+
 def jupyter_chart(chart: alt.TopLevelMixin, **kwargs) -> alt.JupyterChart:
     """``chart`` as an ``alt.JupyterChart`` (selections readable from Python), offline."""
+    import altair as alt
+
     enable_offline()
     return alt.JupyterChart(chart, **kwargs)
 
 
 def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster") -> alt.Chart:
     """Bar chart of cluster sizes (noise as a grey bar). ``labels``: array or a Study."""
+    import altair as alt
+
     if hasattr(labels, "labels_"):
         labels = labels.labels_
     labels = np.asarray(labels, dtype=np.int64)
@@ -73,6 +136,8 @@ def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster")
 def keywords(df: pd.DataFrame, *, top: int = 8, columns: int = 3,
              width: int = 160) -> alt.FacetChart:
     """Top keywords of each cluster as small bar charts (``df``: cluster, term, score)."""
+    import altair as alt
+
     missing = {"cluster", "term", "score"} - set(df.columns)
     if missing:
         raise ValueError(f"keywords() needs the columns cluster, term, score; missing {sorted(missing)}")
@@ -99,6 +164,8 @@ def confusion_matrix(confusion: pd.DataFrame, *, normalize: bool = True, width: 
     ``GenreReport.confusion`` is, or long with columns ``known``, ``predicted``, ``count``.
     ``normalize`` colours by the share of each known genre (row), and labels cells with counts.
     """
+    import altair as alt
+
     if {"known", "predicted", "count"} <= set(confusion.columns):
         long = confusion[["known", "predicted", "count"]].copy()
     else:
