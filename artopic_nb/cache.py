@@ -32,11 +32,11 @@ import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["Cache", "make_key", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["Cache", "Codec", "JSON_CODEC", "make_key", "atomic_write_bytes", "atomic_write_text"]
 
 
 def make_key(*parts: Any) -> str:
@@ -106,8 +106,7 @@ _NPY_TRAILER_LEN = len(_NPY_TRAILER) + 64
 def _encode_npy(array: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, np.asarray(array), allow_pickle=False)
-    payload = buf.getvalue()
-    return payload + _NPY_TRAILER + hashlib.sha256(payload).hexdigest().encode("ascii")
+    return _seal(buf.getvalue())
 
 
 def _decode_npy(data: bytes) -> np.ndarray:
@@ -124,6 +123,45 @@ def _decode_npy(data: bytes) -> np.ndarray:
     if fh.tell() != len(payload):
         raise ValueError("unexpected bytes after the array")
     return array
+
+
+def _seal(payload: bytes) -> bytes:
+    """``payload`` followed by the :data:`_NPY_TRAILER` marker and its SHA-256."""
+    return payload + _NPY_TRAILER + hashlib.sha256(payload).hexdigest().encode("ascii")
+
+
+def _unseal(data: bytes) -> bytes:
+    """The payload of :func:`_seal`'s output; ValueError when it is damaged."""
+    payload, trailer = data[:-_NPY_TRAILER_LEN], data[-_NPY_TRAILER_LEN:]
+    if not trailer.startswith(_NPY_TRAILER) or \
+            hashlib.sha256(payload).hexdigest().encode("ascii") != trailer[len(_NPY_TRAILER):]:
+        raise ValueError("checksum mismatch")
+    return payload
+
+
+class Codec(Protocol):
+    """How a value is stored: a file extension and a round trip through bytes."""
+
+    ext: str
+
+    def encode(self, value: Any) -> bytes: ...
+
+    def decode(self, data: bytes) -> Any: ...
+
+
+class _JSONCodec:
+    ext = "jsonz"  # sealed JSON; plain .json entries are :meth:`Cache.put_json`'s
+
+    @staticmethod
+    def encode(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")  # key order kept
+
+    @staticmethod
+    def decode(data: bytes) -> Any:
+        return json.loads(data)
+
+
+JSON_CODEC = _JSONCodec()
 
 
 class Cache:
@@ -203,13 +241,33 @@ class Cache:
         self._write(self.path(namespace, key, "json"),
                     json.dumps(wrapper, ensure_ascii=False).encode("utf-8"))
 
-    def json_or_compute(self, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
-        """The JSON document under ``key``, or ``compute()``'s value, stored there first."""
-        value = self.get_json(namespace, key)
-        if value is None:
-            value = compute()
-            self.put_json(namespace, key, value)
+    def get_or_compute(self, namespace: str, key: str | None, compute: Callable[[], Any],
+                       codec: Codec) -> Any:
+        """The value stored under ``key``, or ``compute()``'s value, stored there first.
+
+        Every step's result goes through here. ``codec`` turns the value into bytes and back
+        (``ext``, ``encode``, ``decode``); the bytes are stored with their SHA-256, so a
+        damaged entry is reported, removed and recomputed. ``key=None`` computes without
+        caching (a result whose inputs cannot all be named).
+        """
+        if key is not None:
+            data = self._read(namespace, key, codec.ext)
+            if data is not None:
+                try:
+                    value = codec.decode(_unseal(data))
+                except Exception as exc:  # whatever a damaged entry makes the decoder raise
+                    self._discard(self.path(namespace, key, codec.ext), exc)
+                else:
+                    self.hits += 1
+                    return value
+        value = compute()
+        if key is not None and self.root is not None:
+            self._write(self.path(namespace, key, codec.ext), _seal(codec.encode(value)))
         return value
+
+    def json_or_compute(self, namespace: str, key: str, compute: Callable[[], Any]) -> Any:
+        """:meth:`get_or_compute` for a JSON document."""
+        return self.get_or_compute(namespace, key, compute, JSON_CODEC)
 
     # -- raw bytes (thumbnails) -------------------------------------------------------------
     def get_bytes(self, namespace: str, key: str, ext: str,

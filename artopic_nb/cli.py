@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from .cluster import METHODS
+
 __all__ = ["main"]
 
 
@@ -26,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--embedder", default="auto",
                        help="'auto' (CLIP if it loads, else no-model), 'color', a hub id or folder")
         p.add_argument("--cluster-method", default="hdbscan",
-                       choices=["hdbscan", "kmeans", "agglomerative"])
+                       choices=list(METHODS))
         p.add_argument("--min-cluster-size", type=int, default=None,
                        help="for hdbscan (default: 0.6 * sqrt(n images), at least 2)")
         p.add_argument("--n-clusters", type=int, default=None,
@@ -66,13 +68,14 @@ def _run_study(collection, args) -> int:
     started = time.perf_counter()
     study.embed(model=args.embedder)
     study.reduce()
-    study.cluster(method=args.cluster_method, min_cluster_size=args.min_cluster_size,
-                  n_clusters=args.n_clusters)
+    sizes = {"min_cluster_size": args.min_cluster_size} if args.cluster_method == "hdbscan" \
+        else {"n_clusters": args.n_clusters}
+    study.cluster(args.cluster_method, **sizes)
     study.sample(per_cluster=args.per_cluster, strategy=args.strategy)
     if not args.no_describe:
         study.describe(models=args.describe or None)
         study.predict_genres()
-        study.commonalities(llm=args.summaries)
+        study.find_commonalities(llm=args.summaries)
     study_dir = study.save(out / "study")
     report = study.to_html(out / "report.html")
     total = time.perf_counter() - started
@@ -95,7 +98,7 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     for step, note in study.notes_.items():
         print(f"  {step:<11}: {note}")
     agreement = study.agreement()
-    if agreement:
+    if len(agreement):
         print(f"  vs genres  : ARI {agreement['ari']:.2f}, NMI {agreement['nmi']:.2f}, "
               f"purity {agreement['purity']:.2f}")
     if study.has("describe"):

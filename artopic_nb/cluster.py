@@ -19,10 +19,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METHODS", "cluster_labels", "cluster_summary", "agreement", "medoids",
-           "size_defaults"]
+__all__ = ["METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
+           "medoids", "resolve_params", "size_defaults"]
 
-METHODS = ("hdbscan", "kmeans", "agglomerative")
+METHODS = ("hdbscan", "kmeans", "agglomerative")  # the one list of method names
 
 
 def size_defaults(n: int, method: str = "hdbscan", min_cluster_size: int | None = None,
@@ -50,6 +50,42 @@ def size_defaults(n: int, method: str = "hdbscan", min_cluster_size: int | None 
         if method != "hdbscan":
             why = f"n_clusters {n_clusters} = sqrt({n} / 2), between 1 and 8"
     return int(min_cluster_size), int(n_clusters), why
+
+
+#: Each method's own parameters and their defaults (``None``: fit to the collection's size).
+METHOD_PARAMS: dict[str, dict] = {
+    "hdbscan": {"min_cluster_size": None, "min_samples": None, "cluster_selection_epsilon": 0.0},
+    "kmeans": {"n_clusters": None, "seed": None},
+    "agglomerative": {"n_clusters": None, "linkage": "ward"},
+}
+
+
+def resolve_params(method: str, n: int, default_seed: int = 0, **given) -> tuple[dict, str]:
+    """``(params, why)``: ``method``'s full parameters for ``n`` works, and how unset sizes
+    were chosen (see :func:`size_defaults`); k-means' ``seed`` defaults to ``default_seed``.
+
+    >>> resolve_params("kmeans", 50, n_clusters=3)
+    ({'method': 'kmeans', 'n_clusters': 3, 'seed': 0}, '')
+    """
+    if method not in METHOD_PARAMS:
+        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    own = METHOD_PARAMS[method]
+    if method != "kmeans":
+        given.pop("seed", None)  # the other methods are deterministic
+    unknown = set(given) - set(own)
+    if unknown:
+        raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {method}; "
+                        f"{method} takes {sorted(own)}")
+    params = {"method": method, **own, **given}
+    min_cluster_size, n_clusters, why = size_defaults(
+        n, method, params.get("min_cluster_size"), params.get("n_clusters"))
+    if "min_cluster_size" in params:
+        params["min_cluster_size"] = min_cluster_size
+    if "n_clusters" in params:
+        params["n_clusters"] = n_clusters
+    if "seed" in params and params["seed"] is None:
+        params["seed"] = default_seed
+    return params, why
 
 
 def cluster_labels(

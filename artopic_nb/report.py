@@ -75,7 +75,7 @@ def _tile(study, i: int, sampled: bool, captions: dict) -> str:
 
 
 def _captions_by_id(study) -> dict[int, list[tuple[str, str]]]:
-    if "descriptions_" not in study.__dict__:
+    if not study.has("describe"):
         return {}
     df = study.descriptions_
     df = df[df["prompt"] == "caption"]
@@ -104,14 +104,14 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
     )
     if len(steps):
         parts += ["<h2>Steps</h2>", _table(steps)]
-    if "embedder_id_" in study.__dict__:
+    if study.has("embed"):
         parts.append(f"<p>Image embedder: <code>{_e(study.embedder_id_)}</code>"
-                     f"{'; reduction: ' + _e(study.reducer_) if 'reducer_' in study.__dict__ else ''}</p>")
+                     f"{'; reduction: ' + _e(study.reducer_) if study.has('reduce') else ''}</p>")
     if study.has("cluster"):
         agreement = study.agreement()
-        if agreement:
+        if len(agreement):
             parts += ["<h2>Agreement with known genres</h2>",
-                      _table(pd.DataFrame([agreement], index=pd.Index(["clusters"], name="")))]
+                      _table(agreement.to_frame("clusters").T)]
         parts += ["<h2>Clusters</h2>", _table(study.cluster_summary())]
         parts += _section_extras(study)
         sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()

@@ -113,11 +113,6 @@ def study_thumbnails(study) -> ThumbnailSource:
     return lambda i, size: collection.thumbnail_bytes(int(i), int(size))
 
 
-def study_attr(study, name: str, default=None):
-    """A study result if its step ran, else ``default`` (never raises StepNotRunError)."""
-    return study.__dict__.get(name, default)
-
-
 class ArtopicWidget(anywidget.AnyWidget):
     """Base of the widgets: rejects unknown keyword arguments, answers thumbnail requests."""
 

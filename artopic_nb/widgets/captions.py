@@ -24,7 +24,6 @@ from ._base import (
     as_int_list,
     clean_text,
     esm,
-    study_attr,
     study_thumbnails,
 )
 
@@ -115,9 +114,9 @@ class CaptionViewer(ArtopicWidget):
 
     @classmethod
     def from_study(cls, study, **traits) -> CaptionViewer:
-        return cls(study.collection.metadata, descriptions=study_attr(study, "descriptions_"),
-                   genre_predictions=study_attr(study, "genre_predictions_"),
-                   labels=study_attr(study, "labels_"), thumbnails=study_thumbnails(study),
+        return cls(study.collection.metadata, descriptions=study.get("descriptions_"),
+                   genre_predictions=study.get("genre_predictions_"),
+                   labels=study.get("labels_"), thumbnails=study_thumbnails(study),
                    **traits)
 
     # -- Python API ---------------------------------------------------------------------------

@@ -26,14 +26,14 @@ from contextlib import contextmanager
 
 import ipywidgets as W
 
-from ._base import format_exception, study_attr
+from ..cluster import METHODS, size_defaults
+from ._base import format_exception
 from .captions import CaptionViewer
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot
 
 __all__ = ["Explorer", "Link", "explore", "link_views"]
 
-METHODS = ("hdbscan", "kmeans", "agglomerative")
 
 
 class Link:
@@ -119,11 +119,11 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
         with link.guard() as ok:
             if not ok:
                 return
-            labels = study_attr(study, "labels_")
-            samples = study_attr(study, "samples_")
+            labels = study.get("labels_")
+            samples = study.get("samples_")
             sampled = None if samples is None else samples["id"]
             if step == "reduce":
-                coords = study_attr(study, "coords_")
+                coords = study.get("coords_")
                 if coords is not None and len(coords) == plot.n_points:
                     plot.set_coords(coords)
             if step in ("cluster", "sample") and labels is not None:
@@ -131,10 +131,10 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
                     plot.set_labels(labels)
                 grid.set_labels(labels, sampled)
             if step in ("cluster", "describe", "predict_genres"):
-                preds = study_attr(study, "genre_predictions_")
+                preds = study.get("genre_predictions_")
                 if step == "predict_genres":
                     plot.set_genre_predictions(preds)
-                viewer.set_sources(descriptions=study_attr(study, "descriptions_"),
+                viewer.set_sources(descriptions=study.get("descriptions_"),
                                    genre_predictions=preds, labels=labels)
 
     link.observe(plot, link.safe("plot selection", on_plot_selection), ["selected_ids"])
@@ -204,17 +204,20 @@ class Explorer(W.VBox):
         n = len(self.study.labels_)
         style = {"description_width": "initial"}
         ms = cp.get("min_samples")
+        min_cluster_size, n_clusters, _ = size_defaults(n, cp.get("method", "hdbscan"),
+                                                        cp.get("min_cluster_size"),
+                                                        cp.get("n_clusters"))
         self.method = W.Dropdown(options=list(METHODS), value=cp.get("method", "hdbscan"),
                                  description="algorithm", style=style,
                                  layout=W.Layout(width="190px"))
         self.min_cluster_size = W.BoundedIntText(
-            value=int(cp.get("min_cluster_size", 8)), min=2, max=max(2, n), description="min cluster size",
+            value=min_cluster_size, min=2, max=max(2, n), description="min cluster size",
             style=style, layout=W.Layout(width="170px"))
         self.min_samples = W.BoundedIntText(
             value=0 if ms is None else int(ms), min=0, max=max(1, n), description="min samples (0 = auto)",
             style=style, layout=W.Layout(width="210px"))
         self.n_clusters = W.BoundedIntText(
-            value=int(cp.get("n_clusters", 8)), min=1, max=max(1, n), description="k",
+            value=n_clusters, min=1, max=max(1, n), description="k",
             style=style, layout=W.Layout(width="110px"))
         self.n_neighbors = W.BoundedIntText(
             value=int(rp.get("n_neighbors", 15)), min=2, max=max(2, min(200, n - 1)),
@@ -243,10 +246,11 @@ class Explorer(W.VBox):
         cp, rp = self.study.params_["cluster"], self.study.params_.get("reduce", {})
         self._syncing = True
         try:
+            # a method's own parameters only: the others keep their controls' values
             self.method.value = cp["method"]
-            self.min_cluster_size.value = int(cp["min_cluster_size"])
-            self.min_samples.value = int(cp["min_samples"] or 0)
-            self.n_clusters.value = int(cp["n_clusters"])
+            self.min_cluster_size.value = int(cp.get("min_cluster_size", self.min_cluster_size.value))
+            self.min_samples.value = int(cp.get("min_samples", self.min_samples.value) or 0)
+            self.n_clusters.value = int(cp.get("n_clusters", self.n_clusters.value))
             self.n_neighbors.value = int(rp.get("n_neighbors", self.n_neighbors.value))
         finally:
             self._syncing = False

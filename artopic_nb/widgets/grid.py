@@ -23,7 +23,6 @@ from ._base import (
     as_int_list,
     clean_text,
     esm,
-    study_attr,
     study_thumbnails,
 )
 
@@ -77,7 +76,7 @@ class ClusterGrid(ArtopicWidget):
 
     @classmethod
     def from_study(cls, study, **traits) -> ClusterGrid:
-        samples = study_attr(study, "samples_")
+        samples = study.get("samples_")
         return cls(study.labels_, metadata=study.collection.metadata,
                    sampled_ids=None if samples is None else samples["id"],
                    thumbnails=study_thumbnails(study), **traits)

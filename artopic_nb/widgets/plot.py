@@ -32,7 +32,6 @@ from ._base import (
     clean_text,
     esm,
     palette,
-    study_attr,
     study_thumbnails,
 )
 
@@ -151,9 +150,9 @@ class EmbeddingPlot(ArtopicWidget):
     @classmethod
     def from_study(cls, study, **traits) -> EmbeddingPlot:
         """A plot of ``study.coords_`` coloured by ``study.labels_`` (when clustered)."""
-        return cls(study.coords_, study_attr(study, "labels_"),
+        return cls(study.coords_, study.get("labels_"),
                    metadata=study.collection.metadata,
-                   genre_predictions=study_attr(study, "genre_predictions_"),
+                   genre_predictions=study.get("genre_predictions_"),
                    thumbnails=study_thumbnails(study), **traits)
 
     # -- Python API ---------------------------------------------------------------------------
