@@ -43,12 +43,16 @@ import pandas as pd
 
 from .collection import ImageCollection
 
-__all__ = ["met_paintings", "genre_from_record", "GENRES", "demo_data_dir"]
+__all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
 
-GENRES = (
-    "asian art", "religious", "mythological", "still life", "portrait", "landscape",
-    "animal", "genre scene", "other",
+#: The genres that :func:`genre_from_record` gives (the default label set of the genre
+#: predictors, :mod:`artopic_nb.genre`), without "other".
+DEMO_GENRES = (
+    "portrait", "religious", "mythological", "landscape", "still life", "genre scene",
+    "animal", "asian art",
 )
+#: Every label of the demo collection: :data:`DEMO_GENRES` and "other".
+GENRES = (*DEMO_GENRES, "other")
 
 _RELIGIOUS = {
     "Virgin Mary", "Madonna", "Madonna and Child", "Jesus", "Christ", "Saints", "Crucifixion",

@@ -259,9 +259,10 @@ def test_report_html_chart_and_compare_models():
     report = evaluate_genres(df["known"][:4], df["predicted"][:4], model="m1")
     assert isinstance(report, GenreReport)
     assert "accuracy 75.0%" in report._repr_html_()
-    spec = confusion_chart(report).to_dict()
+    with pytest.warns(DeprecationWarning, match="widgets.charts.confusion_matrix"):
+        spec = confusion_chart(report).to_dict()  # the old name still draws it
     assert spec["layer"][0]["mark"]["type"] == "rect"
-    assert "m1" in str(spec["title"])
+    assert "m1" in str(spec.get("title", spec["layer"][0].get("title")))
     side = predictions_side_by_side(df)
     assert list(side.columns) == ["known", "m1", "m2"] and side.loc[1, "m2"] == UNPARSED
 
@@ -281,3 +282,89 @@ def test_predict_genres_over_descriptions(zero_shot):
     assert list(out.columns) == ["id", "model", "predicted", "known"]
     assert len(out) == 4
     assert (out["predicted"] == out["known"]).all()
+
+
+# ---------------------------------------------------------------------------- identities
+
+
+def _tiny_sentence_encoder(folder: Path, seed: int) -> Path:
+    """A random-weight sentence-transformers model (1-layer BERT, width 32, a word-level
+    tokenizer built here) saved as a user's local folder would be; returns the folder."""
+    import torch
+    from sentence_transformers import SentenceTransformer, models
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import WordLevel
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]",
+             "a", "vase", "of", "roses", "saint", "with", "halo", "hills"]
+    tok = Tokenizer(WordLevel({w: i for i, w in enumerate(words)}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="[UNK]", pad_token="[PAD]",
+                                        cls_token="[CLS]", sep_token="[SEP]", mask_token="[MASK]")
+    torch.manual_seed(seed)
+    bert = BertModel(BertConfig(vocab_size=len(words), hidden_size=32, num_hidden_layers=1,
+                                num_attention_heads=2, intermediate_size=37,
+                                max_position_embeddings=32))
+    bert.save_pretrained(folder / "hf")
+    tokenizer.save_pretrained(folder / "hf")
+    st = SentenceTransformer(modules=[models.Transformer(str(folder / "hf")), models.Pooling(32)])
+    st.save(str(folder / "st"))
+    return folder / "st"
+
+
+def test_cache_id_names_the_sentence_encoders_weights(tmp_path):
+    """Two SentenceTransformer encoders (same class) once shared one cache key."""
+    from sentence_transformers import SentenceTransformer
+
+    one = _tiny_sentence_encoder(tmp_path / "one", seed=0)
+    two = _tiny_sentence_encoder(tmp_path / "two", seed=1)
+    loaded = [SentenceTransformer(str(f)) for f in (one, one, two)]
+    ids = [EmbeddingGenrePredictor(GENRES, model=m).cache_id for m in loaded]
+    assert ids[0] == ids[1] != ids[2]  # same folder loaded twice: one id; other weights: another
+    assert EmbeddingGenrePredictor(GENRES, model=loaded[0]).model_id == \
+        EmbeddingGenrePredictor(GENRES, model=loaded[2]).model_id  # the readable name is the class
+    by_path = [EmbeddingGenrePredictor(GENRES, model=f).cache_id for f in (one, str(one), two)]
+    assert by_path[0] == by_path[1] != by_path[2]
+    pred = EmbeddingGenrePredictor(["still life", "religious"], model=loaded[2])
+    assert pred.predict(["a vase of roses", "a saint with a halo"])[0] in ("still life", "religious")
+
+
+def test_demo_genres_are_the_datasets_labels():
+    from artopic_nb import datasets
+
+    assert DEMO_GENRES is datasets.DEMO_GENRES
+    assert datasets.GENRES == (*DEMO_GENRES, "other")
+
+
+def test_llm_prompt_comes_from_the_registry_and_enters_the_cache_id():
+    from artopic_nb.prompts import Prompt, get_prompt
+
+    registered = get_prompt("genre_choice")
+    llm = RecordingLLM(lambda p: "portrait")
+    pred = LLMGenrePredictor(GENRES, llm)
+    pred.predict(["a man"])
+    prompt = llm.calls[0][0][0]
+    assert prompt.startswith(registered.text.split("{", 1)[0]) and registered.part("answer") in prompt
+    assert llm.calls[0][1] == registered.max_new_tokens  # the prompt's answer length by default
+    assert registered.key in pred.cache_id and "recording-llm" in pred.cache_id
+    mine = Prompt("my_choice", "1", "Genres:\n{genres}\n{caption}\n{instruction}",
+                  parts={"answer": "One word.", "retry": "Again{previous}."})
+    custom = LLMGenrePredictor(GENRES, RecordingLLM(lambda p: "nonsense"), prompt=mine)
+    assert custom.predict(["a man"]) == [UNPARSED]
+    assert custom.answers_["prompt"].iloc[1].endswith('Again "nonsense".')
+    assert custom.cache_id != pred.cache_id and mine.key in custom.cache_id
+
+
+def test_llm_predictor_says_what_a_text_model_is():
+    with pytest.raises(TypeError, match=r"text model.*complete\(prompts"):
+        LLMGenrePredictor(GENRES, object()).predict(["a man"])
+    with pytest.raises(RuntimeError, match="1 answers for 2 prompts"):
+        LLMGenrePredictor(GENRES, _ShortLLM()).predict(["a", "b"])
+
+
+class _ShortLLM:
+    model_id = "short"
+
+    def complete(self, prompts, max_new_tokens=8):
+        return ["portrait"]

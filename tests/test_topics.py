@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from artopic_nb import keywords as keywords_mod
+from artopic_nb.prompts import Prompt, get_prompt
 from artopic_nb.topics import (
     Commonalities,
     cluster_keywords,
@@ -22,6 +24,7 @@ from artopic_nb.topics import (
     summarize_clusters,
     summary_prompt,
     topic_diversity,
+    vocabulary_fingerprint,
 )
 
 TEXTS = [
@@ -157,7 +160,7 @@ class RecordingLLM:
 def test_summary_prompt_contains_descriptions_and_keywords(corpus):
     df, labels = corpus
     llm = RecordingLLM()
-    out = summarize_clusters(df, labels, llm, n_keywords=3)
+    out = summarize_clusters(df, labels, llm, top_k=3)
     assert len(llm.prompts) == 6 and len(out) == 6
     assert list(out.columns) == ["cluster", "aspect", "summary", "model", "prompt"]
     assert set(out["model"]) == {"recording"}
@@ -195,8 +198,11 @@ def test_find_commonalities_round_trip(tmp_path, corpus):
     assert back.params == com.params and back.diversity == com.diversity
     js = {n: pd.read_json(io.StringIO(f.to_json(orient="records")), orient="records") for n, f in frames.items()}
     assert Commonalities.from_frames(js).keywords["term"].tolist() == com.keywords["term"].tolist()
-    spec = keywords_chart(com).to_dict()
+    with pytest.warns(DeprecationWarning, match="widgets.charts.keywords"):
+        spec = keywords_chart(com).to_dict()  # the old name still draws it
     assert spec["facet"]["field"] == "cluster"
+    assert com.params["summary_prompt"] == get_prompt("cluster_summary").key
+    assert com.params["vocabulary"] == vocabulary_fingerprint()
 
 
 def test_empty_and_noise_inputs():
@@ -205,3 +211,47 @@ def test_empty_and_noise_inputs():
     with_noise = cluster_keywords(pd.DataFrame({"id": [0], "text": ["red apple"], "cluster": [-1]}),
                                   include_noise=True)
     assert set(with_noise["cluster"]) == {-1}
+
+
+def test_vocabulary_fingerprint_names_stop_words_lexicon_and_tokens(monkeypatch):
+    before = vocabulary_fingerprint()
+    assert before == vocabulary_fingerprint() and before.startswith("vocabulary:")
+    changes = {
+        "ART_STOP_WORDS": keywords_mod.ART_STOP_WORDS | {"canvas"},
+        "VISUAL_LEXICON": {**keywords_mod.VISUAL_LEXICON, "light": frozenset({"glow"})},
+        "_VISUAL_PHRASES": {"gold leaf"},
+        "TOKEN_PATTERN": r"(?u)\b\w\w+\b",
+        "NGRAM_RANGE": (1, 3),
+    }
+    seen = {before}
+    for name, value in changes.items():
+        with monkeypatch.context() as m:
+            m.setattr(keywords_mod, name, value)
+            seen.add(vocabulary_fingerprint())
+    assert len(seen) == 1 + len(changes)
+    with pytest.raises(TypeError):
+        keywords_mod.VISUAL_LEXICON["palette"] = frozenset()  # read-only: edit the source instead
+
+
+def test_summaries_use_the_registered_prompt_and_its_answer_length(corpus):
+    df, labels = corpus
+    llm = RecordingLLM()
+    lengths = []
+    llm.complete = lambda prompts, max_new_tokens: lengths.append(max_new_tokens) or \
+        [f"s{i}" for i in range(len(prompts))]
+    out = summarize_clusters(df, labels, llm, aspects=("content",))
+    registered = get_prompt("cluster_summary")
+    assert lengths == [registered.max_new_tokens]
+    assert registered.part("content") in out["prompt"].iloc[0]
+    mine = Prompt("short_summary", "1", "{n}|{descriptions}|{keywords}|{ask}",
+                  max_new_tokens=5, parts={"visual": "LOOK", "content": "WHAT",
+                                           "keywords": "kw={keywords};"})
+    out = summarize_clusters(df, labels, llm, aspects=("content",), prompt=mine, top_k=1)
+    assert lengths[-1] == 5 and out["prompt"].iloc[0].startswith("3|<description>")
+    assert out["prompt"].iloc[0].endswith("|WHAT") and "|kw=" in out["prompt"].iloc[0]
+    with pytest.warns(DeprecationWarning, match="top_k"):
+        old = summarize_clusters(df, labels, llm, aspects=("content",), n_keywords=1)
+    assert old["prompt"].tolist() == summarize_clusters(df, labels, llm, aspects=("content",),
+                                                        top_k=1)["prompt"].tolist()
+    with pytest.raises(TypeError, match="text model"):
+        summarize_clusters(df, labels, None)
