@@ -22,11 +22,9 @@ Example
 
 from __future__ import annotations
 
-import io
 import os
-import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,36 +32,15 @@ import pandas as pd
 
 from . import cluster as cluster_mod
 from . import study_io
-from .cache import JSON_CODEC, Cache, make_key
+from .cache import Cache
 from .collection import ImageCollection
-from .steps import STEPS, StepCodec, digest, downstream, producer, step_key
+from .engine import StepNotRunError, StepRunner
+from .steps import digest
+from .study_queries import StudyQueries, _known_genres
 
 __all__ = ["Study", "StepNotRunError"]
 
-#: The method that runs a step, where it differs from the step's name.
-_METHOD = {"commonalities": "find_commonalities"}
-
-
-class StepNotRunError(AttributeError):
-    """A result was asked for before the step that makes it ran."""
-
-
-def _result(name: str, step: str) -> property:
-    def get(self):
-        try:
-            return self._results[name]
-        except KeyError:
-            raise StepNotRunError(f"{name} does not exist yet: run "
-                                  f"study.{_METHOD.get(step, step)}() first") from None
-
-    def set_(self, value):
-        self._results[name] = value
-        self._digests.pop(name, None)
-
-    return property(get, set_, doc=f"Result of :meth:`Study.{_METHOD.get(step, step)}`.")
-
-
-class Study:
+class Study(StepRunner, StudyQueries):
     """A collection of artworks and every step's results.
 
     Parameters
@@ -88,93 +65,7 @@ class Study:
             raise ValueError("the collection has no readable images (see collection.skipped)")
         self.collection = collection
         self.cache_dir = cache_dir
-        self.seed = seed
-        self.progress = progress
-        self.cache = Cache(cache_dir)
-        self.params_: dict[str, dict] = {}
-        self.timings_: dict[str, float] = {}
-        #: per step, what it chose on its own (defaults fit to the collection) and why
-        self.notes_: dict[str, str] = {}
-        self._results: dict[str, Any] = {}
-        self._digests: dict[str, str] = {}
-        self._callbacks: list[Callable[[str], None]] = []
-
-    # -- bookkeeping ----------------------------------------------------------------------------
-    def get(self, name: str, default: Any = None) -> Any:
-        """Result ``name`` (e.g. ``"labels_"``), or ``default`` when its step has not run."""
-        return self._results.get(name, default)
-
-    def has(self, step: str) -> bool:
-        """Whether ``step`` has run (and its results are current)."""
-        step = {v: k for k, v in _METHOD.items()}.get(step, step)
-        return all(r in self._results for r in STEPS[step].results)
-
-    def steps_done(self) -> list[str]:
-        return [s for s in STEPS if self.has(s)]
-
-    def on_change(self, callback: Callable[[str], None]) -> Callable[[], None]:
-        """Call ``callback(step_name)`` whenever a step changes results; returns an undo."""
-        self._callbacks.append(callback)
-        return lambda: self._callbacks.remove(callback) if callback in self._callbacks else None
-
-    def _digest(self, name: str) -> str:
-        if name not in self._digests:
-            self._digests[name] = digest(self._results[name])
-        return self._digests[name]
-
-    def _drop(self, step: str) -> None:
-        for name in STEPS[step].results:
-            self._results.pop(name, None)
-            self._digests.pop(name, None)
-        for record in (self.params_, self.timings_, self.notes_):
-            record.pop(step, None)
-
-    def _note(self, step: str, text: str, say: bool = False) -> None:
-        """Record (and with ``say``, print) what ``step`` chose on its own."""
-        if text:
-            self.notes_[step] = text
-            if say:
-                print(f"artopic_nb: {text}.")
-
-    def _require(self, *names: str) -> None:
-        for name in names:
-            if name not in self._results:
-                step = producer(name)
-                raise StepNotRunError(f"run study.{_METHOD.get(step, step)}() first")
-
-    def _run(self, name: str, params: dict, compute: Callable[[], dict],
-             identity: dict | None = None, on_hit: Callable[[dict], dict] | None = None) -> Study:
-        """Run step ``name``: its result from the cache (passed through ``on_hit``) or
-        ``compute()``; ``identity=None`` computes without caching (an input that cannot be
-        named, such as a model object)."""
-        step = STEPS[name]
-        self._require(*step.reads)
-        start = time.perf_counter()
-        key = None if identity is None or not self.cache.enabled else step_key(
-            name, {r: self._digest(r) for r in step.reads}, params, identity)
-        with study_io.quiet_model_loading(not self.progress):
-            computed = []
-            results = self.cache.get_or_compute(
-                name, key, lambda: computed.append(True) or compute(), StepCodec(name))
-        if on_hit is not None and not computed:
-            results = on_hit(results)
-        for stale in (name, *downstream(name)):
-            self._drop(stale)
-        self._results.update(results)
-        self.params_[name] = params
-        self.timings_[name] = round(time.perf_counter() - start, 3)
-        for callback in list(self._callbacks):
-            callback(name)
-        return self
-
-    def _scores(self, query: str, reads: Sequence[str], compute: Callable[[], Any]) -> Any:
-        """A query's JSON-able answer, cached by the digests of the results it reads."""
-        key = None if not self.cache.enabled else make_key(
-            "scores", query, {r: self._digest(r) for r in reads}, _known_genres(self.collection))
-        return self.cache.get_or_compute("scores", key, compute, JSON_CODEC)
-
-    def _seed(self, seed: int | None) -> int:
-        return self.seed if seed is None else seed
+        super().__init__(Cache(cache_dir), seed, progress)
 
     # -- steps ----------------------------------------------------------------------------------
     def embed(self, model: Any = "auto", batch_size: int = 32, device: str = "auto") -> Study:
@@ -280,7 +171,6 @@ class Study:
         and generation settings, so an interrupted run resumes where it stopped.
         """
         from .describe import describe_collection
-        from .prompts import get_prompt
 
         if ids is None:
             self._require("samples_")
@@ -289,11 +179,7 @@ class Study:
             ids = self.collection.ids.tolist()
         ids = [int(i) for i in ids]
         describers = study_io.load_describers(models, describer_kwargs)
-        prompt_objs = [get_prompt(p) for p in prompts]
-        hashes = self.collection.hashes
-        identity = {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
-                                   for d in describers],
-                    "prompts": [p.key for p in prompt_objs], "images": [hashes[i] for i in ids]}
+        identity = study_io.describe_identity(describers, prompts, self.collection, ids)
         params = {"models": [d.model_id for d in describers], "prompts": list(prompts),
                   "n_ids": len(ids)}
         return self._run("describe", params, lambda: {"descriptions_": pd.concat(
@@ -317,14 +203,7 @@ class Study:
         known = self.collection.genres
         if genres is None:
             genres = sorted(known.dropna().unique()) if known is not None else genre_mod.DEMO_GENRES
-        if predictor == "embedding":
-            predictor = genre_mod.EmbeddingGenrePredictor(genres)
-        elif predictor == "llm":
-            if llm is None:
-                raise ValueError("predictor='llm' needs llm=<text model spec or object>")
-            predictor = genre_mod.LLMGenrePredictor(genres, study_io.load_text_model(llm))
-        elif not hasattr(predictor, "predict"):
-            raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
+        predictor = study_io.genre_predictor(predictor, genres, llm)
         name = getattr(predictor, "model_id", type(predictor).__name__)
         # cached when the predictor is a function of named inputs: zero-shot prototypes
         cache_id = None if hasattr(predictor, "n_examples_") else getattr(predictor, "cache_id", None)
@@ -377,53 +256,6 @@ class Study:
                       DeprecationWarning, stacklevel=2)
         return self.find_commonalities(*args, **kwargs)
 
-    # -- queries --------------------------------------------------------------------------------
-    def cluster_summary(self) -> pd.DataFrame:
-        """Per cluster: size, share, medoid id, and each known genre's share."""
-        self._require("labels_")
-        return cluster_mod.cluster_summary(self.labels_, self.embeddings_, self.collection.genres)
-
-    def agreement(self) -> pd.Series:
-        """ARI, NMI, purity, noise share and cluster count against the known genres (empty
-        without known genres)."""
-        self._require("labels_")
-        genres = self.collection.genres
-        if genres is None:
-            return pd.Series(dtype="float64", name="agreement")
-        # cached: scoring needs scikit-learn, whose import costs more than a warm study
-        found = self._scores("agreement", ["labels_"],
-                             lambda: cluster_mod.agreement(self.labels_, genres))
-        return pd.Series(found, name="agreement")
-
-    def caption_agreement(self) -> pd.Series:
-        """Per artwork, the cosine similarity of the first two models' captions."""
-        from .describe import caption_agreement
-
-        self._require("descriptions_")
-        models = list(dict.fromkeys(self.descriptions_["model"]))
-        if len(models) < 2:
-            raise ValueError(f"caption agreement needs two describing models; this study has {models}")
-        with study_io.quiet_model_loading(not self.progress):
-            return caption_agreement(self.descriptions_, models[0], models[1])
-
-    def genre_report(self) -> pd.DataFrame:
-        """Accuracy, macro-F1 and the majority baseline per describing model (no rows without
-        known genres)."""
-        from .genre import compare_models
-
-        self._require("genre_predictions_")
-        found = self._scores("genre_report", ["genre_predictions_"],
-                             lambda: compare_models(self.genre_predictions_).to_json(orient="table"))
-        return pd.read_json(io.StringIO(found), orient="table")
-
-    def genre_reports(self) -> dict:
-        """Per describing model, its full :class:`~artopic_nb.genre.GenreReport`."""
-        from .genre import evaluate_genres
-
-        self._require("genre_predictions_")
-        return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
-                for model, g in self.genre_predictions_.groupby("model", sort=True)}
-
     # -- display and files ----------------------------------------------------------------------
     def __repr__(self) -> str:
         return (f"Study({self.collection.name!r}, {len(self.collection)} images, "
@@ -451,13 +283,4 @@ class Study:
     def _images_digest(self) -> str:
         return digest(self.collection.hashes)
 
-
-for _step in STEPS.values():
-    for _name in _step.results:
-        setattr(Study, _name, _result(_name, _step.name))
-
-
-def _known_genres(collection: ImageCollection) -> list | None:
-    genres = collection.genres
-    return None if genres is None else genres.astype(str).tolist()
 

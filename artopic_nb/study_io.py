@@ -28,8 +28,8 @@ from .cache import _umask, atomic_write_bytes
 from .collection import ImageCollection
 from .steps import STEPS, decode, encode
 
-__all__ = ["commonalities_identity", "load", "load_describers", "load_text_model",
-           "quiet_model_loading", "save"]
+__all__ = ["commonalities_identity", "describe_identity", "genre_predictor", "load",
+           "load_describers", "load_text_model", "quiet_model_loading", "save"]
 
 FORMAT_VERSION = 1
 _PART = re.compile(r"^[a-z_]{1,40}$")
@@ -59,6 +59,35 @@ def load_describers(models: Sequence[Any] | None, options: dict) -> list:
         print(f"artopic_nb: {len(describers)} describers but {len(unique)} distinct models; "
               "each model describes once.")
     return list(unique.values())
+
+
+def describe_identity(describers: Sequence, prompts: Sequence[str], collection,
+                      ids: Sequence[int]) -> dict:
+    """What descriptions depend on besides their parameters: each model's full identity and
+    generation settings per prompt, the prompts' text versions, and the images' content."""
+    from .prompts import get_prompt
+
+    prompt_objs = [get_prompt(p) for p in prompts]
+    hashes = collection.hashes
+    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
+                           for d in describers],
+            "prompts": [p.key for p in prompt_objs], "images": [hashes[i] for i in ids]}
+
+
+def genre_predictor(predictor: Any, genres: Sequence[str], llm: Any):
+    """The genre predictor ``predictor`` names: ``"embedding"``, ``"llm"`` (with ``llm``), or
+    an object with ``predict``."""
+    from . import genre
+
+    if predictor == "embedding":
+        return genre.EmbeddingGenrePredictor(genres)
+    if predictor == "llm":
+        if llm is None:
+            raise ValueError("predictor='llm' needs llm=<text model spec or object>")
+        return genre.LLMGenrePredictor(genres, load_text_model(llm))
+    if not hasattr(predictor, "predict"):
+        raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
+    return predictor
 
 
 def load_text_model(llm: Any):
