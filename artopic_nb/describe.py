@@ -52,7 +52,7 @@ from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
 from .collection import DECODE_VERSION
-from .embed import srgb_to_lab
+from .colour import srgb_to_lab
 from .hub import (
     ModelUnavailableError,
     auto_device,

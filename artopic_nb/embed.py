@@ -28,6 +28,7 @@ from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
 from .collection import DECODE_VERSION
+from .colour import srgb_to_lab
 from .hub import (
     ModelUnavailableError,
     auto_device,
@@ -69,20 +70,6 @@ def _resolve_ids(collection, ids) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # No-model embedder
 # ---------------------------------------------------------------------------------------------
-
-def srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    """CIELAB (D65) from 8-bit sRGB, shape (..., 3) -> (..., 3) with L in 0..100."""
-    c = rgb.astype(np.float32) / 255.0
-    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]],
-                 dtype=np.float32)
-    xyz = c @ m.T / np.array([0.95047, 1.0, 1.08883], dtype=np.float32)
-    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16.0 / 116.0)
-    L = 116.0 * f[..., 1] - 16.0
-    a = 500.0 * (f[..., 0] - f[..., 1])
-    b = 200.0 * (f[..., 1] - f[..., 2])
-    return np.stack([L, a, b], axis=-1)
-
 
 class ColorTextureEmbedder:
     """A no-model embedder: colour, light, edges, texture and layout, in 147 numbers.
