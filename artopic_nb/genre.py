@@ -411,5 +411,4 @@ def confusion_chart(report: GenreReport, *, normalize: bool = True, width: int =
                   DeprecationWarning, stacklevel=2)
     from .widgets import charts
 
-    title = f"Genre confusion{' — ' + report.model if report.model else ''}"
-    return charts.confusion_matrix(report.confusion, normalize=normalize, width=width, title=title)
+    return charts.confusion_matrix(report, normalize=normalize, width=width)

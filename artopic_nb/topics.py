@@ -343,5 +343,4 @@ def keywords_chart(keywords: pd.DataFrame | Commonalities, top_k: int = 8, *, co
                   DeprecationWarning, stacklevel=2)
     from .widgets import charts
 
-    kw = keywords.keywords if isinstance(keywords, Commonalities) else keywords
-    return charts.keywords(kw, top=top_k, columns=columns, width=width)
+    return charts.keywords(keywords, top_k=top_k, columns=columns, width=width)

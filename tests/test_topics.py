@@ -201,6 +201,12 @@ def test_find_commonalities_round_trip(tmp_path, corpus):
     with pytest.warns(DeprecationWarning, match="widgets.charts.keywords"):
         spec = keywords_chart(com).to_dict()  # the old name still draws it
     assert spec["facet"]["field"] == "cluster"
+    from artopic_nb.widgets import charts
+
+    spec = charts.keywords(com, top_k=2).to_dict()
+    assert spec["spec"]["encoding"]["color"]["field"] == "aspect"
+    rows = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
+    assert rows.groupby(["cluster", "aspect"]).size().max() == 2
     assert com.params["summary_prompt"] == get_prompt("cluster_summary").key
     assert com.params["vocabulary"] == vocabulary_fingerprint()
 

@@ -18,7 +18,7 @@ import importlib.abc
 import importlib.util
 import sys
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -133,38 +133,60 @@ def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster")
     ).properties(width=width, height=220)
 
 
-def keywords(df: pd.DataFrame, *, top: int = 8, columns: int = 3,
-             width: int = 160) -> alt.FacetChart:
-    """Top keywords of each cluster as small bar charts (``df``: cluster, term, score)."""
+def keywords(df: pd.DataFrame | Any, *, top_k: int = 8, columns: int = 3, width: int = 160,
+             top: int | None = None) -> alt.FacetChart:
+    """Top keywords of each cluster as small bar charts, one panel a cluster.
+
+    ``df``: DataFrame(cluster, term, score), or a study's ``commonalities_``
+    (:class:`~artopic_nb.topics.Commonalities`). With an ``aspect`` column (the keywords of
+    :func:`~artopic_nb.topics.cluster_keywords`), the ``top_k`` visual and the ``top_k``
+    content terms of each cluster, coloured by aspect; else the ``top_k`` terms by score.
+    ``top`` is the old name of ``top_k`` (deprecated).
+    """
     import altair as alt
 
+    if top is not None:
+        warnings.warn("charts.keywords(top=) is deprecated: use top_k=", DeprecationWarning,
+                      stacklevel=2)
+        top_k = top
+    df = getattr(df, "keywords", df)  # Commonalities -> its keywords frame
     missing = {"cluster", "term", "score"} - set(df.columns)
     if missing:
         raise ValueError(f"keywords() needs the columns cluster, term, score; missing {sorted(missing)}")
-    data = df[["cluster", "term", "score"]].copy()
+    by_aspect = "aspect" in df.columns
+    group = ["cluster", "aspect"] if by_aspect else ["cluster"]
+    data = df[[*group, "term", "score"]].copy()
     data["score"] = data["score"].astype(float)
-    data = (data.sort_values(["cluster", "score"], ascending=[True, False])
-            .groupby("cluster", sort=True).head(top))
+    data = (data.sort_values(["cluster", "score"], ascending=[True, False], kind="stable")
+            .groupby(group, sort=True).head(top_k))
     data["cluster"] = data["cluster"].map(lambda c: "noise" if str(c) == "-1" else f"cluster {c}")
+    colour = (alt.Color("aspect:N", scale=alt.Scale(domain=["visual", "content"]))
+              if by_aspect else alt.Color("cluster:N", legend=None))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("score:Q", title="score"),
         y=alt.Y("term:N", sort="-x", title=None),
-        color=alt.Color("cluster:N", legend=None),
-        tooltip=["cluster:N", "term:N", alt.Tooltip("score:Q", format=".3f")],
+        color=colour,
+        tooltip=[f"{g}:N" for g in group] + ["term:N", alt.Tooltip("score:Q", format=".3f")],
     ).properties(width=width, height=alt.Step(14)).facet(
         facet=alt.Facet("cluster:N", title=None), columns=columns,
     ).resolve_scale(y="independent")
 
 
-def confusion_matrix(confusion: pd.DataFrame, *, normalize: bool = True, width: int = 320,
-                     title: str = "Genre confusion") -> alt.LayerChart:
+def confusion_matrix(confusion: pd.DataFrame | Any, *, normalize: bool = True, width: int = 320,
+                     title: str | None = None) -> alt.LayerChart:
     """Heat map of a confusion matrix.
 
-    ``confusion``: wide (index known genre, columns predicted genre, cells counts) as
+    ``confusion``: a :class:`~artopic_nb.genre_eval.GenreReport` (titled with its model), or
+    a frame: wide (index known genre, columns predicted genre, cells counts) as
     ``GenreReport.confusion`` is, or long with columns ``known``, ``predicted``, ``count``.
     ``normalize`` colours by the share of each known genre (row), and labels cells with counts.
     """
     import altair as alt
+
+    model = getattr(confusion, "model", None)
+    if title is None:
+        title = f"Genre confusion{' — ' + model if model else ''}"
+    confusion = getattr(confusion, "confusion", confusion)  # a GenreReport -> its matrix
 
     if {"known", "predicted", "count"} <= set(confusion.columns):
         long = confusion[["known", "predicted", "count"]].copy()
@@ -180,7 +202,7 @@ def confusion_matrix(confusion: pd.DataFrame, *, normalize: bool = True, width: 
     known_order = list(dict.fromkeys(long["known"]))
     pred_order = list(dict.fromkeys(long["predicted"]))
     value = "share:Q" if normalize else "count:Q"
-    base = alt.Chart(long, title=title).encode(
+    base = alt.Chart(long).encode(
         x=alt.X("predicted:N", sort=pred_order, title="predicted"),
         y=alt.Y("known:N", sort=known_order, title="known"),
     )
@@ -194,4 +216,5 @@ def confusion_matrix(confusion: pd.DataFrame, *, normalize: bool = True, width: 
         color=alt.condition(alt.datum.share > 0.5, alt.value("white"), alt.value("black")),
     )
     side = max(120, min(width, 28 * max(len(pred_order), 1)))
-    return (heat + text).properties(width=side, height=max(120, 24 * max(len(known_order), 1)))
+    return (heat + text).properties(width=side, height=max(120, 24 * max(len(known_order), 1)),
+                                    title=title)
