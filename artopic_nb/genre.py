@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -48,6 +48,9 @@ from .genre_eval import (
 )
 from .genre_llm import LLMGenrePredictor, genre_choice_prompt, parse_genre_answer
 from .text import encode_texts, encoder_id, l2_normalise, load_sentence_encoder
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = [
     "DEMO_GENRES",
@@ -131,45 +134,25 @@ GENRE_DEFINITIONS: dict[str, list[str]] = {
         "Bamboo, plum blossoms, cranes or misty mountains brushed in ink with calligraphy and seals.",
         "An Indian, Persian or Korean miniature painting, or a Buddhist painting.",
     ],
-    "history painting": [
-        "A dramatic scene from history with many figures.",
-        "Kings, generals and soldiers at a famous historical event.",
-    ],
-    "battle scene": [
-        "A battle with soldiers, cavalry, swords, cannons and smoke.",
-        "Warriors fighting on a battlefield.",
-    ],
-    "cityscape": [
-        "A view of a city with streets, buildings and squares.",
-        "Houses, churches and bridges along a canal or river in a town.",
-    ],
-    "seascape": [
-        "A seascape with ships at sea, waves and sky.",
-        "Boats in a harbour or a stormy sea along a coast.",
-    ],
-    "interior": [
-        "The inside of a room with furniture, windows and doors.",
-        "A church interior or a quiet room of a house.",
-    ],
-    "nude": [
-        "A nude figure, an unclothed body reclining or standing.",
-        "A study of the naked human figure.",
-    ],
-    "allegory": [
-        "An allegory in which figures personify virtues, seasons or ideas.",
-        "Symbolic figures representing abstract concepts.",
-    ],
-    "abstract": [
-        "An abstract composition of shapes, lines and colours with no recognisable subject.",
-        "Geometric forms and colour fields.",
-    ],
-    "botanical": [
-        "A detailed botanical study of a plant, its leaves, flowers and roots.",
-    ],
-    "architecture": [
-        "A building, a church facade, ruins or a monument.",
-        "An architectural view of columns, arches and towers.",
-    ],
+    "history painting": ["A dramatic scene from history with many figures.",
+                         "Kings, generals and soldiers at a famous historical event."],
+    "battle scene": ["A battle with soldiers, cavalry, swords, cannons and smoke.",
+                     "Warriors fighting on a battlefield."],
+    "cityscape": ["A view of a city with streets, buildings and squares.",
+                  "Houses, churches and bridges along a canal or river in a town."],
+    "seascape": ["A seascape with ships at sea, waves and sky.",
+                 "Boats in a harbour or a stormy sea along a coast."],
+    "interior": ["The inside of a room with furniture, windows and doors.",
+                 "A church interior or a quiet room of a house."],
+    "nude": ["A nude figure, an unclothed body reclining or standing.",
+             "A study of the naked human figure."],
+    "allegory": ["An allegory in which figures personify virtues, seasons or ideas.",
+                 "Symbolic figures representing abstract concepts."],
+    "abstract": ["An abstract composition of shapes, lines and colours with no recognisable subject.",
+                 "Geometric forms and colour fields."],
+    "botanical": ["A detailed botanical study of a plant, its leaves, flowers and roots."],
+    "architecture": ["A building, a church facade, ruins or a monument.",
+                     "An architectural view of columns, arches and towers."],
 }
 
 #: Templates on the bare label name, averaged into each prototype.
@@ -403,7 +386,8 @@ def predict_genres(descriptions: pd.DataFrame, predictor: GenrePredictor | None 
     return out.reset_index(drop=True)
 
 
-def confusion_chart(report: GenreReport, *, normalize: bool = True, width: int = 320):
+def confusion_chart(report: GenreReport, *, normalize: bool = True,
+                    width: int = 320) -> alt.LayerChart:
     """Deprecated: :func:`artopic_nb.widgets.charts.confusion_matrix` draws it (charts live
     with the widgets, so that the core never imports altair)."""
     warnings.warn("artopic_nb.genre.confusion_chart is deprecated and goes in the next release: "

@@ -37,9 +37,13 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer
 
 __all__ = [
     "ART_STOP_WORDS",
@@ -170,7 +174,7 @@ def with_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None = Non
     return df.reset_index(drop=True)
 
 
-def vectorizer(**kwargs):
+def vectorizer(**kwargs: Any) -> CountVectorizer:
     """The term counter: scikit-learn's ``CountVectorizer`` with this module's vocabulary."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 

@@ -32,7 +32,7 @@ import os
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,9 @@ from .keywords import (
 )
 from .prompts import Prompt, TextModel, complete, get_prompt, text_model_id
 from .text import encode_texts, l2_normalise, load_sentence_encoder, quote_as_data
+
+if TYPE_CHECKING:
+    import altair as alt
 
 __all__ = [
     "ART_STOP_WORDS",
@@ -335,7 +338,7 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
 
 
 def keywords_chart(keywords: pd.DataFrame | Commonalities, top_k: int = 8, *, columns: int = 3,
-                   width: int = 180):
+                   width: int = 180) -> alt.FacetChart:
     """Deprecated: :func:`artopic_nb.widgets.charts.keywords` draws it (charts live with the
     widgets, so that the core never imports altair)."""
     warnings.warn("artopic_nb.topics.keywords_chart is deprecated and goes in the next release: "

@@ -18,6 +18,7 @@ import importlib.abc
 import importlib.util
 import sys
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -27,6 +28,10 @@ from ._base import palette
 
 if TYPE_CHECKING:
     import altair as alt
+
+    from ..genre_eval import GenreReport
+    from ..study import Study
+    from ..topics import Commonalities
 
 __all__ = ["cluster_sizes", "keywords", "confusion_matrix", "jupyter_chart", "enable_offline",
            "enable_offline_on_import"]
@@ -101,7 +106,7 @@ class _ThenEnableOffline(importlib.abc.Loader):
                           stacklevel=2)
 
 
-def jupyter_chart(chart: alt.TopLevelMixin, **kwargs) -> alt.JupyterChart:
+def jupyter_chart(chart: alt.TopLevelMixin, **kwargs: Any) -> alt.JupyterChart:
     """``chart`` as an ``alt.JupyterChart`` (selections readable from Python), offline."""
     import altair as alt
 
@@ -109,7 +114,8 @@ def jupyter_chart(chart: alt.TopLevelMixin, **kwargs) -> alt.JupyterChart:
     return alt.JupyterChart(chart, **kwargs)
 
 
-def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster") -> alt.Chart:
+def cluster_sizes(labels: np.ndarray | Sequence[int] | Study, *, width: int = 420,
+                  title: str = "Works per cluster") -> alt.Chart:
     """Bar chart of cluster sizes (noise as a grey bar). ``labels``: array or a Study."""
     import altair as alt
 
@@ -133,7 +139,7 @@ def cluster_sizes(labels, *, width: int = 420, title: str = "Works per cluster")
     ).properties(width=width, height=220)
 
 
-def keywords(df: pd.DataFrame | Any, *, top_k: int = 8, columns: int = 3, width: int = 160,
+def keywords(df: pd.DataFrame | Commonalities, *, top_k: int = 8, columns: int = 3, width: int = 160,
              top: int | None = None) -> alt.FacetChart:
     """Top keywords of each cluster as small bar charts, one panel a cluster.
 
@@ -172,7 +178,7 @@ def keywords(df: pd.DataFrame | Any, *, top_k: int = 8, columns: int = 3, width:
     ).resolve_scale(y="independent")
 
 
-def confusion_matrix(confusion: pd.DataFrame | Any, *, normalize: bool = True, width: int = 320,
+def confusion_matrix(confusion: pd.DataFrame | GenreReport, *, normalize: bool = True, width: int = 320,
                      title: str | None = None) -> alt.LayerChart:
     """Heat map of a confusion matrix.
 
