@@ -66,14 +66,14 @@ def _run_study(collection, args) -> int:
     study = Study(collection, cache_dir=args.cache_dir or out / "cache", seed=args.seed,
                   progress=not args.no_progress)
     started = time.perf_counter()
-    study.embed(model=args.embedder)
+    study.embed(embedder=args.embedder)
     study.reduce()
     sizes = {"min_cluster_size": args.min_cluster_size} if args.cluster_method == "hdbscan" \
         else {"n_clusters": args.n_clusters}
     study.cluster(args.cluster_method, **sizes)
     study.sample(per_cluster=args.per_cluster, strategy=args.strategy)
     if not args.no_describe:
-        study.describe(models=args.describe or None)
+        study.describe(describers=args.describe or None)
         study.predict_genres()
         study.find_commonalities(llm=args.summaries)
     study_dir = study.save(out / "study")

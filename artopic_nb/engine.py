@@ -11,6 +11,7 @@ parameters and timings, and tells whoever listens (the widgets).
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -18,10 +19,17 @@ from .cache import Cache
 from .steps import STEPS, StepCodec, digest, downstream, producer, step_key
 from .study_io import quiet_model_loading
 
-__all__ = ["StepNotRunError", "StepRunner"]
+__all__ = ["StepNotRunError", "StepRunner", "renamed"]
 
 #: The method that runs a step, where it differs from the step's name.
 _METHOD = {"commonalities": "find_commonalities"}
+
+
+def renamed(old: str, new: str, value: Any) -> Any:
+    """``value``, given under a parameter's old name: warns that it is now ``new``."""
+    warnings.warn(f"{old}= is now {new}= (the old name goes in the next release)",
+                  DeprecationWarning, stacklevel=3)
+    return value
 
 
 class StepNotRunError(AttributeError):

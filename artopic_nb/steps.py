@@ -55,7 +55,7 @@ class Step:
 
 
 STEPS: dict[str, Step] = {s.name: s for s in (
-    Step("embed", (), {"embeddings_": "npy", "embedder_id_": "json"}, ("model", "batch_size")),
+    Step("embed", (), {"embeddings_": "npy", "embedder_id_": "json"}, ("embedder", "batch_size")),
     Step("reduce", ("embeddings_",), {"reduced_": "npy", "coords_": "npy", "reducer_": "json"},
          ("n_components", "n_neighbors", "min_dist", "metric", "method", "seed"),
          libraries=("umap-learn", "scikit-learn", "numba")),
@@ -66,7 +66,7 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          ("per_cluster", "strategy", "seed", "include_noise")),
     # describing reads the images it is given (``ids``), not the sample: a new sample keeps
     # the descriptions made so far
-    Step("describe", (), {"descriptions_": "parquet"}, ("models", "prompts", "n_ids")),
+    Step("describe", (), {"descriptions_": "parquet"}, ("describers", "prompts", "n_ids")),
     Step("predict_genres", ("descriptions_",), {"genre_predictions_": "parquet"},
          ("predictor", "genres"), libraries=("sentence-transformers",)),
     # the method is the verb find_commonalities(); the step keeps its result's name

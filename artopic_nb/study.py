@@ -34,7 +34,7 @@ from . import cluster as cluster_mod
 from . import study_io
 from .cache import Cache
 from .collection import ImageCollection
-from .engine import StepNotRunError, StepRunner
+from .engine import StepNotRunError, StepRunner, renamed
 from .steps import digest
 from .study_queries import StudyQueries, _known_genres
 
@@ -68,20 +68,22 @@ class Study(StepRunner, StudyQueries):
         super().__init__(Cache(cache_dir), seed, progress)
 
     # -- steps ----------------------------------------------------------------------------------
-    def embed(self, model: Any = "auto", batch_size: int = 32, device: str = "auto") -> Study:
+    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto", *,
+              model: Any = None) -> Study:
         """Embed every image (``embeddings_``), reading cached rows where they exist.
 
-        ``model``: ``"auto"`` (CLIP when it can be loaded, else the no-model embedder, said
+        ``embedder``: ``"auto"`` (CLIP when it can be loaded, else the no-model embedder, said
         out loud), ``"color"`` (no model), a ``transformers`` hub id or local folder, or an
-        embedder object.
+        embedder object. (``model=`` is its old name.)
         """
         from .embed import embed_collection, load_embedder
 
-        named = isinstance(model, (str, os.PathLike))
+        spec = embedder if model is None else renamed("model", "embedder", model)
+        named = isinstance(spec, (str, os.PathLike))
         kwargs = {"batch_size": batch_size, "device": device} \
-            if named and str(model) not in ("color", "colour") else {}
-        embedder = load_embedder(model, **kwargs)
-        params = {"model": str(model) if named else repr(model), "batch_size": batch_size}
+            if named and str(spec) not in ("color", "colour") else {}
+        embedder = load_embedder(spec, **kwargs)
+        params = {"embedder": str(spec) if named else repr(spec), "batch_size": batch_size}
         identity = {"embedder": embedder.model_id, "images": self._images_digest()}
         return self._run("embed", params, lambda: {
             "embeddings_": embed_collection(embedder, self.collection, self.cache,
@@ -157,12 +159,13 @@ class Study(StepRunner, StudyQueries):
                        "min_cluster_size, or k-means, makes groups", say=True)
         return self
 
-    def describe(self, models: Sequence[Any] | None = None,
+    def describe(self, describers: Sequence[Any] | None = None,
                  prompts: Sequence[str] = ("caption", "description"),
-                 ids: Sequence[int] | str | None = None, **describer_kwargs: Any) -> Study:
-        """Describe the sampled works with each model and prompt (``descriptions_``).
+                 ids: Sequence[int] | str | None = None, *, models: Sequence[Any] | None = None,
+                 **describer_kwargs: Any) -> Study:
+        """Describe the sampled works with each describer and prompt (``descriptions_``).
 
-        ``models``: describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
+        ``describers`` (old name ``models=``): describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
         ``"attributes"``, or an :mod:`artopic_nb.models` spec carrying its own options) or
         describer objects; ``None`` means the two default vision-language models, each
         replaced (with one notice) by the no-model attribute describer when it cannot be
@@ -178,9 +181,11 @@ class Study(StepRunner, StudyQueries):
         elif isinstance(ids, str) and ids == "all":
             ids = self.collection.ids.tolist()
         ids = [int(i) for i in ids]
-        describers = study_io.load_describers(models, describer_kwargs)
+        if models is not None:
+            describers = renamed("models", "describers", models)
+        describers = study_io.load_describers(describers, describer_kwargs)
         identity = study_io.describe_identity(describers, prompts, self.collection, ids)
-        params = {"models": [d.model_id for d in describers], "prompts": list(prompts),
+        params = {"describers": [d.model_id for d in describers], "prompts": list(prompts),
                   "n_ids": len(ids)}
         return self._run("describe", params, lambda: {"descriptions_": pd.concat(
             [describe_collection(d, self.collection, ids, prompts, self.cache,

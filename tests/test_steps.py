@@ -13,7 +13,7 @@ from artopic_nb.steps import STEPS, StepCodec, digest, downstream, step_key
 
 #: For every step, a base value and another value of each declared parameter.
 PARAMS = {
-    "embed": {"model": ("color", "hf:clip"), "batch_size": (32, 8)},
+    "embed": {"embedder": ("color", "hf:clip"), "batch_size": (32, 8)},
     "reduce": {"n_components": (5, 3), "n_neighbors": (15, 5), "min_dist": (0.0, 0.1),
                "metric": ("cosine", "euclidean"), "method": ("auto", "pca"), "seed": (0, 1)},
     "cluster": {"method": ("hdbscan", "kmeans"), "min_cluster_size": (8, 5),
@@ -21,7 +21,7 @@ PARAMS = {
                 "n_clusters": (8, 4), "linkage": ("ward", "average"), "seed": (0, 1)},
     "sample": {"per_cluster": (6, 2), "strategy": ("diverse", "random"), "seed": (0, 1),
                "include_noise": (False, True)},
-    "describe": {"models": (["attributes"], ["hf:x"]), "prompts": (["caption"], ["description"]),
+    "describe": {"describers": (["attributes"], ["hf:x"]), "prompts": (["caption"], ["description"]),
                  "n_ids": (6, 7)},
     "predict_genres": {"predictor": ("embedding:a", "embedding:b"),
                        "genres": (["portrait"], ["landscape"])},
@@ -91,7 +91,7 @@ def test_codec_round_trip_keeps_every_result():
 def described(fixture_collection, tmp_path):
     study = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
     return study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=3) \
-        .sample(per_cluster=2).describe(models=["attributes"])
+        .sample(per_cluster=2).describe(describers=["attributes"])
 
 
 def test_commonalities_follow_the_vocabulary_and_the_summary_prompt(described, monkeypatch):

@@ -14,7 +14,7 @@ def study(fixture_collection, tmp_path):
 
 
 def run_core(study, **cluster):
-    study.embed(model="color").reduce(method="pca").cluster(
+    study.embed(embedder="color").reduce(method="pca").cluster(
         **({"method": "kmeans", "n_clusters": 3} | cluster))
     return study.sample(per_cluster=3, strategy="diverse")
 
@@ -56,7 +56,7 @@ def test_recluster_reuses_reduction_and_notifies(study):
 
 
 def test_recluster_with_new_neighbours_reduces_again(study):
-    study.embed(model="color").reduce(method="umap", n_neighbors=5).cluster(min_cluster_size=3)
+    study.embed(embedder="color").reduce(method="umap", n_neighbors=5).cluster(min_cluster_size=3)
     study.recluster(n_neighbors=6)
     assert study.params_["reduce"]["n_neighbors"] == 6 and study.has("cluster")
 
@@ -69,7 +69,7 @@ def test_same_seed_same_results(fixture_collection, tmp_path):
 
 
 def test_reduce_is_cached(study):
-    study.embed(model="color").reduce(method="umap", n_neighbors=5)
+    study.embed(embedder="color").reduce(method="umap", n_neighbors=5)
     hits = study.cache.hits
     study.reduce(method="umap", n_neighbors=5)
     assert study.cache.hits == hits + 1  # one entry holds the whole result
@@ -135,7 +135,7 @@ def tiny_vlm_dir(tmp_path_factory):
 def test_describe_two_models_then_genres_and_commonalities(fixture_collection, tmp_path,
                                                             tiny_vlm_dir):
     study = run_core(Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False))
-    study.describe(models=["attributes", f"hf:{tiny_vlm_dir}"])
+    study.describe(describers=["attributes", f"hf:{tiny_vlm_dir}"])
     d = study.descriptions_
     assert set(d.prompt) == {"caption", "description"} and d.model.nunique() == 2
     assert sorted(d.id.unique()) == sorted(study.samples_.id)
@@ -149,7 +149,7 @@ def test_describe_two_models_then_genres_and_commonalities(fixture_collection, t
     table = study.genre_report()
     assert set(table.index) == set(d.model) and table.accuracy.between(0, 1).all()
 
-    study.commonalities()
+    study.find_commonalities()
     com = study.commonalities_
     assert set(com.keywords.cluster) <= set(study.labels_.tolist())
     assert not any(w in t for t in com.keywords.term for w in ("attribute describer", "measured"))
@@ -163,7 +163,7 @@ def test_describe_two_models_then_genres_and_commonalities(fixture_collection, t
     assert "Genres predicted from captions" in html and "Visual:" in html
 
     # a rerun is read from the cache: nothing generated again
-    study.describe(models=["attributes", f"hf:{tiny_vlm_dir}"])
+    study.describe(describers=["attributes", f"hf:{tiny_vlm_dir}"])
     assert study.descriptions_.cached.all()
 
     # re-clustering drops the commonalities (they depend on the clusters) but keeps the texts
@@ -172,10 +172,10 @@ def test_describe_two_models_then_genres_and_commonalities(fixture_collection, t
 
 
 def test_describe_needs_samples_or_ids(study):
-    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
+    study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
     with pytest.raises(StepNotRunError, match="sample"):
-        study.describe(models=["attributes"])
-    study.describe(models=["attributes"], ids=[0, 1], prompts=("caption",))
+        study.describe(describers=["attributes"])
+    study.describe(describers=["attributes"], ids=[0, 1], prompts=("caption",))
     assert study.descriptions_.id.tolist() == [0, 1]
 
 
@@ -185,7 +185,7 @@ def test_explicit_unloadable_model_is_an_error_default_falls_back(study, capsys,
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     run_core(study)
     with pytest.raises(ModelUnavailableError, match="local folder"):
-        study.describe(models=["hf:HuggingFaceTB/SmolVLM-256M-Instruct"])
+        study.describe(describers=["hf:HuggingFaceTB/SmolVLM-256M-Instruct"])
     study.describe(prompts=("caption",))
     assert set(study.descriptions_.model) == {"attributes"}
     assert "attribute describer instead" in capsys.readouterr().out
@@ -213,9 +213,9 @@ def test_load_falls_back_to_the_previous_save_after_an_interrupted_swap(study, t
 def test_genres_and_commonalities_are_cached(fixture_collection, tmp_path, monkeypatch):
     def fresh():
         s = run_core(Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False))
-        return s.describe(models=["attributes"])
+        return s.describe(describers=["attributes"])
 
-    first = fresh().predict_genres().commonalities()
+    first = fresh().predict_genres().find_commonalities()
     import artopic_nb.genre as genre_mod
     import artopic_nb.topics as topics_mod
 
@@ -224,9 +224,33 @@ def test_genres_and_commonalities_are_cached(fixture_collection, tmp_path, monke
 
     monkeypatch.setattr(genre_mod, "predict_genres", fail)
     monkeypatch.setattr(topics_mod, "find_commonalities", fail)
-    second = fresh().predict_genres().commonalities()
+    second = fresh().predict_genres().find_commonalities()
     pd.testing.assert_frame_equal(second.genre_predictions_, first.genre_predictions_)
     for name, frame in first.commonalities_.to_frames().items():
         pd.testing.assert_frame_equal(second.commonalities_.to_frames()[name], frame,
                                       check_dtype=False)
     assert second.params_["commonalities"] == first.params_["commonalities"]
+
+
+def test_old_names_keep_working_for_one_release(study):
+    with pytest.warns(DeprecationWarning, match="now embedder="):
+        study.embed(model="color")
+    study.reduce(method="pca").cluster("kmeans", n_clusters=2).sample(per_cluster=1)
+    with pytest.warns(DeprecationWarning, match="now describers="):
+        study.describe(models=["attributes"], prompts=("description",))
+    with pytest.warns(DeprecationWarning, match="find_commonalities"):
+        study.commonalities()
+    assert study.has("find_commonalities") and study.params_["embed"]["embedder"] == "color"
+
+
+def test_cluster_records_only_the_methods_own_parameters(study):
+    study.embed(embedder="color").reduce(method="pca")
+    study.cluster("kmeans", n_clusters=3)
+    assert study.params_["cluster"] == {"method": "kmeans", "n_clusters": 3, "seed": 0}
+    study.cluster("hdbscan")
+    assert set(study.params_["cluster"]) == {"method", "min_cluster_size", "min_samples",
+                                             "cluster_selection_epsilon"}
+    with pytest.raises(TypeError, match=r"hdbscan takes \['cluster_selection_epsilon'"):
+        study.cluster("hdbscan", n_clusters=3)
+    study.recluster(method="agglomerative", linkage="average")
+    assert study.params_["cluster"]["linkage"] == "average" and "min_samples" not in study.params_["cluster"]

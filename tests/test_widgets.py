@@ -30,7 +30,7 @@ def study(fixture_collection, tmp_path):
     from artopic_nb.study import Study
 
     s = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
-    s.embed(model="color").reduce().cluster(method="kmeans", n_clusters=3).sample(per_cluster=2)
+    s.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3).sample(per_cluster=2)
     return s
 
 

@@ -33,7 +33,7 @@ images = Path({str(IMAGES)!r})
 col = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
 col.metadata.loc[0, "title"] = {XSS!r}
 study = Study(col, cache_dir="cache", progress=False)
-study.embed(model="color").reduce().cluster(method="kmeans", n_clusters=3)
+study.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3)
 study.descriptions_ = pd.DataFrame([
     {{"id": i, "model": m, "prompt": p, "text": f"{{p}} by {{m}} of work {{i}}", "seconds": 0.1, "tokens": 9}}
     for i in range(len(col)) for m in ("model-A", "model-B") for p in ("caption", "description")

@@ -32,7 +32,7 @@ def copy_good(folder: Path, names=GOOD) -> Path:
 def run_study(collection, cache_dir) -> Study:
     """The whole no-model pipeline; asserts that it ran through."""
     study = Study(collection, cache_dir=cache_dir, progress=False)
-    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
+    study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
     n = len(collection)
     assert study.embeddings_.shape == (n, 147)
     assert np.isfinite(study.embeddings_).all()

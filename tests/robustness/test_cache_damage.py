@@ -31,7 +31,7 @@ def _count_features(monkeypatch) -> list:
 
 
 def _pipeline(col, cache_dir) -> Study:
-    return (Study(col, cache_dir=cache_dir, progress=False).embed(model="color")
+    return (Study(col, cache_dir=cache_dir, progress=False).embed(embedder="color")
             .reduce(method="pca").cluster(method="kmeans", n_clusters=2))
 
 

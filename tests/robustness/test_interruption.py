@@ -85,21 +85,21 @@ def test_keyboard_interrupt_during_embedding_then_rerun(many, tmp_path, monkeypa
     CountingFeatures(fail_after=45).install(monkeypatch)  # in the second batch of 32
     study = Study(col, cache_dir=cache_dir, progress=False)
     with pytest.raises(KeyboardInterrupt):
-        study.embed(model="color")
+        study.embed(embedder="color")
     assert not study.has("embed")
     assert _temporaries(cache_dir) == []
     done = _assert_all_entries_load(cache_dir)
     assert 32 <= done < N  # the finished batch was kept
 
     counting = CountingFeatures().install(monkeypatch)
-    study.embed(model="color")
+    study.embed(embedder="color")
     assert counting.calls == N - done  # only what was missing
     np.testing.assert_allclose(study.embeddings_, reference, rtol=1e-6)
     assert _assert_all_entries_load(cache_dir) == N
     assert _temporaries(cache_dir) == []
 
     again = CountingFeatures().install(monkeypatch)
-    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
+    study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2)
     assert again.calls == 0
 
 
@@ -145,7 +145,7 @@ KILLED_SCRIPT = textwrap.dedent("""
         return real(self, image)
     ColorTextureEmbedder.features = slow
     col = an.load_folder(sys.argv[1], progress=False)
-    Study(col, cache_dir=sys.argv[2], progress=False).embed(model="color")
+    Study(col, cache_dir=sys.argv[2], progress=False).embed(embedder="color")
     print("finished", flush=True)
 """)
 
@@ -176,7 +176,7 @@ def test_killed_process_then_rerun(many, tmp_path, monkeypatch):
 
     counting = CountingFeatures().install(monkeypatch)
     col = an.load_folder(folder, progress=False)
-    study = Study(col, cache_dir=cache_dir, progress=False).embed(model="color")
+    study = Study(col, cache_dir=cache_dir, progress=False).embed(embedder="color")
     assert counting.calls == N - done
     np.testing.assert_allclose(study.embeddings_, reference, rtol=1e-6)
     assert _assert_all_entries_load(cache_dir) == N
