@@ -210,11 +210,12 @@ class Study(StepRunner, StudyQueries):
             genres = sorted(known.dropna().unique()) if known is not None else genre_mod.DEMO_GENRES
         predictor = study_io.genre_predictor(predictor, genres, llm)
         name = getattr(predictor, "model_id", type(predictor).__name__)
-        # cached when the predictor is a function of named inputs: zero-shot prototypes
+        # cached when the predictor names all it depends on (not fitted on examples)
         cache_id = None if hasattr(predictor, "n_examples_") else getattr(predictor, "cache_id", None)
         identity = None if cache_id is None else {
-            "predictor": cache_id, "genre_texts": predictor.genre_texts(),
-            "known": _known_genres(self.collection)}
+            "predictor": cache_id, "known": _known_genres(self.collection),
+            "genre_texts": predictor.genre_texts()
+            if isinstance(predictor, genre_mod.EmbeddingGenrePredictor) else None}
         params = {"predictor": str(name), "genres": [str(g) for g in genres]}
         return self._run("predict_genres", params, lambda: {
             "genre_predictions_": genre_mod.predict_genres(

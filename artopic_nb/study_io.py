@@ -99,16 +99,13 @@ def load_text_model(llm: Any):
 
 def commonalities_identity() -> dict:
     """What commonalities depend on besides texts, clusters and parameters: the vocabulary
-    (stop words, visual lexicon), the summary prompt's text and the sentence encoder."""
-    from . import topics
-    from .cache import make_key
+    (stop words, visual lexicon, tokens), the summary prompt's version and the encoder."""
+    from .keywords import vocabulary_fingerprint
+    from .prompts import get_prompt
     from .text import encoder_id
 
-    vocabulary = make_key(sorted(topics.ART_STOP_WORDS),
-                          {k: sorted(v) for k, v in topics.VISUAL_LEXICON.items()})
-    prompt = [topics.summary_prompt(["{description}"], ["{keyword}"], aspect)
-              for aspect in ("visual", "content")]
-    return {"vocabulary": vocabulary, "summary_prompt": prompt, "encoder": encoder_id(None)}
+    return {"vocabulary": vocabulary_fingerprint(),
+            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None)}
 
 
 @contextmanager

@@ -96,20 +96,24 @@ def described(fixture_collection, tmp_path):
 
 def test_commonalities_follow_the_vocabulary_and_the_summary_prompt(described, monkeypatch):
     """Stale-result bug: the key left out the stop words, the lexicon and the prompt text."""
-    import artopic_nb.topics as topics
+    import dataclasses
+
+    import artopic_nb.keywords as keywords
+    import artopic_nb.prompts as prompts
 
     described.find_commonalities()
     hits = described.cache.hits
     described.find_commonalities()
     assert described.cache.hits == hits + 1  # same inputs: read back
-    for name, value in [
-        ("ART_STOP_WORDS", topics.ART_STOP_WORDS | {"measured"}),
-        ("VISUAL_LEXICON", {**topics.VISUAL_LEXICON, "extra": frozenset({"sfumato"})}),
-        ("summary_prompt", lambda texts, keywords=(), aspect="content", **kw:
-            "A new template: " + " ".join(texts)),
+    summary = prompts.get_prompt("cluster_summary")
+    for module, name, value in [
+        (keywords, "ART_STOP_WORDS", keywords.ART_STOP_WORDS | {"measured"}),
+        (keywords, "VISUAL_LEXICON", {**keywords.VISUAL_LEXICON, "extra": frozenset({"sfumato"})}),
+        (prompts, "PROMPTS", {**prompts.PROMPTS, "cluster_summary": dataclasses.replace(
+            summary, text=summary.text.replace("one or two sentences", "one sentence"))}),
     ]:
         with monkeypatch.context() as m:
-            m.setattr(topics, name, value)
+            m.setattr(module, name, value)
             hits = described.cache.hits
             described.find_commonalities()
             assert described.cache.hits == hits, f"{name} changed but the result was reused"
