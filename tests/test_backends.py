@@ -109,8 +109,11 @@ def test_gguf_text_model_has_no_describe_and_an_id_from_its_file(tmp_path):
 def test_model_specs_carry_their_own_options(llava_dir):
     hf = models.hf(llava_dir, quantize=True, max_new_tokens=2)
     assert an.models is models and hf.backend == "hf" and str(hf) == f"hf:{llava_dir}"
+    lazy = load_backend(hf, load=False)  # an id for a cache key without loading the weights
+    assert lazy._model is None
     d = load_backend(hf)
     assert isinstance(d, TransformersDescriber) and d.quantize and d.max_new_tokens == 2
+    assert d.model_id == lazy.model_id and d.model_id.endswith("+int8")
     http = load_backend(models.openai("qwen2.5vl", url="http://localhost:11434/v1", concurrency=2))
     assert isinstance(http, OpenAIDescriber) and http.max_concurrency == 2
     assert http.model_id == "openai:qwen2.5vl@localhost:11434/v1"

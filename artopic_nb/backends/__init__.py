@@ -28,7 +28,7 @@ import os
 from typing import Any
 
 from .. import models
-from ..hub import ModelUnavailableError
+from ..hub import ModelUnavailableError, ensure_available
 from ..models import DEFAULT_MODEL, DEFAULT_MODELS, ModelSpec
 from .attributes import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE, AttributeDescriber, image_attributes
 from .base import (
@@ -61,7 +61,8 @@ BACKENDS: dict[str, type] = {
 }
 
 
-def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", **options: Any) -> Any:
+def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", *, load: bool = True,
+                 **options: Any) -> Any:
     """The backend ``spec`` names, ready to use (an in-process model is loaded now).
 
     ``spec``: a spec string (:func:`artopic_nb.models.parse`), a
@@ -71,7 +72,8 @@ def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", **options: 
     they cannot go with an object. ``"auto"`` is :data:`~artopic_nb.models.DEFAULT_MODEL`
     when it can be loaded, else, with one printed notice, the :class:`AttributeDescriber`.
     Raises :class:`~artopic_nb.hub.ModelUnavailableError` for a model that cannot be had
-    here, saying how to get it.
+    here, saying how to get it. ``load=False`` leaves the weights unloaded (they load on first
+    use): enough to read ``model_id`` for a cache key, which costs no model load.
     """
     if isinstance(spec, (str, os.PathLike)):
         spec = models.parse(spec)
@@ -87,15 +89,19 @@ def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", **options: 
         spec = spec.with_options(**options)
     opts = dict(spec.options)
     if spec.backend == "auto":
-        return _auto(opts)
+        return _auto(opts, load)
     cls = BACKENDS[spec.backend]
     backend = cls(**opts) if spec.model is None else cls(spec.model, **opts)
-    return backend.load() if hasattr(backend, "load") else backend
+    return backend.load() if load and hasattr(backend, "load") else backend
 
 
-def _auto(options: dict) -> Any:
+def _auto(options: dict, load: bool) -> Any:
     try:
-        return TransformersDescriber(DEFAULT_MODEL, **options).load()
+        describer = TransformersDescriber(DEFAULT_MODEL, **options)
+        if not load:
+            ensure_available(DEFAULT_MODEL, "describing model")  # milliseconds, no torch
+            return describer
+        return describer.load()
     except ModelUnavailableError as exc:
         print(f"artopic_nb: the describing model {DEFAULT_MODEL} could not be loaded "
               f"({exc.args[0].split('. ')[0]}); using the no-model attribute describer "

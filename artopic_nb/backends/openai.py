@@ -134,51 +134,15 @@ class OpenAIDescriber:
     def _chat(self, content, max_tokens: int) -> Description:
         import openai
 
-        url, tries = self.url, self.max_retries + 1
+        url = self.url
         t0 = time.perf_counter()
         try:
             resp = self.client().chat.completions.create(
                 model=self.model, messages=[{"role": "user", "content": content}],
                 max_tokens=max_tokens, temperature=self.temperature,
             )
-        except openai.AuthenticationError as exc:
-            raise DescriberError(
-                f"{url} refused the API key (HTTP 401): set the {self.api_key_env} environment "
-                "variable or pass api_key=... (the key is never printed)") from exc
-        except openai.PermissionDeniedError as exc:
-            raise DescriberError(f"{url} denied access to model {self.model!r} (HTTP 403)") from exc
-        except openai.NotFoundError as exc:
-            raise DescriberError(
-                f"{url} answered 404 for model {self.model!r}: the model is not served there, or "
-                "base_url is wrong (OpenAI-compatible APIs usually end in /v1). "
-                f"Server said: {_server_message(exc)}") from exc
-        except openai.RateLimitError as exc:
-            raise DescriberError(
-                f"{url} kept answering 429 (rate limited) after {tries} tries; lower "
-                "max_concurrency or try again later") from exc
-        except openai.InternalServerError as exc:
-            raise DescriberError(
-                f"{url} failed with HTTP {exc.status_code} after {tries} tries: "
-                f"{_server_message(exc)}") from exc
-        except openai.BadRequestError as exc:
-            raise DescriberError(
-                f"{url} rejected the request for model {self.model!r} (HTTP 400): "
-                f"{_server_message(exc)}") from exc
-        except openai.APITimeoutError as exc:
-            raise DescriberError(
-                f"no answer from {url} within {self.timeout:g} s ({tries} tries); the server "
-                "is overloaded or stalled: raise timeout= or lower max_concurrency") from exc
-        except openai.APIConnectionError as exc:
-            raise DescriberError(
-                f"cannot connect to {url} ({tries} tries): the server seems down (connection "
-                "refused or host unreachable). Start it (`transformers serve`, `ollama serve`, "
-                "`vllm serve` ...) or check base_url.") from exc
-        except openai.APIStatusError as exc:
-            raise DescriberError(f"{url} answered HTTP {exc.status_code}: "
-                                 f"{_server_message(exc)}") from exc
-        except (openai.APIResponseValidationError, ValueError) as exc:
-            raise DescriberError(f"{url} sent a malformed answer (not chat-completion JSON): "
-                                 f"{type(exc).__name__}") from exc
+        except (openai.OpenAIError, ValueError) as exc:
+            raise DescriberError(self._explain(exc)) from exc
         seconds = time.perf_counter() - t0
         choices = getattr(resp, "choices", None)
         if not choices:
@@ -188,6 +152,42 @@ class OpenAIDescriber:
         usage = getattr(resp, "usage", None)
         tokens = int(getattr(usage, "completion_tokens", 0) or 0)
         return Description(text, seconds, tokens)
+
+    def _explain(self, exc: Exception) -> str:
+        """What a failed request means and what to do, for a person (never with the key)."""
+        import openai
+
+        url, tries, said = self.url, self.max_retries + 1, _server_message(exc)
+        model, status = repr(self.model), getattr(exc, "status_code", None)
+        explained = [  # the first class that matches wins: subclasses before their parents
+            (openai.AuthenticationError,
+             f"{url} refused the API key (HTTP 401): set the {self.api_key_env} environment "
+             "variable or pass api_key=... (the key is never printed)"),
+            (openai.PermissionDeniedError, f"{url} denied access to model {model} (HTTP 403)"),
+            (openai.NotFoundError,
+             f"{url} answered 404 for model {model}: the model is not served there, or "
+             "base_url is wrong (OpenAI-compatible APIs usually end in /v1). "
+             f"Server said: {said}"),
+            (openai.RateLimitError,
+             f"{url} kept answering 429 (rate limited) after {tries} tries; lower "
+             "max_concurrency or try again later"),
+            (openai.InternalServerError, f"{url} failed with HTTP {status} after {tries} tries: "
+                                         f"{said}"),
+            (openai.BadRequestError,
+             f"{url} rejected the request for model {model} (HTTP 400): {said}"),
+            (openai.APITimeoutError,
+             f"no answer from {url} within {self.timeout:g} s ({tries} tries); the server "
+             "is overloaded or stalled: raise timeout= or lower max_concurrency"),
+            (openai.APIConnectionError,
+             f"cannot connect to {url} ({tries} tries): the server seems down (connection "
+             "refused or host unreachable). Start it (`transformers serve`, `ollama serve`, "
+             "`vllm serve` ...) or check base_url."),
+            (openai.APIStatusError, f"{url} answered HTTP {status}: {said}"),
+            ((openai.APIResponseValidationError, ValueError),
+             f"{url} sent a malformed answer (not chat-completion JSON): {type(exc).__name__}"),
+        ]
+        return next((message for cls, message in explained if isinstance(exc, cls)),
+                    f"{url} failed: {type(exc).__name__}: {said}")
 
     def _run_all(self, fn, items: list) -> list:
         if not items:
