@@ -69,7 +69,7 @@ class ModelSpec:
         return f"{self.backend}:{self.model}" + (f"@{url}" if url else "")
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={'***' if k in _SECRET_OPTIONS else repr(v)}"
+        shown = ", ".join(f"{k}={'***' if k in _SECRET_OPTIONS and v else repr(v)}"
                           for k, v in self.options)
         return f"ModelSpec({str(self)!r}" + (f", {shown})" if shown else ")")
 
