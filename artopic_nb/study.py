@@ -183,6 +183,10 @@ class Study(StepRunner, StudyQueries):
         ids = [int(i) for i in ids]
         if models is not None:
             describers = renamed("models", "describers", models)
+        if describer_kwargs:  # options shared by every model: each spec now carries its own
+            warnings.warn("describe(**options) is deprecated: give each model its options, e.g. "
+                          "describers=[an.models.hf(name, quantize=True)]", DeprecationWarning,
+                          stacklevel=2)
         describers = study_io.load_describers(describers, describer_kwargs)
         identity = study_io.describe_identity(describers, prompts, self.collection, ids)
         params = {"describers": [d.model_id for d in describers], "prompts": list(prompts),
@@ -226,7 +230,8 @@ class Study(StepRunner, StudyQueries):
         """Keywords (visual / content), representative descriptions and, with ``llm``, a
         summary per cluster and aspect (``commonalities_``).
 
-        ``llm``: a text-model spec (``"smollm2"`` runs offline) or object with ``complete``.
+        ``llm``: a text model: a spec (``"smollm2"`` or ``an.models.smollm2()`` run offline)
+        or an object with ``complete``.
         Uses the ``prompt`` texts of every model, with each work's current cluster. Noise is
         summarised as a group of its own only when no described work is in a cluster.
         """
@@ -242,11 +247,11 @@ class Study(StepRunner, StudyQueries):
             texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
         texts = texts[["id", "model", "text"]]
         include_noise = not (self.labels_[texts["id"].to_numpy()] >= 0).any()
-        named = llm is None or isinstance(llm, (str, os.PathLike))
-        params = {"llm": None if llm is None else str(llm) if named else llm.model_id,
-                  "top_k": top_k, "prompt": prompt}
-        identity = None if not named else {"include_noise": include_noise,
-                                           **study_io.commonalities_identity()}
+        llm_id = study_io.text_model_id(llm)  # the weights and precision, not only a name
+        params = {"llm": None if llm is None else llm_id if llm_id and not isinstance(
+            llm, (str, os.PathLike)) else str(llm), "top_k": top_k, "prompt": prompt}
+        identity = None if llm is not None and llm_id is None else {
+            "llm": llm_id, "include_noise": include_noise, **study_io.commonalities_identity()}
 
         def compute() -> dict:
             model = None if llm is None else study_io.load_text_model(llm)

@@ -29,7 +29,7 @@ from .collection import ImageCollection
 from .steps import STEPS, decode, encode
 
 __all__ = ["commonalities_identity", "describe_identity", "genre_predictor", "load",
-           "load_describers", "load_text_model", "quiet_model_loading", "save"]
+           "load_describers", "load_text_model", "quiet_model_loading", "save", "text_model_id"]
 
 FORMAT_VERSION = 1
 _PART = re.compile(r"^[a-z_]{1,40}$")
@@ -37,26 +37,31 @@ _PART = re.compile(r"^[a-z_]{1,40}$")
 
 # -- models ---------------------------------------------------------------------------------------
 
-def load_describers(models: Sequence[Any] | None, options: dict) -> list:
-    """The describers for ``models`` (None: the default pair, each falling back, said out
-    loud, to the attribute describer when it cannot be loaded), one per distinct model."""
-    from .describe import DEFAULT_MODELS, AttributeDescriber, load_describer
-    from .hub import ModelUnavailableError
+def load_describers(describers: Sequence[Any] | None, options: dict) -> list:
+    """The image describers named (None: the default pair, each falling back, said out loud,
+    to the attribute describer when it cannot be loaded), one per distinct model.
 
-    describers = []
-    for spec in ([f"hf:{m}" for m in DEFAULT_MODELS] if models is None else models):
+    Each spec carries its own options (:mod:`artopic_nb.models`); ``options`` (deprecated)
+    are merged into every spec and checked against its backend.
+    """
+    from .backends import AttributeDescriber, load_image_describer
+    from .hub import ModelUnavailableError
+    from .models import DEFAULT_MODELS
+
+    loaded = []
+    for spec in ([f"hf:{m}" for m in DEFAULT_MODELS] if describers is None else describers):
         try:
-            describers.append(load_describer(spec, **options))
+            loaded.append(load_image_describer(spec, **options))
         except ModelUnavailableError as exc:
-            if models is not None:
+            if describers is not None:
                 raise
             print(f"artopic_nb: {exc.args[0].split('. ')[0]}; describing with the no-model "
                   "attribute describer instead (its texts report measured colour, light "
                   "and texture, not subjects).")
-            describers.append(AttributeDescriber())
-    unique = {d.model_id: d for d in describers}
-    if len(unique) < len(describers):
-        print(f"artopic_nb: {len(describers)} describers but {len(unique)} distinct models; "
+            loaded.append(AttributeDescriber())
+    unique = {d.model_id: d for d in loaded}
+    if len(unique) < len(loaded):
+        print(f"artopic_nb: {len(loaded)} describers but {len(unique)} distinct models; "
               "each model describes once.")
     return list(unique.values())
 
@@ -91,10 +96,23 @@ def genre_predictor(predictor: Any, genres: Sequence[str], llm: Any):
 
 
 def load_text_model(llm: Any):
-    """A text model (with ``complete``) from a spec string, or ``llm`` itself."""
-    from .describe import load_describer
+    """A text model (with ``complete``) from a spec string or :mod:`artopic_nb.models` spec,
+    or ``llm`` itself."""
+    from .backends import load_text_model as load
 
-    return load_describer(llm) if isinstance(llm, (str, os.PathLike)) else llm
+    return load(llm)
+
+
+def text_model_id(llm: Any) -> str | None:
+    """The full identity of a text model (weights fingerprint and precision) without loading
+    its weights; None for no model, or an object that does not name itself."""
+    if llm is None:
+        return None
+    if hasattr(llm, "complete"):
+        return getattr(llm, "model_id", None)
+    from .backends import load_backend
+
+    return load_backend(llm, load=False).model_id
 
 
 def commonalities_identity() -> dict:

@@ -254,3 +254,14 @@ def test_cluster_records_only_the_methods_own_parameters(study):
         study.cluster("hdbscan", n_clusters=3)
     study.recluster(method="agglomerative", linkage="average")
     assert study.params_["cluster"]["linkage"] == "average" and "min_samples" not in study.params_["cluster"]
+
+
+def test_each_describer_carries_its_own_options(study):
+    import artopic_nb as an
+
+    run_core(study)
+    study.describe(describers=[an.models.attributes()], prompts=("caption",))
+    assert study.params_["describe"]["describers"] == ["attributes"]
+    # options shared by every model (the old way) are checked against each backend
+    with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="quantize"):
+        study.describe(describers=["attributes"], quantize=True)
