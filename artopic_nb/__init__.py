@@ -12,6 +12,7 @@ from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber
 from .embed import ColorTextureEmbedder, TransformersEmbedder, load_embedder
 from .genre import EmbeddingGenrePredictor, LLMGenrePredictor, evaluate_genres
 from .hub import ModelUnavailableError
+from .sources import from_csv, from_dataframe, from_huggingface, from_iiif
 from .study import Study
 from .topics import find_commonalities
 
@@ -33,6 +34,10 @@ __all__ = [
     "evaluate_genres",
     "explore",
     "find_commonalities",
+    "from_csv",
+    "from_dataframe",
+    "from_huggingface",
+    "from_iiif",
     "load_describer",
     "load_embedder",
     "load_folder",

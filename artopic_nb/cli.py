@@ -49,9 +49,14 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="run the study on the bundled Met paintings")
     study_options(demo, "artopic_demo")
-    run = sub.add_parser("run", help="run the study on a folder of images")
-    run.add_argument("folder")
+    run = sub.add_parser("run", help="run the study on a folder of images, a URL table, or "
+                                     "iiif:URL, hf:NAME_OR_PATH, wikiart:ROOT, semart:ROOT")
+    run.add_argument("folder", help="a folder of images; a CSV of image URLs; iiif:URL (a "
+                                    "manifest or collection); hf:NAME_OR_PATH[?labels=..&n=..]; "
+                                    "wikiart:ROOT[?per_genre=..]; semart:ROOT[?split=..]")
     run.add_argument("--metadata", default=None, help="CSV joined on file name")
+    run.add_argument("--url-column", default=None,
+                     help="the column of image URLs of a table given as FOLDER (default: url)")
     study_options(run, "artopic_out")
     rep = sub.add_parser("report", help="write the HTML report of a saved study")
     rep.add_argument("study_dir")
@@ -123,7 +128,7 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .collection import ImageCollection
+    from .sources import open_source
 
     try:
         if args.command == "report":
@@ -138,8 +143,10 @@ def main(argv: list[str] | None = None) -> int:
 
             collection = met_paintings(progress=not args.no_progress)
         else:
-            collection = ImageCollection.from_folder(args.folder, args.metadata,
-                                                     progress=not args.no_progress)
+            collection = open_source(
+                args.folder, metadata=args.metadata, url_column=args.url_column,
+                cache_dir=Path(args.cache_dir) / "downloads" if args.cache_dir else None,
+                progress=not args.no_progress)
         return _run_study(collection, args)
     except (FileNotFoundError, ValueError, ImportError) as exc:
         print(f"artopic: error: {exc}", file=sys.stderr)

@@ -42,6 +42,8 @@ from pathlib import Path
 import pandas as pd
 
 from .collection import ImageCollection
+from .sources.semart import load_semart as load_semart  # re-exported: an.datasets.load_semart
+from .sources.wikiart import load_wikiart as load_wikiart  # re-exported: an.datasets.load_wikiart
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
 

@@ -1,0 +1,442 @@
+"""The one download layer of artopic_nb: IIIF manifests and images, URL tables.
+
+:class:`Downloader` fetches many URLs with a bounded thread pool and a progress bar, and
+is polite: at most ``max_per_host`` requests in flight to one host, at least
+``min_interval`` seconds between two requests to it, a User-Agent that names the project,
+retries with exponential backoff on 429 and 5xx (honouring ``Retry-After``, capped at
+``max_retry_after``), and on timeouts and dropped connections.
+
+Every file lands in a :class:`DownloadCache`: a folder where a URL's bytes are stored in a
+file named by the SHA-256 of the URL, beside a small JSON record of the URL and the
+SHA-256 of the bytes (checked on every read, so a damaged file is fetched again). A rerun
+downloads nothing. Failures are never fatal: a URL that answers 404, times out, stalls,
+is not an image, or is over ``max_bytes`` or ``max_pixels`` comes back as a
+:class:`Fetched` with its ``reason``, and the sources list it in the collection's
+``skipped`` report.
+
+Example
+-------
+>>> with Downloader(cache_dir="downloads/") as dl:            # doctest: +SKIP
+...     results = dl.fetch_images(["https://example.org/a.jpg"])
+>>> [(r.url, r.path, r.reason) for r in results]              # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..cache import atomic_write_bytes
+from ..collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DownloadCache",
+    "Downloader",
+    "Fetched",
+    "collection_from_files",
+    "default_cache_dir",
+    "user_agent",
+]
+
+#: Files larger than this are refused (an IIIF image at 1024 px is well under 1 MB).
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+#: Statuses worth another try: rate limiting and the server's passing troubles.
+RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+_CHUNK = 64 * 1024
+_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "TIFF": ".tif", "GIF": ".gif",
+             "BMP": ".bmp", "JPEG2000": ".jp2"}
+
+
+def default_cache_dir() -> Path:
+    """``$ARTOPIC_DOWNLOAD_DIR``, else ``$XDG_CACHE_HOME/artopic_nb/downloads``, else
+    ``~/.cache/artopic_nb/downloads``."""
+    if os.environ.get("ARTOPIC_DOWNLOAD_DIR"):
+        return Path(os.environ["ARTOPIC_DOWNLOAD_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "artopic_nb" / "downloads"
+
+
+def user_agent() -> str:
+    """The User-Agent of every request: the project, its version and where to read about it."""
+    from .. import __version__
+
+    return f"artopic_nb/{__version__} (+https://github.com/artopic-nb/artopic_nb)"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What became of one URL: its cached file and the bytes' SHA-256, or why not."""
+
+    url: str
+    path: Path | None = None
+    sha256: str | None = None
+    reason: str | None = None
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
+
+
+class DownloadCache:
+    """A folder of downloaded files, keyed by URL (file named by the URL's SHA-256).
+
+    ``<folder>/<h[:2]>/<h><suffix>`` holds the bytes and ``<folder>/<h[:2]>/<h>.json`` the
+    record ``{"url", "file", "sha256", "bytes"}``, written after the bytes (both atomically),
+    so a killed download leaves no record and is fetched again. :meth:`store_blob` keeps
+    bytes that have no URL (a dataset's images), named by the SHA-256 of the bytes.
+    """
+
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.folder = Path(folder) if folder is not None else default_cache_dir()
+
+    def _record_path(self, url: str) -> Path:
+        h = _sha256(url.encode("utf-8"))
+        return self.folder / h[:2] / f"{h}.json"
+
+    def lookup(self, url: str) -> tuple[Path, str] | None:
+        """(file, bytes' SHA-256) of ``url`` when cached and intact, else None."""
+        record_path = self._record_path(url)
+        try:
+            record = json.loads(record_path.read_text("utf-8"))
+            path = record_path.parent / record["file"]
+            data = path.read_bytes()
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if record.get("url") != url or _sha256(data) != record.get("sha256"):
+            return None  # damaged or overwritten: fetch again
+        return path, record["sha256"]
+
+    def store(self, url: str, data: bytes, suffix: str = "") -> tuple[Path, str]:
+        """Keep ``data`` as the content of ``url``; returns (file, bytes' SHA-256)."""
+        record_path = self._record_path(url)
+        path = record_path.with_suffix(suffix or ".bin")
+        digest = _sha256(data)
+        atomic_write_bytes(path, data, fsync=False)
+        record = {"url": url, "file": path.name, "sha256": digest, "bytes": len(data)}
+        atomic_write_bytes(record_path, json.dumps(record).encode("utf-8"), fsync=False)
+        return path, digest
+
+    def store_blob(self, data: bytes, suffix: str = "") -> Path:
+        """Keep ``data`` under the SHA-256 of the bytes (content-addressed); returns the file."""
+        digest = _sha256(data)
+        path = self.folder / "blobs" / digest[:2] / f"{digest}{suffix}"
+        if not (path.exists() and path.stat().st_size == len(data)):
+            atomic_write_bytes(path, data, fsync=False)
+        return path
+
+
+class _Refused(Exception):
+    """A URL given up on; ``reason`` goes into the skipped report."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _HostGate:
+    """At most ``slots`` requests in flight to a host, starting ``min_interval`` s apart;
+    ``pause`` holds every request to the host back (a 429's Retry-After)."""
+
+    def __init__(self, slots: int, min_interval: float):
+        self.slots = threading.BoundedSemaphore(slots)
+        self.min_interval = min_interval
+        self.lock = threading.Lock()
+        self.next_start = 0.0
+
+    def __enter__(self):
+        self.slots.acquire()
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_start)
+            self.next_start = start + self.min_interval
+        if start > now:
+            time.sleep(start - now)
+        return self
+
+    def __exit__(self, *exc):
+        self.slots.release()
+
+    def pause(self, seconds: float) -> None:
+        with self.lock:
+            self.next_start = max(self.next_start, time.monotonic() + seconds)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (a number or an HTTP date), or None."""
+    value = response.headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def check_image(max_pixels: int) -> Callable[[bytes, str], str]:
+    """A check of downloaded bytes: an image within ``max_pixels``; returns its file suffix."""
+
+    def check(data: bytes, content_type: str) -> str:
+        try:
+            image = _open_checked(data, "download", max_pixels)
+        except ImageLoadError as exc:
+            if exc.reason.startswith("not an image") and content_type:
+                raise _Refused(f"not an image ({content_type.split(';')[0]} body)") from None
+            raise _Refused(exc.reason) from None
+        return _SUFFIXES.get(image.format or "", ".img")
+
+    return check
+
+
+def check_json(data: bytes, content_type: str) -> str:
+    """A check of downloaded bytes: a JSON document."""
+    try:
+        json.loads(data)
+    except ValueError:
+        kind = content_type.split(";")[0] or "unknown type"
+        raise _Refused(f"not a JSON document ({kind} body)") from None
+    return ".json"
+
+
+class Downloader:
+    """Concurrent, polite, cached downloads; failures come back as reasons.
+
+    Parameters
+    ----------
+    cache_dir
+        the :class:`DownloadCache` folder (default :func:`default_cache_dir`).
+    max_workers
+        threads (and connections) in all.
+    max_per_host, min_interval
+        politeness: requests in flight to one host, and seconds between two starts there.
+    retries, backoff, max_retry_after
+        tries after the first on 429 / 5xx / timeouts / dropped connections; the wait before
+        try ``k`` is ``backoff * 2**k`` unless the server's ``Retry-After`` says otherwise,
+        and never more than ``max_retry_after`` seconds.
+    timeout, max_seconds
+        seconds without data before a request counts as stalled, and for one whole file.
+    max_bytes, max_pixels
+        larger files and images are refused (listed as skipped).
+    refresh
+        fetch again what is cached (new bytes replace the old).
+    """
+
+    def __init__(
+        self,
+        cache_dir: str | os.PathLike | None = None,
+        *,
+        max_workers: int = 8,
+        max_per_host: int = 4,
+        min_interval: float = 0.0,
+        retries: int = 4,
+        backoff: float = 0.5,
+        max_retry_after: float = 60.0,
+        timeout: float = 30.0,
+        max_seconds: float = 300.0,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
+        refresh: bool = False,
+        progress: bool = True,
+    ):
+        self.cache = DownloadCache(cache_dir)
+        self.max_workers = max_workers
+        self.max_per_host = max_per_host
+        self.min_interval = min_interval
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_after = max_retry_after
+        self.timeout = timeout
+        self.max_seconds = max_seconds
+        self.max_bytes = max_bytes
+        self.max_pixels = max_pixels
+        self.refresh = refresh
+        self.progress = progress
+        self.stats = {"requests": 0, "cache_hits": 0, "downloaded": 0, "retries": 0, "failed": 0}
+        self._gates: dict[str, _HostGate] = {}
+        self._lock = threading.Lock()
+        self._client: httpx.Client | None = None
+
+    # -- lifetime ----------------------------------------------------------------------------
+    @property
+    def client(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                self._client = httpx.Client(
+                    headers={"User-Agent": user_agent()}, follow_redirects=True,
+                    timeout=httpx.Timeout(self.timeout),
+                    limits=httpx.Limits(max_connections=self.max_workers,
+                                        max_keepalive_connections=self.max_workers),
+                )
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def __enter__(self) -> Downloader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- public ------------------------------------------------------------------------------
+    def fetch_images(self, urls: Sequence[str], desc: str = "Downloading") -> list[Fetched]:
+        """Fetch every URL (each distinct one once) as an image; results in the order given."""
+        return self.fetch_all(urls, check_image(self.max_pixels), desc)
+
+    def fetch_json(self, url: str) -> tuple[dict | list | None, str | None]:
+        """A JSON document (an IIIF manifest or collection), cached: (document, None) or
+        (None, reason)."""
+        result = self.fetch(url, check_json)
+        if not result.ok:
+            return None, result.reason
+        return json.loads(result.path.read_bytes()), None
+
+    def fetch_all(self, urls: Sequence[str], check: Callable[[bytes, str], str],
+                  desc: str = "Downloading") -> list[Fetched]:
+        """Fetch URLs through ``check`` with the thread pool and a progress bar."""
+        distinct = list(dict.fromkeys(urls))
+        done: dict[str, Fetched] = {}
+        with ThreadPoolExecutor(max(1, self.max_workers)) as pool, tqdm(
+            total=len(distinct), desc=desc, unit="file",
+            disable=not self.progress or not distinct,
+        ) as bar:
+            futures = {pool.submit(self.fetch, url, check): url for url in distinct}
+            for future in as_completed(futures):
+                done[futures[future]] = future.result()
+                bar.update(1)
+            bar.set_postfix(cached=self.stats["cache_hits"], failed=self.stats["failed"])
+        return [done[url] for url in urls]
+
+    def fetch(self, url: str, check: Callable[[bytes, str], str]) -> Fetched:
+        """One URL: from the cache, else downloaded, checked and cached; never raises."""
+        if not self.refresh:
+            hit = self.cache.lookup(url)
+            if hit is not None:
+                self._count("cache_hits")
+                return Fetched(url, hit[0], hit[1], from_cache=True)
+        try:
+            scheme = urlsplit(url).scheme
+            if scheme not in ("http", "https"):
+                raise _Refused(f"not an http(s) URL ({scheme or 'no scheme'})")
+            data, content_type = self._download(url)
+            suffix = check(data, content_type)
+        except _Refused as exc:
+            self._count("failed")
+            return Fetched(url, reason=exc.reason)
+        path, digest = self.cache.store(url, data, suffix)
+        self._count("downloaded")
+        return Fetched(url, path, digest)
+
+    # -- internals ---------------------------------------------------------------------------
+    def _count(self, name: str, k: int = 1) -> None:
+        with self._lock:
+            self.stats[name] += k
+
+    def _gate(self, url: str) -> _HostGate:
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            if host not in self._gates:
+                self._gates[host] = _HostGate(self.max_per_host, self.min_interval)
+            return self._gates[host]
+
+    def _download(self, url: str) -> tuple[bytes, str]:
+        """The body of ``url`` with retries; raises :class:`_Refused` with the last reason."""
+        gate = self._gate(url)
+        for attempt in range(self.retries + 1):
+            wait = self.backoff * 2 ** attempt
+            with gate:
+                self._count("requests")
+                try:
+                    with self.client.stream("GET", url) as response:
+                        if response.status_code < 400:
+                            return self._read_body(response), response.headers.get(
+                                "content-type", "")
+                        reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                        if response.status_code not in RETRY_STATUSES:
+                            raise _Refused(reason)
+                        asked = _retry_after(response)
+                        if asked is not None:
+                            wait = asked
+                            reason += f" (Retry-After {asked:g} s)"
+                except httpx.TimeoutException:
+                    reason = f"timed out (no data for {self.timeout:g} s)"
+                except httpx.TransportError as exc:
+                    reason = f"network error ({type(exc).__name__}: {exc})"
+            if attempt == self.retries:
+                break
+            wait = min(wait, self.max_retry_after)
+            gate.pause(wait)  # the whole host waits, not only this request
+            self._count("retries")
+        tries = self.retries + 1
+        raise _Refused(f"{reason} (gave up after {tries} tr{'y' if tries == 1 else 'ies'})")
+
+    def _read_body(self, response: httpx.Response) -> bytes:
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            raise _Refused(f"too large ({int(length):,} bytes > max_bytes {self.max_bytes:,})")
+        deadline = time.monotonic() + self.max_seconds
+        chunks, size = [], 0
+        for chunk in response.iter_bytes(_CHUNK):
+            size += len(chunk)
+            if size > self.max_bytes:
+                raise _Refused(f"too large (over max_bytes {self.max_bytes:,})")
+            if time.monotonic() > deadline:
+                raise _Refused(f"too slow (not complete after max_seconds {self.max_seconds:g})")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def collection_from_files(
+    files: Sequence[Path | None],
+    origins: Sequence[str],
+    metadata: pd.DataFrame,
+    skipped: Sequence[tuple[str, str]] = (),
+    *,
+    name: str,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    progress: bool = True,
+) -> ImageCollection:
+    """The :class:`ImageCollection` of downloaded (or cached) files.
+
+    ``files[i]`` is the local file of metadata row ``i`` (None when it could not be had;
+    its reason is in ``skipped``) and ``origins[i]`` where it came from (a URL, a dataset
+    row): the skipped report names origins, not cache files. Raises ``ValueError`` when
+    not one image could be had.
+    """
+    keep = [i for i, f in enumerate(files) if f is not None]
+    origin_of = {str(files[i]): origins[i] for i in keep}
+    if not keep:
+        first = "; ".join(f"{o}: {r}" for o, r in list(skipped)[:3])
+        raise ValueError(f"no image could be had from {name} ({len(skipped)} skipped"
+                         f"{': ' + first if first else ''})")
+    col = ImageCollection.from_paths(
+        [files[i] for i in keep], metadata=metadata.iloc[keep].reset_index(drop=True),
+        extra_skipped=list(skipped), max_pixels=max_pixels, progress=progress, name=name,
+    )
+    col.skipped["path"] = [origin_of.get(p, p) for p in col.skipped["path"]]
+    return col
