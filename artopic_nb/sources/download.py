@@ -99,8 +99,8 @@ class Fetched:
 class DownloadCache:
     """A folder of downloaded files, keyed by URL (file named by the URL's SHA-256).
 
-    ``<folder>/<h[:2]>/<h><suffix>`` holds the bytes and ``<folder>/<h[:2]>/<h>.json`` the
-    record ``{"url", "file", "sha256", "bytes"}``, written after the bytes (both atomically),
+    ``<folder>/<h[:2]>/<h><suffix>`` holds the bytes and ``<folder>/<h[:2]>/<h>.record.json``
+    the record ``{"url", "file", "sha256", "bytes"}``, written after the bytes (both atomically),
     so a killed download leaves no record and is fetched again. :meth:`store_blob` keeps
     bytes that have no URL (a dataset's images), named by the SHA-256 of the bytes.
     """
@@ -110,7 +110,7 @@ class DownloadCache:
 
     def _record_path(self, url: str) -> Path:
         h = _sha256(url.encode("utf-8"))
-        return self.folder / h[:2] / f"{h}.json"
+        return self.folder / h[:2] / f"{h}.record.json"
 
     def lookup(self, url: str) -> tuple[Path, str] | None:
         """(file, bytes' SHA-256) of ``url`` when cached and intact, else None."""
@@ -128,7 +128,7 @@ class DownloadCache:
     def store(self, url: str, data: bytes, suffix: str = "") -> tuple[Path, str]:
         """Keep ``data`` as the content of ``url``; returns (file, bytes' SHA-256)."""
         record_path = self._record_path(url)
-        path = record_path.with_suffix(suffix or ".bin")
+        path = record_path.parent / (record_path.name.split(".")[0] + (suffix or ".bin"))
         digest = _sha256(data)
         atomic_write_bytes(path, data, fsync=False)
         record = {"url": url, "file": path.name, "sha256": digest, "bytes": len(data)}
