@@ -6,12 +6,14 @@ from artopic_nb import Cache
 from artopic_nb.embed import (
     ColorTextureEmbedder,
     Embedder,
+    EmbedInChunks,
     TransformersEmbedder,
+    as_embedder,
     embed_collection,
     fast_preprocessor,
     load_embedder,
 )
-from artopic_nb.hub import ModelUnavailableError
+from artopic_nb.hub import ModelUnavailableError, hf_model_id
 
 
 def test_colour_texture_embedder_is_normalised_and_deterministic(fixture_collection):
@@ -50,7 +52,7 @@ def test_tiny_clip_through_transformers_embedder(fixture_collection, tiny_clip_d
     ref = out if isinstance(out, torch.Tensor) else out.pooler_output
     ref = ref[0].numpy() / np.linalg.norm(ref[0].numpy())
     np.testing.assert_allclose(X[3], ref, atol=1e-5)
-    assert emb.model_id.startswith("hf-folder:")
+    assert emb.model_id.startswith(f"hf:{tiny_clip_dir.name}@")  # one scheme with describers
     assert emb._fast_preprocess is not None  # the rows above came through the fast path
 
 
@@ -84,7 +86,7 @@ def test_a_processor_with_other_steps_keeps_its_own_path():
 def test_model_id_changes_with_the_weights(tiny_clip_dir, tmp_path):
     import shutil
 
-    other = tmp_path / "tiny_clip"
+    other = tmp_path / tiny_clip_dir.name  # moved: same name, same weights, same id
     shutil.copytree(tiny_clip_dir, other)
     assert TransformersEmbedder(other).model_id == TransformersEmbedder(tiny_clip_dir).model_id
     (other / "config.json").write_text((other / "config.json").read_text().replace("12", "13", 1))
@@ -150,3 +152,88 @@ def test_int8_quantized_embedder_stays_close_to_float32(fixture_collection, tiny
     q = int8.embed(fixture_collection, progress=False)
     assert q.shape == fp32.shape
     assert float(np.mean(np.sum(q * fp32, axis=1))) > 0.95
+
+
+# -- the Embedder protocol ------------------------------------------------------------------------
+
+def test_both_embedders_follow_one_protocol_with_one_streaming_signature(tiny_clip_dir):
+    import inspect
+
+    colour, clip = ColorTextureEmbedder(), TransformersEmbedder(tiny_clip_dir)
+    assert isinstance(colour, Embedder) and isinstance(clip, Embedder)
+    signatures = {str(inspect.signature(type(e).iter_embed)) for e in (colour, clip)}
+    assert signatures == {str(inspect.signature(Embedder.iter_embed))}
+    assert as_embedder(colour) is colour and load_embedder(clip) is clip
+
+
+@pytest.mark.parametrize("make", [ColorTextureEmbedder, "clip"])
+def test_iter_embed_streams_the_rows_of_embed(fixture_collection, tiny_clip_dir, make):
+    emb = TransformersEmbedder(tiny_clip_dir) if make == "clip" else make()
+    ids = [7, 2, 5, 11, 0]
+    batches = list(emb.iter_embed(fixture_collection, ids, batch_size=2))
+    assert [b.tolist() for b, _ in batches] == [[7, 2], [5, 11], [0]]
+    np.testing.assert_allclose(np.concatenate([rows for _, rows in batches]),
+                               emb.embed(fixture_collection, ids, progress=False), atol=1e-6)
+
+
+def test_an_embedder_with_only_embed_is_streamed_in_chunks(fixture_collection, tmp_path):
+    inner = ColorTextureEmbedder()
+
+    class Mine:  # a user's embedder: model_id and embed, nothing else
+        model_id = "mine-v1"
+
+        def __init__(self):
+            self.calls = []
+
+        def embed(self, collection, ids=None, progress=True):
+            self.calls.append(list(ids))
+            return inner.embed(collection, ids, progress=False)
+
+    mine = Mine()
+    assert not isinstance(mine, Embedder)
+    wrapped = load_embedder(mine)
+    assert isinstance(wrapped, EmbedInChunks) and isinstance(wrapped, Embedder)
+    assert wrapped.model_id == "mine-v1"
+    X = embed_collection(mine, fixture_collection, Cache(tmp_path), chunk_size=10,
+                         progress=False)
+    n_unique = len(set(fixture_collection.hashes))
+    assert [len(c) for c in mine.calls] == [10, 10, n_unique - 20][:len(mine.calls)]
+    assert all(isinstance(i, int) for c in mine.calls for i in c)
+    np.testing.assert_allclose(X, inner.embed(fixture_collection, progress=False), atol=1e-6)
+    with pytest.raises(TypeError, match="model_id and embed"):
+        as_embedder(object())
+
+
+# -- what the cache key depends on -----------------------------------------------------------------
+
+def test_local_folders_are_named_as_describers_name_them(tiny_clip_dir):
+    emb = TransformersEmbedder(tiny_clip_dir, device="cpu")
+    assert emb.model_id == hf_model_id(tiny_clip_dir)  # float32: no precision suffix
+    assert emb.model_id == TransformersEmbedder(tiny_clip_dir, device="cpu", dtype="auto").model_id
+    assert TransformersEmbedder("org/some-clip", device="cpu").model_id == "hf:org/some-clip"
+
+
+def test_precision_is_part_of_the_cache_key(fixture_collection, tiny_clip_dir, tmp_path):
+    """Rows computed in bfloat16 (what "auto" picks on a GPU) are never read back for float32
+    on the CPU, nor int8 rows for float32: each precision has its own model_id and rows."""
+    import torch
+
+    fp32 = TransformersEmbedder(tiny_clip_dir, device="cpu", dtype=torch.float32)
+    bf16 = TransformersEmbedder(tiny_clip_dir, device="cpu", dtype=torch.bfloat16)
+    int8 = TransformersEmbedder(tiny_clip_dir, device="cpu", quantize=True)
+    ids = {e.model_id for e in (fp32, bf16, int8)}
+    assert len(ids) == 3  # before: bf16 shared fp32's id, and so its cached rows
+    assert ids == {hf_model_id(tiny_clip_dir), hf_model_id(tiny_clip_dir) + "+bf16",
+                   hf_model_id(tiny_clip_dir) + "+int8"}
+    assert TransformersEmbedder(tiny_clip_dir, device="cpu", dtype="bfloat16").model_id \
+        == bf16.model_id
+
+    cache = Cache(tmp_path)
+    first = embed_collection(bf16, fixture_collection, cache, progress=False)
+    assert bf16.model_id.endswith("+bf16")  # the same id after loading
+    hits = cache.hits
+    second = embed_collection(fp32, fixture_collection, cache, progress=False)
+    assert cache.hits == hits  # nothing of bfloat16's reused
+    assert not np.array_equal(first, second)
+    embed_collection(fp32, fixture_collection, cache, progress=False)
+    assert cache.hits == hits + len(set(fixture_collection.hashes))  # its own rows are
