@@ -160,3 +160,16 @@ def test_readme_badge_opens_the_quickstart():
     badge = next((line for line in first if "mybinder.org/badge" in line), "")
     assert "urlpath=lab/tree/notebooks/01_quickstart.ipynb" in badge.replace("%2F", "/")
     assert "<!-- teaching:start -->" in readme and "<!-- teaching:end -->" in readme
+
+
+def test_ci_runs_the_notebooks_again_as_on_another_machine():
+    """Checked cells print only what holds on any machine: CI proves it with a second run."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    run = "python -m pytest --nbval-lax notebooks/"
+    second = ci.rindex(run)
+    setup = ci[ci.rindex(run, 0, second):second]  # from the README's command to the second run
+    assert "rm -rf notebooks/.artopic" in setup, "the second run must start from an empty cache"
+    for var in ("OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1",
+                "NUMBA_NUM_THREADS=1"):
+        assert var in setup, f"the second run must set {var}"
+    assert re.search(r"PYTHONHASHSEED=(?!0\b)\d+", setup), "the second run needs another hash seed"
