@@ -295,9 +295,10 @@ def collection_v2(server: LocalServer, name: str, label: str, manifests: Sequenc
 
 
 def serve_paintings(server: LocalServer, paths: Sequence[Path], records: Sequence[dict],
-                    label: str = "Paintings") -> str:
+                    label: str = "Paintings", lost: int = 0) -> str:
     """Serve ``paths`` as a IIIF museum: an Image API, one version 3 manifest each (its
-    ``record``'s title, artist, date, genre ... as metadata), and a collection of them.
+    ``record``'s title, artist, date, genre ... as metadata), and a collection of them
+    that also lists ``lost`` manifests the server no longer has (they answer 404).
     Returns the collection's URL."""
     images = {f"img{i}": Path(p) for i, p in enumerate(paths)}
     serve_images(server, images)
@@ -307,6 +308,7 @@ def serve_paintings(server: LocalServer, paths: Sequence[Path], records: Sequenc
             doc = manifest_v3(server, image_id, image_id, im.size, record)
         server.add(f"/manifests/{image_id}.json", doc)
         manifests.append(doc)
+    manifests += [{"id": server.url(f"/manifests/lost{i}.json")} for i in range(lost)]
     server.add("/collections/paintings.json",
                collection_v3(server, "paintings", label, manifests))
     return server.url("/collections/paintings.json")
