@@ -43,7 +43,7 @@ from scipy.stats import norm
 
 from .judges import Judge, load_judge, split_sentences
 
-__all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval",
+__all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval", "keyword_figures",
            "mark_summary", "score_claims", "split_claims", "wilson_interval"]
 
 #: Below this support a claim is flagged "low support", and a summary sentence is marked.
@@ -242,7 +242,19 @@ def check_claim(text: str, descriptions: pd.DataFrame, cluster: int, judge: Any 
     return score_claims(claims, descriptions, judge, **options)
 
 
-# -- summaries as shown to users -------------------------------------------------------------
+# -- summaries ---------------------------------------------------------------------------------
+
+def keyword_figures(keyword_claims: pd.DataFrame, cluster: int, aspect: str, top_k: int,
+                    min_support: float = MIN_SUPPORT) -> list[str]:
+    """The ``top_k`` keywords of highest lift with their support, for a summary prompt."""
+    kc = keyword_claims
+    kc = kc[(kc["cluster"] == cluster) & (kc["aspect"] == aspect) & (kc["source"] == "keyword")
+            & (kc["support"] >= min_support)]
+    kc = kc.sort_values(["lift", "support"], ascending=False, kind="stable").head(top_k)
+    return [f"{r.claim} (in {r.support:.0%} of the group, {r.contrast:.0%} of the others)"
+            if r.n_out else f"{r.claim} (in {r.support:.0%} of the group)" for r in kc.itertuples()]
+
+
 
 def mark_summary(summary: str, claims: pd.DataFrame, cluster: int, aspect: str,
                  min_support: float = MIN_SUPPORT) -> list[tuple[str, float | None, bool]]:

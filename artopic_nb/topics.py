@@ -14,6 +14,12 @@ by id). Noise (cluster -1) is left out unless ``include_noise=True``.
 - :func:`summarize_clusters`: one short summary per cluster and aspect by a text model; the
   prompt is the registered, versioned ``cluster_summary`` (:mod:`artopic_nb.prompts`), with
   the descriptions quoted as data and the top keywords listed (:func:`summary_prompt`);
+- claims (:mod:`artopic_nb.claims`): every keyword and every atomic claim of every summary
+  with its support inside the cluster, its contrast outside, an interval, flags and the ids
+  of the works that show it (``Commonalities.claims``), by a judge (:mod:`artopic_nb.judges`;
+  by default the offline sentence-embedding judge). The summary prompt lists the keywords
+  with the highest lift and their support; a summary sentence below ``min_support`` is
+  marked where users read it (:meth:`Commonalities.marked_summary`);
 - :func:`find_commonalities` runs them all into a :class:`Commonalities`, which shows itself
   as HTML and round-trips through plain DataFrames (:meth:`Commonalities.to_frames` /
   :meth:`Commonalities.from_frames`) for parquet/JSON storage.
@@ -37,6 +43,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .claims import (
+    CLAIM_COLUMNS,
+    EVIDENCE_COLUMNS,
+    MIN_SUPPORT,
+    claims_from,
+    keyword_figures,
+    mark_summary,
+    score_claims,
+)
 from .keywords import (
     ART_STOP_WORDS,
     ASPECTS,
@@ -66,6 +81,7 @@ __all__ = [
     "find_commonalities",
     "keyword_aspect",
     "keyword_coherence",
+    "keyword_figures",
     "keywords_chart",
     "npmi",
     "representative_descriptions",
@@ -148,14 +164,19 @@ def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                        aspects: Sequence[str] = ASPECTS, max_descriptions: int = 8,
                        top_k: int = 8, max_new_tokens: int | None = None,
                        include_noise: bool = False, prompt: str | Prompt = "cluster_summary",
-                       n_keywords: int | None = None) -> pd.DataFrame:
+                       n_keywords: int | None = None,
+                       keyword_claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """One summary per cluster and aspect, by a text model.
 
     ``llm``: a :class:`~artopic_nb.prompts.TextModel` (``complete(prompts,
     max_new_tokens=...) -> list[str]`` and ``model_id``). The descriptions in each prompt
     (:func:`summary_prompt`) are the cluster's representatives when given (in their order),
     else its first ``max_descriptions``; the keywords are the cluster's top ``top_k`` of that
-    aspect (computed when ``keywords`` is None). ``max_new_tokens`` defaults to the prompt's.
+    aspect (computed when ``keywords`` is None). With ``keyword_claims`` (a claims table of
+    the keywords, :func:`artopic_nb.claims.score_claims`), they are instead the aspect's
+    ``top_k`` keywords of highest lift, each with its support inside and outside
+    ("gold (in 80% of the group, 12% of the others)"), those not true of most of the group
+    left out. ``max_new_tokens`` defaults to the prompt's.
     All prompts go in one ``complete`` call. Returns DataFrame(cluster, aspect, summary,
     model, prompt). ``n_keywords`` is the old name of ``top_k`` (deprecated).
     """
@@ -174,7 +195,8 @@ def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None 
         else:
             texts = df.loc[df["cluster"] == c, "text"].astype(str).tolist()[:max_descriptions]
         for aspect in aspects:
-            top = top_terms(keywords, top_k, aspect).get(int(c), [])
+            top = top_terms(keywords, top_k, aspect).get(int(c), []) if keyword_claims is None \
+                else keyword_figures(keyword_claims, int(c), aspect, top_k)
             jobs.append((int(c), aspect, summary_prompt(texts, top, aspect, prompt=prompt)))
     answers = complete(llm, [p for *_, p in jobs],
                        max_new_tokens=max_new_tokens or get_prompt(prompt).max_new_tokens)
@@ -196,7 +218,10 @@ class Commonalities:
     ``summaries``: DataFrame(cluster, aspect, summary, model, prompt) or empty;
     ``clusters``: DataFrame(cluster, n_descriptions, npmi, ...) per cluster;
     ``diversity``: topic diversity of the top ``params["top_k"]`` keywords;
-    ``params``: the parameters used (JSON-serialisable).
+    ``params``: the parameters used (JSON-serialisable);
+    ``claims``: DataFrame of :data:`artopic_nb.claims.CLAIM_COLUMNS`: every keyword and
+    summary claim with support, contrast, lift, intervals, judge, flags and evidence ids
+    (empty when no judge ran).
     """
 
     keywords: pd.DataFrame
@@ -205,6 +230,7 @@ class Commonalities:
     clusters: pd.DataFrame
     diversity: float
     params: dict = field(default_factory=dict)
+    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
 
     @property
     def coherence(self) -> float:
@@ -226,22 +252,59 @@ class Commonalities:
         terms = kw.sort_values("score", ascending=False, kind="stable")["term"].tolist()
         return terms if top_k is None else terms[:top_k]
 
+    def claims_of(self, cluster: int, *, judge: str | None = None, source: str | None = None,
+                  sort: str = "lift") -> pd.DataFrame:
+        """The claims table of one cluster, highest ``sort`` first (one judge's rows, or all)."""
+        c = self.claims
+        keep = (c["cluster"] == cluster) & (c["judge"] == judge if judge else True) \
+            & (c["source"] == source if source else True)
+        return c[keep].sort_values([sort, "support"], ascending=False, kind="stable") \
+            .reset_index(drop=True)
+
+    def marked_summary(self, cluster: int, aspect: str,
+                       min_support: float | None = None) -> list[tuple[str, float | None, bool]]:
+        """The cluster's summary for ``aspect`` as (sentence, support, weak) triples
+        (:func:`artopic_nb.claims.mark_summary`); empty without a summary."""
+        s = self.summaries
+        row = s[(s["cluster"] == cluster) & (s["aspect"] == aspect)] if len(s) else s
+        if not len(row):
+            return []
+        ms = self.params.get("min_support", MIN_SUPPORT) if min_support is None else min_support
+        return mark_summary(str(row["summary"].iloc[0]), self.claims, cluster, aspect, ms)
+
+    def summary_text(self, cluster: int, aspect: str) -> str:
+        """The summary with each weakly supported sentence marked ``[weak: 23% of the group]``."""
+        return " ".join(sentence if not weak else f"{sentence} [weak: {support:.0%} of the group]"
+                        for sentence, support, weak in self.marked_summary(cluster, aspect))
+
     def to_frames(self) -> dict[str, pd.DataFrame]:
-        """Plain DataFrames (parquet/JSON-safe columns) that :meth:`from_frames` reads back."""
+        """Plain DataFrames (parquet/JSON-safe columns) that :meth:`from_frames` reads back;
+        the claims' evidence ids travel as space-separated strings."""
         meta = pd.DataFrame({"diversity": [self.diversity],
                              "params": [json.dumps(self.params, sort_keys=True, default=str)]})
+        claims = self.claims.copy()
+        for col in EVIDENCE_COLUMNS:
+            claims[col] = claims[col].map(lambda ids: " ".join(map(str, ids))).astype(str)
         return {"keywords": self.keywords.copy(), "representatives": self.representatives.copy(),
-                "summaries": self.summaries.copy(), "clusters": self.clusters.copy(), "meta": meta}
+                "summaries": self.summaries.copy(), "clusters": self.clusters.copy(), "meta": meta,
+                "claims": claims}
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame]) -> Commonalities:
         meta = frames["meta"]
+        claims = frames.get("claims")
+        if claims is None:  # saved before claims existed
+            claims = pd.DataFrame(columns=CLAIM_COLUMNS)
+        else:
+            claims = claims.reset_index(drop=True)
+            for col in EVIDENCE_COLUMNS:
+                claims[col] = claims[col].map(lambda text: [int(i) for i in str(text).split()])
         return cls(keywords=frames["keywords"].reset_index(drop=True),
                    representatives=frames["representatives"].reset_index(drop=True),
                    summaries=frames.get("summaries", pd.DataFrame()).reset_index(drop=True),
                    clusters=frames["clusters"].reset_index(drop=True),
                    diversity=float(meta["diversity"].iloc[0]),
-                   params=json.loads(meta["params"].iloc[0]))
+                   params=json.loads(meta["params"].iloc[0]), claims=claims)
 
     def table(self, top_k: int = 6) -> pd.DataFrame:
         """One row per cluster: size, NPMI, visual/content keywords, a representative, summaries."""
@@ -256,13 +319,18 @@ class Commonalities:
             row["most representative"] = rep.sort_values("rank")["text"].iloc[0] if len(rep) else ""
             if len(self.summaries):
                 for _, s in self.summaries[self.summaries["cluster"] == c].iterrows():
-                    row[f"{s['aspect']} summary"] = s["summary"]
+                    row[f"{s['aspect']} summary"] = self.summary_text(c, s["aspect"])
+            if len(self.claims):
+                mine = self.claims[self.claims["cluster"] == c]
+                row["claims checked"] = len(mine)
+                row["claims flagged"] = int((mine["flags"] != "").sum())
             rows.append(row)
         return pd.DataFrame(rows)
 
     def __repr__(self) -> str:
         return (f"Commonalities({len(self.clusters)} clusters, diversity={self.diversity:.2f}, "
-                f"NPMI={self.coherence:.3f}, summaries={len(self.summaries)})")
+                f"NPMI={self.coherence:.3f}, summaries={len(self.summaries)}, "
+                f"claims={len(self.claims)})")
 
     def _repr_html_(self) -> str:
         head = (f"<p><b>Commonalities</b> of {len(self.clusters)} clusters: topic diversity "
@@ -287,15 +355,22 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                        llm: TextModel | None = None, model: str | os.PathLike | Any | None = None,
                        embeddings: np.ndarray | None = None, include_noise: bool = False,
                        summary_tokens: int | None = None,
-                       summary_prompt: str | Prompt = "cluster_summary") -> Commonalities:
-    """Keywords, representative descriptions, figures and (with ``llm``) summaries per cluster.
+                       summary_prompt: str | Prompt = "cluster_summary",
+                       judge: Any = "embedding", min_support: float = MIN_SUPPORT) -> Commonalities:
+    """Keywords, representative descriptions, figures, claims and (with ``llm``) summaries.
 
     ``model``/``embeddings`` go to :func:`representative_descriptions`; ``n_representative=0``
-    skips the sentence encoder. ``llm`` (optional, a text model) gets the representatives
-    and keywords of each cluster (:func:`summarize_clusters`, with ``summary_prompt`` and
-    ``summary_tokens``, by default the prompt's answer length). ``params`` records the
-    vocabulary's fingerprint and, with ``llm``, the summary prompt's key.
+    skips the sentence encoder. ``judge`` (:func:`artopic_nb.judges.load_judge`; default the
+    sentence-embedding judge, with ``model`` as its encoder when given; ``None`` checks no
+    claim) scores every keyword and, after the summaries, every atomic summary claim
+    (``claims``; flags below ``min_support``). ``llm`` (optional, a text model) gets the
+    representatives and the highest-lift keywords with their support
+    (:func:`summarize_clusters`, with ``summary_prompt`` and ``summary_tokens``, by default
+    the prompt's answer length). ``params`` records the vocabulary's fingerprint, the
+    judge and, with ``llm``, the summary prompt's key.
     """
+    from .judges import EmbeddingJudge, load_judge
+
     df = with_clusters(descriptions, labels, include_noise=include_noise)
     keywords = cluster_keywords(df, top_k=top_k, include_noise=include_noise)
     if n_representative > 0:
@@ -311,11 +386,22 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                                            include_noise=include_noise)
     else:
         reps = pd.DataFrame(columns=["cluster", "rank", "id", "text", "similarity"])
+    if judge is not None:
+        judge = EmbeddingJudge(model) if isinstance(judge, str) and judge == "embedding" \
+            else load_judge(judge)
+        claims = score_claims(claims_from(keywords), df, judge, min_support=min_support)
+    else:
+        claims = pd.DataFrame(columns=CLAIM_COLUMNS)
     if llm is not None:
         summaries = summarize_clusters(df, llm=llm, keywords=keywords,
                                        representatives=reps if len(reps) else None,
                                        max_new_tokens=summary_tokens, include_noise=include_noise,
-                                       prompt=summary_prompt)
+                                       prompt=summary_prompt,
+                                       keyword_claims=claims if len(claims) else None)
+        if judge is not None:
+            found = score_claims(claims_from(summaries=summaries), df, judge,
+                                 min_support=min_support)
+            claims = pd.concat([claims, found], ignore_index=True) if len(found) else claims
     else:
         summaries = pd.DataFrame(columns=["cluster", "aspect", "summary", "model", "prompt"])
     coh = keyword_coherence(keywords, df, top_k=top_k, include_noise=include_noise)
@@ -331,10 +417,11 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
               "summary_prompt": None if llm is None else get_prompt(summary_prompt).key,
               "vocabulary": vocabulary_fingerprint(),
               "encoder": None if model is None else str(model) if isinstance(model, str)
-              else type(model).__name__}
+              else type(model).__name__,
+              "judge": None if judge is None else judge.judge_id, "min_support": min_support}
     return Commonalities(keywords=keywords, representatives=reps, summaries=summaries,
                          clusters=clusters, diversity=topic_diversity(keywords, top_k),
-                         params=params)
+                         params=params, claims=claims.reset_index(drop=True))
 
 
 def keywords_chart(keywords: pd.DataFrame | Commonalities, top_k: int = 8, *, columns: int = 3,
