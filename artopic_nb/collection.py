@@ -13,264 +13,56 @@ Example
 >>> col = an.load_folder("my_art/", metadata="labels.csv")   # doctest: +SKIP
 >>> col.skipped                                               # doctest: +SKIP
 >>> col.image(0)                                              # doctest: +SKIP
+
+Reading and decoding files is in :mod:`artopic_nb.images`, joining a metadata table in
+:mod:`artopic_nb.metadata`; their public names stay importable from here.
 """
 
 from __future__ import annotations
 
-import csv
-import functools
-import hashlib
+import copy
 import html
 import io
 import os
-import posixpath
-import stat
-import threading
 import warnings
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
+from .images import (
+    DECODE_VERSION,
+    DEFAULT_MAX_PIXELS,
+    IMAGE_EXTENSIONS,
+    ImageLoadError,
+    ThumbnailMemory,
+    check_jpeg,
+    display_path,
+    find_image_files,
+    load_image,
+    open_checked,
+    probe_file,
+    to_rgb,
+    to_srgb,
+)
+from .metadata import METADATA_KEYS, join_metadata, read_metadata_table
 
-__all__ = [
-    "IMAGE_EXTENSIONS",
-    "DEFAULT_MAX_PIXELS",
-    "ImageCollection",
-    "ImageLoadError",
-    "load_folder",
-    "load_image",
-    "to_rgb",
-]
+__all__ = ["DECODE_VERSION", "DEFAULT_MAX_PIXELS", "IMAGE_EXTENSIONS", "METADATA_KEYS",
+           "ImageCollection", "ImageLoadError", "load_folder", "load_image", "to_rgb", "to_srgb"]
 
-IMAGE_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"})
-#: Images with more pixels than this are refused (decompression-bomb guard): 100 megapixels.
-DEFAULT_MAX_PIXELS = 100_000_000
-#: Part of every cache key built from decoded pixels; bumped when decoding changes them
-#: (2: embedded colour profiles converted to sRGB).
-DECODE_VERSION = 2
-#: Column names accepted, in this order, as the file-name key of a metadata CSV.
-METADATA_KEYS = ("file_name", "filename", "file", "image", "path")
+# Their old private names, still imported by artopic_nb.sources.
+_open_checked = open_checked
+_read_metadata_table = read_metadata_table
+
 _BASE_COLUMNS = ["path", "file_name", "hash", "width", "height"]
 #: Bound of the in-memory thumbnail cache of each collection (the least recently used go).
 THUMBNAIL_MEMORY_BYTES = 64 * 1024 * 1024
-
-
-class ImageLoadError(Exception):
-    """An image file that cannot be used; ``reason`` says why in a few words."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path = str(path)
-        self.reason = reason
-
-
-@functools.lru_cache(maxsize=1)
-def _srgb_profile():
-    from PIL import ImageCms
-
-    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def to_srgb(image: Image.Image) -> Image.Image:
-    """Convert an RGB, CMYK or greyscale image with an embedded colour profile to sRGB.
-
-    Museum photography is often tagged Adobe RGB or a print (CMYK) profile; read as if it
-    were sRGB its colours come out dull or shifted, for the models as for the eye. An image
-    without a profile, already sRGB, or with a profile that cannot be read is returned as is.
-    """
-    icc = image.info.get("icc_profile")
-    if not icc or image.mode not in ("RGB", "CMYK", "L"):
-        return image
-    from PIL import ImageCms
-
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        if "srgb" in ImageCms.getProfileDescription(source).lower().replace(" ", ""):
-            return image
-        return ImageCms.profileToProfile(image, source, _srgb_profile(), outputMode="RGB")
-    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
-        return image  # a damaged profile: the pixels are still usable as they are
-
-
-def to_rgb(image: Image.Image) -> Image.Image:
-    """Convert any PIL mode to 8-bit RGB (through an embedded colour profile, if any).
-
-    Transparency (RGBA, LA, palette with a transparent colour) is composited on white,
-    16-bit and 32-bit greyscale are rescaled to 0..255 rather than clipped (float images
-    whose values lie in 0..1 are read as such), CMYK, YCbCr, LAB and the rest go through
-    PIL's own conversion.
-    """
-    image = to_srgb(image)
-    if image.mode == "RGB":
-        return image
-    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        arr = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=0.0, posinf=0.0, neginf=0.0)
-        peak = float(arr.max(initial=0))
-        if image.mode.startswith("I;16"):
-            top = 65535.0
-        elif image.mode == "F" and peak <= 1.0:
-            top = 1.0
-        elif peak <= 255:
-            top = 255.0
-        elif peak <= 65535:
-            top = 65535.0
-        else:
-            top = peak
-        arr = np.clip(arr / top * 255.0, 0, 255).round().astype(np.uint8)
-        return Image.fromarray(arr).convert("RGB")
-    if image.mode == "P" and "transparency" in image.info:
-        image = image.convert("RGBA")
-    if image.mode in ("RGBA", "LA", "PA", "RGBa", "La"):
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return image.convert("RGB")
-
-
-def _open_checked(data: bytes, path: str | os.PathLike, max_pixels: int) -> Image.Image:
-    """Open image bytes with PIL, refusing empty files, non-images and pixel bombs."""
-    if not data:
-        raise ImageLoadError(path, "empty file (0 bytes)")
-    try:
-        # No warnings.catch_warnings() here: it is not thread-safe, and images are probed
-        # from a thread pool. PIL raises DecompressionBombError beyond twice its own
-        # MAX_IMAGE_PIXELS; the check below applies ``max_pixels``.
-        image = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as exc:
-        raise ImageLoadError(path, f"over the pixel limit ({exc})") from None
-    except UnidentifiedImageError:
-        raise ImageLoadError(path, "not an image (unrecognised format)") from None
-    except Exception as exc:  # PIL raises many types on malformed headers
-        if "truncated" in str(exc).lower():  # the file ends inside its header
-            raise ImageLoadError(path, "truncated file") from None
-        raise ImageLoadError(path, f"corrupt header ({type(exc).__name__}: {exc})") from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise ImageLoadError(
-            path, f"over the pixel limit ({width}x{height} > {max_pixels:,} pixels)"
-        )
-    return image
-
-
-def _decode(image: Image.Image, path, max_size: int | None, min_side: int | None = None
-            ) -> Image.Image:
-    """Fully decode (truncation shows here), apply EXIF orientation, convert to RGB."""
-    try:
-        if image.format == "JPEG" and (max_size or min_side):
-            # JPEG DCT scaling: a much faster decode at 1/2, 1/4 or 1/8 scale that keeps
-            # both sides at least as large as requested
-            request = min(x for x in (max_size, min_side) if x)
-            image.draft("RGB", (request, request))
-        image.load()
-        image = ImageOps.exif_transpose(image)
-    except OSError as exc:
-        reason = "truncated file" if "truncated" in str(exc).lower() else f"corrupt data ({exc})"
-        raise ImageLoadError(path, reason) from None
-    except Exception as exc:
-        raise ImageLoadError(path, f"corrupt data ({type(exc).__name__}: {exc})") from None
-    try:
-        image = to_rgb(image)
-        if max_size is not None and max(image.size) > max_size:
-            image.thumbnail((max_size, max_size), Image.Resampling.BICUBIC)
-    except OSError as exc:  # lazy decoders (some TIFFs) fail only here
-        raise ImageLoadError(path, f"corrupt data ({exc})") from None
-    except Exception as exc:
-        raise ImageLoadError(
-            path, f"unsupported image mode {image.mode!r} ({type(exc).__name__}: {exc})"
-        ) from None
-    return image
-
-
-def load_image(
-    path: str | os.PathLike, max_size: int | None = None, max_pixels: int = DEFAULT_MAX_PIXELS,
-    min_side: int | None = None,
-) -> Image.Image:
-    """Load one image as RGB (EXIF-rotated, first frame), or raise :class:`ImageLoadError`.
-
-    ``max_size`` bounds the longer side (JPEGs are decoded at reduced scale, which is fast).
-    ``min_side`` lets a JPEG decode at reduced scale as long as its shorter side stays at
-    least that long (what a model's preprocessing resizes to anyway).
-    """
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise ImageLoadError(path, f"unreadable ({exc.strerror or exc})") from None
-    return _decode(_open_checked(data, path, max_pixels), path, max_size, min_side)
-
-
-@dataclass
-class _Probe:
-    path: Path
-    hash: str | None = None
-    width: int = 0
-    height: int = 0
-    reason: str | None = None
-
-
-def _display_path(path: str | os.PathLike) -> str:
-    """``path`` as valid Unicode text: undecodable bytes of a file name shown as ``\\xNN``."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
-
-
-def _probe(path: Path, max_pixels: int) -> _Probe:
-    """Hash a file and check that it decodes completely (at a small scale, for speed)."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        # Such a name cannot go into a DataFrame (pandas stores strings as UTF-8), a
-        # parquet file, JSON or HTML; skipping it openly beats failing later on save.
-        return _Probe(path, reason="file name is not valid UTF-8; rename the file "
-                                   "(e.g. convmv -f latin1 -t utf8)")
-    try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-            return _Probe(path, reason="not a regular file")
-        data = path.read_bytes()
-    except OSError as exc:
-        return _Probe(path, reason=f"unreadable ({exc.strerror or exc})")
-    try:
-        image = _open_checked(data, path, max_pixels)
-        width, height = image.size[::-1] if _has_rotation(image) else image.size
-        _decode(image, path, max_size=64)
-    except ImageLoadError as exc:
-        return _Probe(path, reason=exc.reason)
-    return _Probe(path, hashlib.sha256(data).hexdigest(), width, height)
-
-
-def _has_rotation(image: Image.Image) -> bool:
-    try:
-        return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-    except Exception:
-        return False
-
-
-def _walk(folder: Path, recursive: bool) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Image files under ``folder`` and the (path, reason) of folders that could not be read.
-
-    Symbolic links to folders are not followed, so a link loop cannot hang the walk.
-    """
-    problems: list[tuple[str, str]] = []
-
-    def on_error(exc: OSError) -> None:
-        problems.append((_display_path(exc.filename), f"unreadable folder ({exc.strerror or exc})"))
-
-    files: list[Path] = []
-    for root, dirs, names in os.walk(folder, onerror=on_error, followlinks=False):
-        dirs.sort()
-        if not recursive:
-            dirs.clear()
-        for name in names:
-            if Path(name).suffix.lower() in IMAGE_EXTENSIONS:
-                files.append(Path(root) / name)
-    return files, problems
 
 
 class ImageCollection:
@@ -288,6 +80,17 @@ class ImageCollection:
         DataFrame(hash, ids, paths) of images whose bytes are identical (all are kept).
     ``metadata_issues``
         DataFrame(row, problem) of metadata rows that matched no image, duplicates, ...
+    ``cache``
+        The :class:`~artopic_nb.cache.Cache` its thumbnails are kept in (``cache_dir``; none
+        by default). :meth:`thumbnail_bytes` takes another one per call, and
+        :meth:`with_cache` gives a copy with another one: a :class:`~artopic_nb.Study`
+        keeps thumbnails in its own cache without changing the collection it was given.
+
+    Example
+    -------
+    >>> col = ImageCollection.from_folder("my_art/", "labels.csv")   # doctest: +SKIP
+    >>> len(col), col.metadata.columns.tolist()[:5]                  # doctest: +SKIP
+    (24, ['path', 'file_name', 'hash', 'width', 'height'])
     """
 
     def __init__(
@@ -315,9 +118,7 @@ class ImageCollection:
         self.cache = Cache(cache_dir)
         self.max_pixels = max_pixels
         self.name = name or (self.root.name if self.root else "collection")
-        self._thumbs: OrderedDict[tuple[int, int], bytes] = OrderedDict()  # LRU, in memory
-        self._thumbs_bytes = 0
-        self._thumbs_lock = threading.Lock()
+        self._thumbs = ThumbnailMemory()  # shared with the with_cache copies
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
@@ -344,12 +145,12 @@ class ImageCollection:
         workers = min(8, (os.cpu_count() or 1) + 2)
         with ThreadPoolExecutor(workers) as pool:
             probes = list(tqdm(
-                pool.map(lambda p: _probe(p, max_pixels), paths), total=len(paths),
+                pool.map(lambda p: probe_file(p, max_pixels), paths), total=len(paths),
                 desc="Reading images", unit="img", disable=not progress or len(paths) < 50,
             ))
         keep = [i for i, p in enumerate(probes) if p.reason is None]
         skipped = pd.DataFrame(
-            list(extra_skipped) + [(_display_path(p.path), p.reason) for p in probes if p.reason],
+            list(extra_skipped) + [(display_path(p.path), p.reason) for p in probes if p.reason],
             columns=["path", "reason"],
         )
         table = pd.DataFrame({
@@ -399,7 +200,7 @@ class ImageCollection:
         folder = Path(folder)
         if not folder.is_dir():
             raise FileNotFoundError(f"no such folder: {folder}")
-        files, problems = _walk(folder, recursive)
+        files, problems = find_image_files(folder, recursive)
         if not files:
             raise ValueError(
                 f"no images found in {folder} (looked for {', '.join(sorted(IMAGE_EXTENSIONS))}"
@@ -408,7 +209,7 @@ class ImageCollection:
         files.sort(key=lambda p: p.relative_to(folder).as_posix())
         table, issues = None, None
         if metadata is not None:
-            table, issues, outside = _join_metadata(files, folder, metadata, allow_outside)
+            table, issues, outside = join_metadata(files, folder, metadata, allow_outside)
             files = files + outside
         col = cls.from_paths(
             files, metadata=table, root=folder, cache_dir=cache_dir, max_pixels=max_pixels,
@@ -471,41 +272,72 @@ class ImageCollection:
         decode faster at reduced scale while keeping its shorter side at least that long."""
         return load_image(self.metadata.at[int(i), "path"], max_size, self.max_pixels, min_side)
 
-    def thumbnail(self, i: int, size: int = 256) -> Image.Image:
-        """A thumbnail of image ``i`` no larger than ``size`` pixels (RGB)."""
-        return Image.open(io.BytesIO(self.thumbnail_bytes(i, size))).convert("RGB")
+    def thumbnail(self, i: int, size: int = 256, cache: Cache | None = None) -> Image.Image:
+        """A thumbnail of image ``i`` no larger than ``size`` pixels (RGB); ``cache`` as in
+        :meth:`thumbnail_bytes`.
 
-    def thumbnail_bytes(self, i: int, size: int = 256) -> bytes:
-        """A JPEG thumbnail of image ``i``, cached in memory and in the on-disk cache.
-
-        The memory cache keeps the most recently used thumbnails up to
-        ``THUMBNAIL_MEMORY_BYTES`` in all; a damaged thumbnail on disk is recomputed.
+        Example
+        -------
+        >>> col.thumbnail(0, size=128).size             # doctest: +SKIP
+        (128, 96)
         """
-        i = int(i)
-        with self._thumbs_lock:
-            data = self._thumbs.get((i, size))
-            if data is not None:
-                self._thumbs.move_to_end((i, size))
-                return data
+        return Image.open(io.BytesIO(self.thumbnail_bytes(i, size, cache))).convert("RGB")
+
+    def thumbnail_bytes(self, i: int, size: int = 256, cache: Cache | None = None) -> bytes:
+        """A JPEG thumbnail of image ``i``, cached in memory and on disk.
+
+        On disk in ``cache`` when given (a study's cache, say), else in the collection's own
+        :attr:`cache`; the collection itself is not changed. The memory cache keeps the most
+        recently used thumbnails up to ``THUMBNAIL_MEMORY_BYTES`` in all; a damaged
+        thumbnail on disk is recomputed.
+
+        Example
+        -------
+        >>> jpeg = col.thumbnail_bytes(0, 96, cache=study.cache)   # doctest: +SKIP
+        >>> jpeg[:2]                                                # doctest: +SKIP
+        b'\\xff\\xd8'
+        """
+        i, size = int(i), int(size)
+        data = self._thumbs.get((i, size))
+        if data is not None:
+            return data
+        cache = self.cache if cache is None else cache
         key = make_key(self.metadata.at[i, "hash"], "thumbnail", size, DECODE_VERSION)
-        data = self.cache.get_bytes("thumbnails", key, "jpg", validate=_check_jpeg)
+        data = cache.get_bytes("thumbnails", key, "jpg", validate=check_jpeg)
         if data is None:
-            image = self.image(i, max_size=size)
             buf = io.BytesIO()
-            image.save(buf, format="JPEG", quality=85)
+            self.image(i, max_size=size).save(buf, format="JPEG", quality=85)
             data = buf.getvalue()
-            self.cache.put_bytes("thumbnails", key, "jpg", data)
-        with self._thumbs_lock:
-            if (i, size) not in self._thumbs:
-                self._thumbs[(i, size)] = data
-                self._thumbs_bytes += len(data)
-            while self._thumbs_bytes > THUMBNAIL_MEMORY_BYTES and len(self._thumbs) > 1:
-                _, old = self._thumbs.popitem(last=False)
-                self._thumbs_bytes -= len(old)
+            cache.put_bytes("thumbnails", key, "jpg", data)
+        self._thumbs.put((i, size), data, THUMBNAIL_MEMORY_BYTES)
         return data
 
+    def with_cache(self, cache: Cache | str | os.PathLike | None) -> ImageCollection:
+        """A shallow copy that keeps its thumbnails in ``cache`` (a :class:`~artopic_nb.cache.
+        Cache` or a folder; None: none on disk); ``self`` is not changed.
+
+        The copy shares the metadata, the reports and the thumbnails in memory with
+        ``self``: it is the same images, seen through another cache.
+
+        Example
+        -------
+        >>> images = col.with_cache(study.cache)        # doctest: +SKIP
+        >>> images.cache is study.cache, col.cache is study.cache   # doctest: +SKIP
+        (True, False)
+        """
+        other = copy.copy(self)
+        other.cache = cache if isinstance(cache, Cache) else Cache(cache)
+        return other
+
     def subset(self, ids: Sequence[int]) -> ImageCollection:
-        """A new collection of the given ids (renumbered from 0, in the order given)."""
+        """A new collection of the given ids (renumbered from 0, in the order given), on the
+        same cache.
+
+        Example
+        -------
+        >>> col.subset([5, 2]).metadata.file_name.tolist()   # doctest: +SKIP
+        ['36029.jpg', '11417.jpg']
+        """
         sub = ImageCollection(
             self.metadata.loc[list(ids)], root=self.root, max_pixels=self.max_pixels,
             name=self.name,
@@ -531,130 +363,17 @@ class ImageCollection:
                 f"<div>{tiles}</div></div>")
 
 
-def _check_jpeg(data: bytes) -> None:
-    """Raise when ``data`` is not a complete JPEG (a damaged cached thumbnail)."""
-    if not data.startswith(b"\xff\xd8") or not data.rstrip(b"\x00").endswith(b"\xff\xd9"):
-        raise ValueError("not a complete JPEG")
-    with Image.open(io.BytesIO(data)) as image:
-        image.load()
-
-
 def _empty_skipped() -> pd.DataFrame:
     return pd.DataFrame({"path": pd.Series(dtype="str"), "reason": pd.Series(dtype="str")})
 
 
-def _read_metadata_table(metadata) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
-    """The metadata as a DataFrame of strings, and the malformed CSV lines left out."""
-    if isinstance(metadata, pd.DataFrame):
-        return metadata.copy(), []
-    bad: list[tuple[int, str]] = []
+def load_folder(folder: str | os.PathLike,
+                metadata: str | os.PathLike | pd.DataFrame | None = None,
+                **kwargs: Any) -> ImageCollection:
+    """Shortcut for :meth:`ImageCollection.from_folder` (``kwargs`` are its keyword options).
 
-    def on_bad_line(fields: list[str]) -> None:
-        preview = ",".join(fields)
-        preview = preview if len(preview) <= 80 else preview[:77] + "..."
-        bad.append((-1, f"malformed line left out ({len(fields)} fields): {preview!r}"))
-        return None
-
-    try:
-        # utf-8-sig: spreadsheets often start a UTF-8 CSV with a byte-order mark, which
-        # would otherwise become part of the first column's name.
-        table = pd.read_csv(metadata, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                            engine="python", on_bad_lines=on_bad_line)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError,
-            csv.Error) as exc:
-        raise ValueError(f"could not read the metadata CSV {metadata}: {exc}") from None
-    return table, bad
-
-
-def _relative_key(value: str, folder: Path) -> str | None:
-    """``value`` as a normalised path relative to ``folder``, or None when it lies outside.
-
-    The test is lexical (``a/../b`` is ``b``), so a file inside the folder that is a
-    symbolic link to elsewhere still counts as inside.
+    Example
+    -------
+    >>> col = load_folder("my_art/", metadata="labels.csv", cache_dir=".artopic")  # doctest: +SKIP
     """
-    if posixpath.isabs(value) or Path(value).is_absolute():
-        for base in (folder.absolute(), folder.resolve()):
-            try:
-                return Path(os.path.normpath(value)).relative_to(base).as_posix()
-            except ValueError:
-                continue
-        return None
-    rel = posixpath.normpath(value)
-    return None if rel == ".." or rel.startswith("../") else rel
-
-
-def _join_metadata(
-    files: list[Path], folder: Path, metadata, allow_outside: bool
-) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
-    """Align metadata rows to ``files``.
-
-    Returns (rows in file order, issues, extra files). Extra files are images named by a
-    metadata row outside ``folder`` (only with ``allow_outside=True``); their rows follow
-    those of ``files``.
-    """
-    table, issues = _read_metadata_table(metadata)
-    key = next((c for c in METADATA_KEYS if c in table.columns), None)
-    if key is None:
-        raise ValueError(
-            f"the metadata has none of the key columns {METADATA_KEYS} to join on file names "
-            f"(columns: {list(table.columns)})"
-        )
-    table = table.rename(columns={key: "_key"}).reset_index(drop=True)
-    by_relative = {f.relative_to(folder).as_posix(): i for i, f in enumerate(files)}
-    by_name: dict[str, list[int]] = {}
-    for i, f in enumerate(files):
-        by_name.setdefault(f.name, []).append(i)
-    extra: dict[Path, int] = {}  # outside file -> its index after ``files``
-    row_of_file: dict[int, int] = {}
-    for row, raw in enumerate(table["_key"]):
-        value = "" if raw is None or (isinstance(raw, float) and np.isnan(raw)) else str(raw)
-        value = value.strip().replace("\\", "/")
-        if not value:
-            issues.append((row, "empty file name"))
-            continue
-        if "\x00" in value:
-            issues.append((row, f"invalid file name {value!r} (NUL character)"))
-            continue
-        rel = _relative_key(value, folder)
-        if rel is None:
-            if not allow_outside:
-                issues.append((row, f"path {value!r} points outside the collection's folder "
-                                    "(pass allow_outside=True to accept it)"))
-                continue
-            target = Path(value) if Path(value).is_absolute() else folder / value
-            target = Path(os.path.normpath(target))
-            if not target.is_file():
-                issues.append((row, f"no image at {value!r} (outside the collection's folder)"))
-                continue
-            matches = [len(files) + extra.setdefault(target, len(extra))]
-        elif rel in by_relative:
-            matches = [by_relative[rel]]
-        else:
-            matches = by_name.get(posixpath.basename(rel), [])
-        if not matches:
-            issues.append((row, f"no image named {value!r}"))
-            continue
-        if len(matches) > 1:
-            issues.append((row, f"file name {value!r} is ambiguous ({len(matches)} images); "
-                                "use a path relative to the folder"))
-            continue
-        if matches[0] in row_of_file:
-            issues.append((row, f"duplicate row for {value!r} (row {row_of_file[matches[0]]} kept)"))
-            continue
-        row_of_file[matches[0]] = row
-    columns = [c for c in table.columns if c != "_key"]
-    order = [row_of_file.get(i, -1) for i in range(len(files) + len(extra))]
-    aligned = table[columns].reindex(order).reset_index(drop=True)  # -1: a row of NaN
-    for c in columns:  # empty CSV cells are missing values, not empty strings
-        if aligned[c].dtype == object or pd.api.types.is_string_dtype(aligned[c]):
-            aligned[c] = aligned[c].replace("", None)
-    unmatched = len(files) - sum(1 for i in row_of_file if i < len(files))
-    if unmatched:
-        issues.append((-1, f"{unmatched} image(s) have no metadata row"))
-    issues_frame = pd.DataFrame(issues, columns=["row", "problem"]).astype({"row": "int64"})
-    return aligned, issues_frame, list(extra)
-
-
-def load_folder(folder, metadata=None, **kwargs) -> ImageCollection:
-    """Shortcut for :meth:`ImageCollection.from_folder`."""
     return ImageCollection.from_folder(folder, metadata, **kwargs)

@@ -339,9 +339,41 @@ def test_memory_thumbnail_cache_is_bounded(monkeypatch):
     monkeypatch.setattr(collection_mod, "THUMBNAIL_MEMORY_BYTES", 3 * one)
     for i in range(10):
         col.thumbnail_bytes(i, size=32)
-    assert 1 <= len(col._thumbs) <= 5
-    assert col._thumbs_bytes == sum(len(v) for v in col._thumbs.values())
-    assert (9, 32) in col._thumbs  # the most recent stays
+    memory = col._thumbs
+    assert 1 <= len(memory.entries) <= 5
+    assert memory.bytes == sum(len(v) for v in memory.entries.values())
+    assert (9, 32) in memory.entries  # the most recent stays
+
+
+def test_thumbnails_go_to_the_cache_given_and_the_collection_is_not_changed(tmp_path):
+    from artopic_nb import Cache
+
+    col = load_folder(FIXTURES, progress=False)  # no cache of its own
+    own = col.cache
+    study_cache = Cache(tmp_path / "study")
+    data = col.thumbnail_bytes(2, size=40, cache=study_cache)
+    assert col.cache is own and not own.enabled
+    (entry,) = (tmp_path / "study" / "thumbnails").rglob("*.jpg")
+    assert entry.read_bytes() == data
+    assert max(col.thumbnail(2, size=40, cache=study_cache).size) == 40
+    # another collection of the same files reads the study's file instead of decoding
+    again = load_folder(FIXTURES, progress=False)
+    again.image = None  # would fail if called
+    assert again.thumbnail_bytes(2, size=40, cache=Cache(tmp_path / "study")) == data
+
+
+def test_with_cache_is_a_copy_on_another_cache(tmp_path):
+    col = load_folder(FIXTURES, metadata=FIXTURES / "metadata.csv", progress=False)
+    own = col.cache
+    images = col.with_cache(tmp_path / "study")
+    assert images is not col and col.cache is own
+    assert images.cache.root == tmp_path / "study" and images.cache.enabled
+    assert images.metadata is col.metadata and len(images) == len(col)
+    data = images.thumbnail_bytes(1, size=40)
+    assert len(list((tmp_path / "study" / "thumbnails").rglob("*.jpg"))) == 1
+    assert col.thumbnail_bytes(1, size=40) is data  # one memory cache for the same images
+    assert not col.with_cache(None).cache.enabled
+    assert col.with_cache(images.cache).cache is images.cache
 
 
 # -- duplicates, subsets, display ----------------------------------------------------------------
