@@ -138,6 +138,11 @@ class ImageCollection:
 
         ``metadata`` (optional) has one row per path, in the same order. Unreadable files
         are skipped and reported in ``.skipped``; their metadata rows are dropped.
+
+        Example
+        -------
+        >>> col = ImageCollection.from_paths(["a.jpg", "b.png"], progress=False)  # doctest: +SKIP
+        >>> col.skipped                                                           # doctest: +SKIP
         """
         paths = [Path(p) for p in paths]
         if metadata is not None and len(metadata) != len(paths):
@@ -196,6 +201,11 @@ class ImageCollection:
 
         Raises ``FileNotFoundError`` when ``folder`` is not a folder and ``ValueError`` when
         it holds no image files.
+
+        Example
+        -------
+        >>> col = ImageCollection.from_folder("my_art/", "labels.csv", recursive=False)  # doctest: +SKIP
+        >>> col.metadata_issues                                                        # doctest: +SKIP
         """
         folder = Path(folder)
         if not folder.is_dir():
@@ -226,9 +236,17 @@ class ImageCollection:
 
     @classmethod
     def from_dataframe(
-        cls, df: pd.DataFrame, path_column: str = "path", **kwargs
+        cls, df: pd.DataFrame, path_column: str = "path", **kwargs: Any
     ) -> ImageCollection:
-        """A collection from a DataFrame with one row per image and a column of file paths."""
+        """A collection from a DataFrame with one row per image and a column of file paths;
+        the other columns become its metadata, ``kwargs`` go to :meth:`from_paths`.
+
+        Example
+        -------
+        >>> df = pd.DataFrame({"path": ["art/a.jpg"], "genre": ["portrait"]})   # doctest: +SKIP
+        >>> ImageCollection.from_dataframe(df).genres.tolist()                 # doctest: +SKIP
+        ['portrait']
+        """
         if path_column not in df.columns:
             raise KeyError(f"the DataFrame has no column {path_column!r} "
                            f"(columns: {list(df.columns)}); pass path_column=")
@@ -269,7 +287,13 @@ class ImageCollection:
     def image(self, i: int, max_size: int | None = None, min_side: int | None = None
               ) -> Image.Image:
         """Image ``i`` as RGB; ``max_size`` bounds its longer side, ``min_side`` lets a JPEG
-        decode faster at reduced scale while keeping its shorter side at least that long."""
+        decode faster at reduced scale while keeping its shorter side at least that long.
+
+        Example
+        -------
+        >>> col.image(0, max_size=512).mode             # doctest: +SKIP
+        'RGB'
+        """
         return load_image(self.metadata.at[int(i), "path"], max_size, self.max_pixels, min_side)
 
     def thumbnail(self, i: int, size: int = 256, cache: Cache | None = None) -> Image.Image:

@@ -32,6 +32,8 @@ from PIL import Image
 from tqdm.auto import tqdm
 
 if TYPE_CHECKING:
+    import torch
+
     from .collection import ImageCollection
 
 __all__ = ["Batches", "FastPreprocessor", "fast_preprocessor", "pixel_batches", "prefetch",
@@ -128,7 +130,7 @@ class FastPreprocessor:
             image = image.crop((left, top, left + cw, top + ch))
         return np.asarray(image)
 
-    def pixel_values(self, crops: Sequence[np.ndarray]):
+    def pixel_values(self, crops: Sequence[np.ndarray]) -> torch.Tensor:
         """float32 (N, 3, H, W), rescaled and normalised, from :meth:`crop` outputs."""
         import torch
 
@@ -136,7 +138,7 @@ class FastPreprocessor:
         x = x.to(torch.float32, memory_format=torch.contiguous_format)
         return x.mul_(torch.from_numpy(self.scale)).sub_(torch.from_numpy(self.shift))
 
-    def __call__(self, images: Sequence[Image.Image]):
+    def __call__(self, images: Sequence[Image.Image]) -> torch.Tensor:
         return self.pixel_values([self.crop(image) for image in images])
 
 
