@@ -56,7 +56,7 @@ def _table(df: pd.DataFrame, float_format: str = "{:.2f}") -> str:
 
 
 def _img(study, i: int, size: int = 192) -> str:
-    data = base64.b64encode(study.collection.thumbnail_bytes(i, size)).decode("ascii")
+    data = base64.b64encode(study.collection.thumbnail_bytes(i, size, cache=study.cache)).decode("ascii")
     return f'<img src="data:image/jpeg;base64,{data}" alt="artwork {i}" loading="lazy">'
 
 

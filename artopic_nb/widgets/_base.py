@@ -110,7 +110,7 @@ def artwork_info(metadata: pd.DataFrame | None, i: int) -> dict[str, str]:
 
 def study_thumbnails(study) -> ThumbnailSource:
     collection = study.collection
-    return lambda i, size: collection.thumbnail_bytes(int(i), int(size))
+    return lambda i, size: collection.thumbnail_bytes(int(i), int(size), cache=study.cache)
 
 
 class ArtopicWidget(anywidget.AnyWidget):

@@ -40,9 +40,9 @@ def test_damaged_entries_are_warned_and_recomputed(tmp_path, monkeypatch):
     col = an.load_folder(FIXTURES, progress=False)
     first = _pipeline(col, cache_dir)
     embeddings = sorted((cache_dir / "embeddings").rglob("*.npy"))
-    reduce_arrays = sorted((cache_dir / "reduce").rglob("*.npy"))
-    reduce_json = sorted((cache_dir / "reduce").rglob("*.json"))
-    assert len(embeddings) == len(col) and len(reduce_arrays) == 2 and len(reduce_json) == 1
+    (embed_step,) = sorted((cache_dir / "embed").rglob("*.zip"))     # whole-step results
+    (reduce_step,) = sorted((cache_dir / "reduce").rglob("*.zip"))
+    assert len(embeddings) == len(col)
 
     a, b, c = embeddings[:3]
     a.write_bytes(a.read_bytes()[:100])                       # truncated
@@ -50,15 +50,17 @@ def test_damaged_entries_are_warned_and_recomputed(tmp_path, monkeypatch):
     data[200] ^= 0x40                                         # one flipped bit in the data
     b.write_bytes(bytes(data))
     c.write_bytes(b"")                                        # emptied
-    reduce_arrays[0].write_bytes(reduce_arrays[0].read_bytes()[:-40])
-    reduce_json[0].write_text('{"sha256": "0", "body": "\\"umap\\""}')  # checksum mismatch
+    embed_step.write_bytes(embed_step.read_bytes()[:-40])     # so the rows are read again
+    data = bytearray(reduce_step.read_bytes())
+    data[len(data) // 2] ^= 0x01                              # checksum mismatch
+    reduce_step.write_bytes(bytes(data))
 
     calls = _count_features(monkeypatch)
     with pytest.warns(RuntimeWarning, match="damaged entry") as record:
         second = _pipeline(an.load_folder(FIXTURES, progress=False), cache_dir)
     damaged = {Path(str(w.message).split("damaged entry ")[1].split(" (")[0]).name
                for w in record if "damaged entry" in str(w.message)}
-    assert damaged == {a.name, b.name, c.name, reduce_arrays[0].name, reduce_json[0].name}
+    assert damaged == {a.name, b.name, c.name, embed_step.name, reduce_step.name}
     assert len(calls) == 3                                    # only the damaged rows
     np.testing.assert_array_equal(second.embeddings_, first.embeddings_)
     np.testing.assert_array_equal(second.reduced_, first.reduced_)
