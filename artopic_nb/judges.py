@@ -132,6 +132,7 @@ class EmbeddingJudge:
         self.encoder = encoder
         self.threshold = float(threshold)
         self._encoder = None
+        self._seen: dict[str, np.ndarray] = {}
 
     @property
     def judge_id(self) -> str:
@@ -156,7 +157,7 @@ class EmbeddingJudge:
         if not pieces or not len(claims):
             return out
         c = encode_texts(self._encoder, [claim_core(x) for x in claims])
-        p = encode_texts(self._encoder, pieces)
+        p = self._encode_pieces(pieces)
         sims = c @ p.T
         owner = np.asarray(owner)
         for j in range(len(texts)):
@@ -164,6 +165,16 @@ class EmbeddingJudge:
             if cols.any():
                 out[:, j] = sims[:, cols].max(axis=1)
         return out
+
+    def _encode_pieces(self, pieces: list[str]) -> np.ndarray:
+        """Sentence embeddings, kept (up to 100,000) so that scoring each cluster's claims
+        against the same descriptions encodes them once."""
+        new = [s for s in dict.fromkeys(pieces) if s not in self._seen]
+        if new:
+            if len(self._seen) + len(new) > 100_000:
+                self._seen.clear()
+            self._seen.update(zip(new, encode_texts(self._encoder, new), strict=True))
+        return np.stack([self._seen[s] for s in pieces])
 
     def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:
         sims = self.similarities(claims, items)
@@ -179,13 +190,15 @@ class LexicalJudge:
     judge_id = "lexical:1"
     what = "every content word of the claim occurs in the description (plural 's' ignored)"
 
-    @staticmethod
-    def _words(text: str) -> set[str]:
+    _stop: frozenset[str] | None = None
+
+    def _words(self, text: str) -> set[str]:
         from .keywords import TOKEN_PATTERN, vectorizer
 
-        stop = vectorizer().get_stop_words() or frozenset()
+        if self._stop is None:
+            self._stop = frozenset(vectorizer().get_stop_words() or ())
         return {w.rstrip("s") for w in re.findall(TOKEN_PATTERN, str(text).lower())
-                if w not in stop}
+                if w not in self._stop}
 
     def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:
         docs = [self._words(t) for t in items]

@@ -1,6 +1,6 @@
 """The queries of a :class:`~artopic_nb.study.Study`: read-only views of its results, as
 pandas objects (cluster sizes and genre shares, agreement with known genres, genre scores,
-caption agreement). Scores that need scikit-learn are cached, so a warm study answers them
+caption agreement, an analyst's own claim checked against a cluster). Scores that need scikit-learn are cached, so a warm study answers them
 without importing it.
 """
 
@@ -66,6 +66,36 @@ class StudyQueries:
         found = self._scores("genre_report", ["genre_predictions_"],
                              lambda: compare_models(self.genre_predictions_).to_json(orient="table"))
         return pd.read_json(io.StringIO(found), orient="table")
+
+    def check_claim(self, text: str, cluster: int, judge: Any = "embedding", *,
+                    llm: Any = None, prompt: str | None = None, **options: Any) -> pd.DataFrame:
+        """An analyst's claim about ``cluster``, checked as the keywords are: a one-row
+        claims table (support among the cluster's described works, contrast outside,
+        difference and lift with intervals, flags, supporting and contradicting ids).
+
+        ``judge``: ``"embedding"`` (offline default), ``"lexical"``, ``"nli[:model]"``,
+        ``"llm"`` (with ``llm=``, a text model or spec), ``"image[:clip model]"``, or a judge
+        object (:mod:`artopic_nb.judges`). ``prompt``: which texts are read (the one
+        ``find_commonalities`` used, else ``"description"``). ``options`` go to
+        :func:`artopic_nb.claims.score_claims` (``min_support``, ``max_outside`` ...).
+
+        Example: ``study.check_claim("gold background", cluster=3)``.
+        """
+        from .claims import check_claim
+        from .describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
+        from .judges import load_judge
+
+        self._require("descriptions_", "labels_")
+        prompt = prompt or self.params_.get("commonalities", {}).get("prompt", "description")
+        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
+        if texts.empty:
+            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
+        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):  # as find_commonalities reads them
+            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
+        texts = texts.assign(cluster=self.labels_[texts["id"].to_numpy()])[["id", "text", "cluster"]]
+        judge = load_judge(judge, llm=llm, collection=self.collection)
+        with quiet_model_loading(not self.progress):
+            return check_claim(text, texts, cluster, judge, seed=self.seed, **options)
 
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.GenreReport`."""
