@@ -3,26 +3,25 @@
 Two predictors share one small interface (``predict(captions) -> list of labels``):
 
 - :class:`EmbeddingGenrePredictor` (the default): each genre is a *prototype* in
-  sentence-embedding space (all-MiniLM-L6-v2 by default), the mean of the embeddings of a few
-  templates on the label name ("a painting of a portrait") and of a few short definition
-  sentences (:data:`GENRE_DEFINITIONS`); a caption gets the genre of the nearest prototype
-  (cosine arg-max). :meth:`~EmbeddingGenrePredictor.fit` calibrates it with a few labelled
-  captions by moving each prototype toward the centroid of its examples.
-- :class:`~artopic_nb.genre_llm.LLMGenrePredictor`: the versioned ``genre_choice`` prompt
-  sent to a text model (:mod:`artopic_nb.genre_llm`).
+  sentence-embedding space (all-MiniLM-L6-v2 by default), the mean of caption-style templates
+  on its name ("The artwork depicts a portrait.") and of definition sentences
+  (:mod:`artopic_nb.genre_names`: names as users write them, WikiArt/SemArt/Met/Iconclass
+  aliases); a caption gets the genre of the nearest prototype. Optional batch calibration
+  (:mod:`artopic_nb.genre_calibration`); :meth:`~EmbeddingGenrePredictor.fit` mixes in the
+  centroids of a few labelled captions with a cross-validated weight.
+- :class:`~artopic_nb.genre_llm.LLMGenrePredictor`: a constrained choice by a text model
+  (:mod:`artopic_nb.genre_llm`): each genre's log-likelihood with an in-process model, the
+  ``genre_choice`` prompt and its retry with an HTTP one.
 
-:func:`predict_genres` runs a predictor over a study's captions, per describing model. The
-default label set is the demo collection's, :data:`artopic_nb.datasets.DEMO_GENRES`. Scoring
+:func:`predict_genres` runs a predictor over a study's captions, per describing model. Scoring
 (:func:`evaluate_genres`, :func:`compare_models`, :class:`GenreReport` ...) lives in
-:mod:`artopic_nb.genre_eval` and the charts in :mod:`artopic_nb.widgets.charts`; the names
-are importable from here too.
+:mod:`artopic_nb.genre_eval`; the names are importable from here too.
 
 Example
 -------
->>> from artopic_nb.genre import EmbeddingGenrePredictor, evaluate_genres
->>> pred = EmbeddingGenrePredictor(["portrait", "landscape", "still life"])  # doctest: +SKIP
+>>> pred = EmbeddingGenrePredictor(["portrait", "landscape", "Still_Life"])  # doctest: +SKIP
 >>> pred.predict(["A vase of roses on a table."])                             # doctest: +SKIP
-['still life']
+['Still_Life']
 """
 
 from __future__ import annotations
@@ -36,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from .datasets import DEMO_GENRES
+from .genre_calibration import CALIBRATIONS, calibrate, softmax
 from .genre_eval import (
     NOT_SCORED,
     UNPARSED,
@@ -47,13 +47,26 @@ from .genre_eval import (
     text_list,
 )
 from .genre_llm import LLMGenrePredictor, genre_choice_prompt, parse_genre_answer
+from .genre_names import (
+    BARE_TEMPLATES,
+    CAPTION_TEMPLATES,
+    GENRE_ALIASES,
+    GENRE_DEFINITIONS,
+    TAXONOMIES,
+    normalise_genre_name,
+    resolve_genre,
+)
 from .text import encode_texts, encoder_id, l2_normalise, load_sentence_encoder
 
 if TYPE_CHECKING:
     import altair as alt
 
 __all__ = [
+    "CALIBRATIONS",
+    "CAPTION_TEMPLATES",
+    "DEFAULT_CALIBRATION",
     "DEMO_GENRES",
+    "GENRE_ALIASES",
     "FIT_WEIGHT_GRID",
     "GENRE_DEFINITIONS",
     "LABEL_TEMPLATES",
@@ -71,95 +84,20 @@ __all__ = [
     "parse_genre_answer",
     "predict_genres",
     "predictions_side_by_side",
+    "resolve_genre",
 ]
 
-#: Short definition sentences per genre, written as a captioning model would describe such a
-#: work. Each genre's prototype averages their embeddings with templates on the label name, so
-#: several sentences covering the genre's typical subjects beat one abstract definition.
-#: The first eight are the demo genres; the rest are common genres users may name.
-GENRE_DEFINITIONS: dict[str, list[str]] = {
-    "portrait": [
-        "A portrait of a person posing and looking at the viewer.",
-        "A half-length likeness of a man or woman in fine clothes against a plain background.",
-        "The head and shoulders of a sitter with a calm expression.",
-        "A seated lady or gentleman poses for a formal portrait.",
-        "A self-portrait of the artist.",
-    ],
-    "religious": [
-        "A Christian religious scene from the Bible.",
-        "The Virgin Mary and the Christ child with halos.",
-        "Jesus Christ, the crucifixion, angels, saints and apostles.",
-        "A saint with a halo praying, an altarpiece with a gold background.",
-        "A biblical story from the Old or New Testament.",
-    ],
-    "mythological": [
-        "A scene from classical Greek and Roman mythology.",
-        "Gods and goddesses such as Venus, Cupid, Diana, Apollo and Bacchus.",
-        "Nymphs, satyrs, centaurs and heroes of ancient legend.",
-        "Nude figures of gods in an idealised classical landscape.",
-        "A hero from Greek myth fighting a monster.",
-    ],
-    "landscape": [
-        "A landscape view of nature with hills, trees, fields and sky.",
-        "Mountains, a river or a lake under clouds.",
-        "A seascape with waves, ships and a coastline.",
-        "A forest, a country road or a village in the distance.",
-        "A panoramic view of the countryside or a city.",
-    ],
-    "still life": [
-        "A still life of objects arranged on a table.",
-        "Fruit, flowers in a vase, bread and glasses on a tabletop.",
-        "Dishes, food, dead game and kitchen utensils on a ledge.",
-        "A vanitas with a skull, a candle and books.",
-        "A bouquet of flowers in a vase.",
-    ],
-    "genre scene": [
-        "A scene of everyday life with ordinary people at work or leisure.",
-        "Peasants, villagers or townspeople eating, drinking, dancing or working.",
-        "A domestic interior where a woman does household chores.",
-        "Children playing, people at a market, a tavern or a street.",
-        "A family in a kitchen or a cottage.",
-    ],
-    "animal": [
-        "A painting of an animal.",
-        "A horse, a dog, a cat, cattle or sheep.",
-        "Wild animals such as a lion, a tiger, a deer or birds in nature.",
-        "Farm animals grazing in a meadow or a farmyard.",
-        "A hunting dog or a racehorse.",
-    ],
-    "asian art": [
-        "A Chinese or Japanese painting in ink on silk or paper.",
-        "A hanging scroll, handscroll or folding screen from East Asia.",
-        "A Japanese ukiyo-e woodblock print.",
-        "Bamboo, plum blossoms, cranes or misty mountains brushed in ink with calligraphy and seals.",
-        "An Indian, Persian or Korean miniature painting, or a Buddhist painting.",
-    ],
-    "history painting": ["A dramatic scene from history with many figures.",
-                         "Kings, generals and soldiers at a famous historical event."],
-    "battle scene": ["A battle with soldiers, cavalry, swords, cannons and smoke.",
-                     "Warriors fighting on a battlefield."],
-    "cityscape": ["A view of a city with streets, buildings and squares.",
-                  "Houses, churches and bridges along a canal or river in a town."],
-    "seascape": ["A seascape with ships at sea, waves and sky.",
-                 "Boats in a harbour or a stormy sea along a coast."],
-    "interior": ["The inside of a room with furniture, windows and doors.",
-                 "A church interior or a quiet room of a house."],
-    "nude": ["A nude figure, an unclothed body reclining or standing.",
-             "A study of the naked human figure."],
-    "allegory": ["An allegory in which figures personify virtues, seasons or ideas.",
-                 "Symbolic figures representing abstract concepts."],
-    "abstract": ["An abstract composition of shapes, lines and colours with no recognisable subject.",
-                 "Geometric forms and colour fields."],
-    "botanical": ["A detailed botanical study of a plant, its leaves, flowers and roots."],
-    "architecture": ["A building, a church facade, ruins or a monument.",
-                     "An architectural view of columns, arches and towers."],
-}
-
-#: Templates on the bare label name, averaged into each prototype.
-LABEL_TEMPLATES = ("{}", "a painting of {}", "a {} painting", "an artwork in the genre of {}")
+#: The bare-label templates of the first version (the naive anchor); see also
+#: :data:`~artopic_nb.genre_names.CAPTION_TEMPLATES`, the default.
+LABEL_TEMPLATES = BARE_TEMPLATES
 
 #: The weights that ``fit_weight="auto"`` chooses from (0 keeps the zero-shot prototypes).
 FIT_WEIGHT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+#: The batch calibration used by default: none, as no correction of
+#: :mod:`artopic_nb.genre_calibration` helped on the sets whose texts we did not write
+#: (``benchmarks/genre_accuracy.py``: each cost accuracy on the Met titles).
+DEFAULT_CALIBRATION = "none"
 
 
 class GenrePredictor(Protocol):
@@ -177,31 +115,46 @@ class EmbeddingGenrePredictor:
     Parameters
     ----------
     genres
-        Genre names (definitions are taken from :data:`GENRE_DEFINITIONS` where known), or a
-        mapping ``{name: definition}`` where a definition is a string, a list of strings, or
-        ``None`` (label templates only). Unknown names without a definition use the label
-        templates alone.
+        Genre names as the user writes them (``"religious painting"``, ``"Still_Life"``,
+        ``"sketch and study"`` ...), or a mapping ``{name: definition}`` where a definition is a
+        string, a list of strings, or ``None`` (resolved like a bare name). Each name is
+        resolved to a built-in genre (:func:`~artopic_nb.genre_names.resolve_genre`: case,
+        underscores, plurals, WikiArt/SemArt/Met/Iconclass aliases) whose definition sentences
+        join its prototype; predictions are always the names as given. A name with no built-in
+        meaning uses the templates alone, and a notice says so.
     model
         ``None`` (all-MiniLM-L6-v2, offline), a sentence-transformers model name or folder,
         or any object with ``encode(list[str]) -> array``.
     use_definitions
-        ``False`` builds prototypes from the bare label templates only (the baseline).
+        ``False``: templates only (no definition sentences).
+    aliases
+        ``False``: only a built-in name written exactly (any case) gets its definition.
+    templates
+        ``"caption"`` (default: :data:`~artopic_nb.genre_names.CAPTION_TEMPLATES`, written as
+        captions are, "The artwork depicts ..."), ``"bare"`` (the first version's
+        :data:`LABEL_TEMPLATES`), ``"both"``, or a sequence of ``"{}"`` templates.
+    template_weight
+        The share of the templates' mean embedding in a prototype that also has definitions
+        (the rest is the definitions' mean).
+    calibration
+        A label-free correction over the batch being classified (:mod:`~artopic_nb.genre_calibration`):
+        ``"none"`` (default, see :data:`DEFAULT_CALIBRATION`), ``"centre"``, ``"zscore"``,
+        ``"csls"`` or ``"em"``. Batches under 20 captions are not calibrated.
     fit_weight
-        In :meth:`fit`, how far each prototype moves toward the centroid of its labelled
-        examples: ``prototype = normalise((1 - w) * zero_shot + w * centroid)``. ``"auto"``
-        (default) picks ``w`` from :data:`FIT_WEIGHT_GRID` by leave-one-out accuracy on the
-        examples themselves, ties going to the smaller weight, and keeps ``w = 0`` unless
-        another weight gets at least max(2, 7.5%) more examples right: with good definitions the
-        zero-shot prototypes are hard to beat with 5 examples a genre (a fixed ``w = 0.7``
-        cost 6 points of accuracy on the benchmark), while with bare label names the examples
-        add 10-20 points. The chosen weight is ``fit_weight_``.
+        In :meth:`fit`, the weight ``w`` of the examples' class centroids against the zero-shot
+        prototypes: ``prototype = (1 - w) * zero_shot + w * centroid``. ``"auto"`` (default)
+        chooses ``w`` from :data:`FIT_WEIGHT_GRID` by leave-one-out cross-validation on the
+        examples, and keeps ``w = 0`` unless another weight gets at least max(2, 7.5%) more
+        examples right, so that fitting never does worse than zero-shot by chance. The chosen
+        weight is ``fit_weight_`` (shown in the repr).
     temperature
-        Softmax temperature of :meth:`predict_proba` over cosine similarities.
+        Softmax temperature of :meth:`predict_proba` over the (calibrated) similarities.
 
-    Attributes after construction or :meth:`fit`: ``classes_`` (genre names),
-    ``prototypes_`` (n_classes, d) L2-normalised, ``zero_shot_prototypes_``; after
-    :meth:`fit`: ``n_examples_`` (dict genre -> count), ``fit_weight_``, ``loo_accuracy_``
-    (dict weight -> leave-one-out accuracy, with ``"auto"``).
+    Attributes after construction or :meth:`fit`: ``classes_`` (genre names as given),
+    ``resolved_`` (name -> (built-in genre or None, source): ``"built-in"``, ``"alias"``,
+    ``"given"`` or ``"templates only"``), ``prototypes_`` (n_classes, d),
+    ``zero_shot_prototypes_``; after :meth:`fit`: ``n_examples_``, ``fit_weight_``,
+    ``cv_accuracy_`` (weight -> leave-one-out accuracy, with ``"auto"``).
     """
 
     def __init__(
@@ -210,12 +163,20 @@ class EmbeddingGenrePredictor:
         model: str | os.PathLike | Any | None = None,
         *,
         use_definitions: bool = True,
+        aliases: bool = True,
+        templates: str | Sequence[str] = "caption",
+        template_weight: float = 0.5,
+        calibration: str = DEFAULT_CALIBRATION,
         fit_weight: float | str = "auto",
         temperature: float = 0.05,
     ):
         self.genres = genres
         self.model = model
         self.use_definitions = use_definitions
+        self.aliases = aliases
+        self.templates = templates
+        self.template_weight = template_weight
+        self.calibration = calibration
         self.fit_weight = fit_weight
         self.temperature = temperature
         self._encoder = None
@@ -227,44 +188,101 @@ class EmbeddingGenrePredictor:
             self._encoder = load_sentence_encoder(self.model)
         return self._encoder
 
-    def genre_texts(self) -> dict[str, list[str]]:
-        """The texts averaged into each genre's zero-shot prototype."""
-        if isinstance(self.genres, Mapping):
-            items = list(self.genres.items())
+    def _templates(self) -> tuple[str, ...]:
+        t = self.templates
+        if isinstance(t, str):
+            named = {"caption": CAPTION_TEMPLATES, "bare": BARE_TEMPLATES,
+                     "both": CAPTION_TEMPLATES + BARE_TEMPLATES}
+            if t not in named:
+                raise ValueError(f"templates must be 'caption', 'bare', 'both' or a list, not {t!r}")
+            return named[t]
+        return tuple(t)
+
+    def _resolve(self, name: str, definition: Any) -> tuple[tuple[str | None, str], list[str]]:
+        """((built-in genre, source), definition sentences) of one name."""
+        if definition is not None:
+            return (None, "given"), [definition] if isinstance(definition, str) else list(definition)
+        if self.aliases:
+            canonical, source = resolve_genre(name)
         else:
-            items = [(g, GENRE_DEFINITIONS.get(str(g).lower())) for g in self.genres]
+            key = name.lower()
+            canonical, source = (key, "built-in") if key in GENRE_DEFINITIONS else (None, "templates only")
+        return (canonical, source), list(GENRE_DEFINITIONS.get(canonical, [])) if canonical else []
+
+    def _parts(self) -> dict[str, tuple[list[str], list[str]]]:
+        """name -> (template sentences, definition sentences); sets ``resolved_``."""
+        items = (list(self.genres.items()) if isinstance(self.genres, Mapping)
+                 else [(g, None) for g in self.genres])
         if not items:
             raise ValueError("at least one genre is needed")
-        texts: dict[str, list[str]] = {}
+        parts, resolved = {}, {}
         for name, definition in items:
             name = str(name)
-            own = [t.format(name) for t in LABEL_TEMPLATES]
-            if self.use_definitions and definition is not None:
-                own += [definition] if isinstance(definition, str) else list(definition)
-            texts[name] = own
-        return texts
+            resolved[name], defs = self._resolve(name, definition)
+            phrases = list(dict.fromkeys([normalise_genre_name(name) or name]
+                                         + ([resolved[name][0]] if resolved[name][0] else [])))
+            temps = [t.format(p) for t in self._templates() for p in phrases]
+            parts[name] = (temps, defs if self.use_definitions else [])
+        self.resolved_ = resolved
+        return parts
+
+    def genre_texts(self) -> dict[str, list[str]]:
+        """The texts embedded into each genre's zero-shot prototype (templates, then definitions)."""
+        return {name: t + d for name, (t, d) in self._parts().items()}
+
+    def describe_labels(self) -> str:
+        """Which taxonomy, aliases and calibration were applied, one line a genre."""
+        parts = self._parts()
+        lines = []
+        for name, (canonical, source) in self.resolved_.items():
+            where = [tax for tax, names in TAXONOMIES.items()
+                     if normalise_genre_name(name) in {normalise_genre_name(n) for n in names}]
+            tax = f" [{', '.join(where)}]" if where else ""
+            n_def = len(parts[name][1])
+            what = {"built-in": f"built-in definition ({n_def} sentences)",
+                    "alias": f"alias of built-in '{canonical}' ({n_def} sentences)",
+                    "given": f"your definition ({n_def} sentences)",
+                    "templates only": "templates only: no definition, caption templates on the name"
+                    }[source]
+            lines.append(f"{name}{tax}: {what}")
+        fitted = getattr(self, "fit_weight_", None)
+        lines.append(f"calibration: {self.calibration}; templates: {self.templates}"
+                     + ("" if fitted is None else f"; fit weight {fitted} on "
+                        f"{sum(self.n_examples_.values())} examples"))
+        return "\n".join(lines)
 
     def _zero_shot(self) -> None:
         if getattr(self, "zero_shot_prototypes_", None) is not None:
             return
-        texts = self.genre_texts()
-        self.classes_ = np.array(list(texts), dtype=object)
-        flat = [t for ts in texts.values() for t in ts]
+        parts = self._parts()
+        unknown = [n for n, (_, src) in self.resolved_.items() if src == "templates only"]
+        if unknown:
+            print(f"artopic_nb genres: no built-in definition for {', '.join(map(repr, unknown))}: "
+                  "templates only (caption templates on the name). Pass {name: 'a sentence or "
+                  "two describing such a work'} to define one; describe_labels() lists them all.")
+        self.classes_ = np.array(list(parts), dtype=object)
+        flat = [t for temps, defs in parts.values() for t in temps + defs]
         emb = encode_texts(self.encoder, flat)
         protos, start = [], 0
-        for ts in texts.values():
-            protos.append(emb[start : start + len(ts)].mean(axis=0))
-            start += len(ts)
+        for temps, defs in parts.values():
+            t_mean = emb[start : start + len(temps)].mean(axis=0)
+            start += len(temps)
+            if defs:
+                d_mean = emb[start : start + len(defs)].mean(axis=0)
+                start += len(defs)
+                w = self.template_weight
+                t_mean = w * t_mean + (1 - w) * d_mean
+            protos.append(t_mean)
         self.zero_shot_prototypes_ = l2_normalise(np.stack(protos))
         self.prototypes_ = self.zero_shot_prototypes_.copy()
 
     def fit(self, captions: Sequence[str], labels: Sequence[str]) -> EmbeddingGenrePredictor:
-        """Calibrate the prototypes with a few labelled captions (returns ``self``).
+        """Few-shot: mix each genre's prototype with the centroid of its labelled captions.
 
-        Each genre's prototype moves toward the centroid of its examples (see ``fit_weight``);
-        genres without examples keep their zero-shot prototype; labels that are not genres
-        yet become new classes whose prototype is their centroid alone. Missing labels
-        (``None``/NaN) are ignored. Refitting starts again from the zero-shot prototypes.
+        The weight is chosen by leave-one-out cross-validation (see ``fit_weight``); genres
+        without examples keep their zero-shot prototype; labels that are not genres yet become
+        new classes whose prototype is their centroid alone. Missing labels are ignored.
+        Refitting starts again from the zero-shot prototypes. Returns ``self``.
         """
         self._zero_shot()
         captions = text_list(captions)
@@ -272,65 +290,67 @@ class EmbeddingGenrePredictor:
         if len(captions) != len(labels):
             raise ValueError(f"{len(captions)} captions but {len(labels)} labels")
         keep = [i for i, lab in enumerate(labels) if not is_missing(lab)]
-        emb = encode_texts(self.encoder, [captions[i] for i in keep])
-        labs = np.array([str(labels[i]) for i in keep], dtype=object)
-        n_zero = len(self.genre_texts())
+        emb = encode_texts(self.encoder, [captions[i] for i in keep]).astype(np.float64)
+        labs = [str(labels[i]) for i in keep]
+        n_zero = len(self.zero_shot_prototypes_)
         classes = list(self.classes_[:n_zero])
         classes += [lab for lab in dict.fromkeys(labs) if lab not in classes]  # new classes
         y = np.array([classes.index(lab) for lab in labs], dtype=int)
-        zero = np.zeros((len(classes), self.zero_shot_prototypes_.shape[1]), np.float32)
-        zero[:n_zero] = self.zero_shot_prototypes_[:n_zero]
-        has_prior = np.arange(len(classes)) < n_zero
-        sums = np.zeros_like(zero)
+        k = len(classes)
+        zero = np.zeros((k, emb.shape[1]))
+        zero[:n_zero] = self.zero_shot_prototypes_
+        sums = np.zeros((k, emb.shape[1]))
         np.add.at(sums, y, emb)
-        counts = np.bincount(y, minlength=len(classes))
+        counts = np.bincount(y, minlength=k)
+        cent = l2_normalise(sums).astype(np.float64)
+        has_prior = np.arange(k) < n_zero
 
-        def prototypes(w: float, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-            cent = l2_normalise(sums)
-            with_ex = (counts > 0)[:, None]
-            mixed = np.where(has_prior[:, None], (1.0 - w) * zero + w * cent, cent)
-            return l2_normalise(np.where(with_ex, mixed, zero))
+        def mix(w: float, zs, ce, with_examples):
+            return np.where(with_examples, np.where(has_prior, (1 - w) * zs + w * ce, ce),
+                            np.where(has_prior, zs, -np.inf))
 
-        if self.fit_weight == "auto":
-            self.loo_accuracy_ = {}
-            for w in FIT_WEIGHT_GRID:
-                hits = 0
-                for i in range(len(y)):  # leave example i out of its class centroid
-                    s2, c2 = sums.copy(), counts.copy()
-                    s2[y[i]] -= emb[i]
-                    c2[y[i]] -= 1
-                    hits += int(np.argmax(prototypes(w, s2, c2) @ emb[i]) == y[i])
-                self.loo_accuracy_[w] = hits / max(len(y), 1)
-            best = max(self.loo_accuracy_.values())
-            weight = min(w for w, a in self.loo_accuracy_.items() if a == best)
-            # leave-one-out on 5 examples a genre is noisy: move away from the zero-shot
-            # prototypes only for a clear gain (measured: a smaller margin lost 2 points
-            # median with definitions, a larger one gained nothing more with bare names)
-            margin = max(2, round(0.075 * len(y))) / max(len(y), 1)
-            if best - self.loo_accuracy_[0.0] < margin - 1e-9:
+        if self.fit_weight == "auto" and len(y):
+            zs_s = emb @ zero.T
+            ce_s = emb @ cent.T
+            # leave-one-out: example i's own class centroid without it
+            own = sums[y] - emb
+            norm = np.linalg.norm(own, axis=1)
+            ce_s[np.arange(len(y)), y] = np.where(norm > 1e-9, (emb * own).sum(1) / np.maximum(norm, 1e-9), 0)
+            with_ex = np.broadcast_to(counts > 0, ce_s.shape).copy()
+            with_ex[np.arange(len(y)), y] = counts[y] > 1
+            self.cv_accuracy_ = {w: float((mix(w, zs_s, ce_s, with_ex).argmax(1) == y).mean())
+                                 for w in FIT_WEIGHT_GRID}
+            best = max(self.cv_accuracy_.values())
+            weight = min(w for w, a in self.cv_accuracy_.items() if a == best)
+            # leave-one-out on 5 examples a genre is noisy: leave the zero-shot prototypes only
+            # for a clear gain, so that fitting does not score below zero-shot by chance
+            margin = max(2, round(0.075 * len(y))) / len(y)
+            if best - self.cv_accuracy_[0.0] < margin - 1e-9:
                 weight = 0.0
         else:
-            weight = float(self.fit_weight)
+            weight = 0.0 if self.fit_weight == "auto" else float(self.fit_weight)
+        protos = mix(weight, zero.T, cent.T, (counts > 0)[None, :]).T  # classes last, as scores
         self.classes_ = np.array(classes, dtype=object)
-        self.prototypes_ = prototypes(weight, sums, counts).astype(np.float32)
+        self.prototypes_ = np.where(np.isfinite(protos), protos, 0.0).astype(np.float32)
         self.fit_weight_ = weight
         self.n_examples_ = {c: int(n) for c, n in zip(classes, counts, strict=True) if n}
         return self
 
     # -- prediction
-    def similarities(self, captions: Sequence[str]) -> pd.DataFrame:
-        """Cosine similarity of each caption to each genre prototype (rows: captions)."""
+    def similarities(self, captions: Sequence[str], *, calibrated: bool = True) -> pd.DataFrame:
+        """Similarity of each caption to each genre prototype (rows: captions), calibrated over
+        the batch (``calibration``) unless ``calibrated=False`` (plain cosine)."""
         self._zero_shot()
         emb = encode_texts(self.encoder, text_list(captions))
         sims = emb @ self.prototypes_.T if len(emb) else np.zeros((0, len(self.classes_)))
+        if calibrated:
+            sims = calibrate(sims, self.calibration, temperature=self.temperature)
         return pd.DataFrame(sims, columns=list(self.classes_))
 
     def predict_proba(self, captions: Sequence[str]) -> pd.DataFrame:
-        """Softmax over the cosine similarities (temperature ``temperature``); columns ``classes_``."""
+        """Softmax over the calibrated similarities (temperature ``temperature``)."""
         sims = self.similarities(captions)
-        z = sims.to_numpy() / self.temperature
-        z = np.exp(z - z.max(axis=1, keepdims=True)) if len(z) else z
-        return pd.DataFrame(z / np.maximum(z.sum(axis=1, keepdims=True), 1e-300), columns=sims.columns)
+        return pd.DataFrame(softmax(sims.to_numpy(), self.temperature), columns=sims.columns)
 
     def predict(self, captions: Sequence[str]) -> list[str]:
         """The nearest genre of each caption; an empty or missing caption gives :data:`UNPARSED`."""
@@ -349,13 +369,20 @@ class EmbeddingGenrePredictor:
 
     @property
     def cache_id(self) -> str | None:
-        """The encoder's full identity (its weights' fingerprint), or None when it has none."""
+        """The encoder's full identity (its weights' fingerprint) and the settings that change
+        predictions, or None when the encoder has none."""
         encoder = encoder_id(self.model)
-        return None if encoder is None else f"embedding:{encoder}"
+        if encoder is None:
+            return None
+        return (f"embedding:{encoder}|templates={self._templates()}|tw={self.template_weight}"
+                f"|calibration={self.calibration}")
 
     def __repr__(self) -> str:
         n = len(self.genres)
-        return f"EmbeddingGenrePredictor({n} genres, model={self.model_id!r})"
+        fitted = getattr(self, "fit_weight_", None)
+        fit = "" if fitted is None else f", fit_weight_={fitted}"
+        return (f"EmbeddingGenrePredictor({n} genres, model={self.model_id!r}, "
+                f"calibration={self.calibration!r}{fit})")
 
 
 def predict_genres(descriptions: pd.DataFrame, predictor: GenrePredictor | None = None,

@@ -1,11 +1,18 @@
 """Genre prediction by a constrained choice put to a text model (an LLM).
 
-:class:`LLMGenrePredictor` sends each caption, quoted as data, with the list of genres in the
-registered, versioned ``genre_choice`` prompt (:mod:`artopic_nb.prompts`) to any
-:class:`~artopic_nb.prompts.TextModel` (``complete(prompts, max_new_tokens=...) -> list[str]``
-and a ``model_id``). :func:`parse_genre_answer` reads the genre an answer names; an answer
-that names none is retried once with the prompt's stricter ``retry`` instruction, and is
-then recorded as :data:`~artopic_nb.genre_eval.UNPARSED`, never mapped to a genre.
+:class:`LLMGenrePredictor` puts each caption, quoted as data, with the list of genres in the
+registered, versioned ``genre_choice`` prompt (:mod:`artopic_nb.prompts`) to a text model,
+in one of two ways:
+
+- ``"logprob"`` (constrained choice, for a model in this process): the log-likelihood of each
+  genre name as the answer, by the model's forward pass (:func:`label_logprobs`); the answer
+  is the most likely genre, never free text to parse. Used for ``transformers`` text models
+  (:class:`~artopic_nb.backends.transformers.TransformersTextModel`, SmolLM2 ...) and any
+  object with its own ``label_logprobs(prompts, options)``.
+- ``"generate"`` (for HTTP models, which give text only): ``complete(prompts, max_new_tokens)``;
+  :func:`parse_genre_answer` reads the genre an answer names; an answer that names none is
+  retried once with the prompt's stricter ``retry`` instruction, and is then recorded as
+  :data:`~artopic_nb.genre_eval.UNPARSED`, never mapped to a genre.
 
 Example
 -------
@@ -17,6 +24,7 @@ Example
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -29,7 +37,7 @@ from .genre_eval import UNPARSED, text_list
 from .prompts import Prompt, TextModel, complete, get_prompt, text_model_id
 from .text import quote_as_data
 
-__all__ = ["LLMGenrePredictor", "genre_choice_prompt", "parse_genre_answer"]
+__all__ = ["LLMGenrePredictor", "genre_choice_prompt", "label_logprobs", "parse_genre_answer"]
 
 
 def genre_choice_prompt(caption: str, genres: Sequence[str], *, strict: bool = False,
@@ -86,6 +94,108 @@ def parse_genre_answer(answer: str | None, genres: Sequence[str]) -> str | None:
     return kept.pop() if len(kept) == 1 else None
 
 
+#: The caption whose answer likelihoods measure a model's preference among the genres alone.
+_CONTENT_FREE = "N/A"
+
+
+def _in_process_parts(llm: Any):
+    """(model, tokenizer, chat-template owner) of an in-process ``transformers`` text model,
+    or None when ``llm`` is not one (an HTTP model)."""
+    if not callable(getattr(llm, "load", None)) or not hasattr(llm, "_model"):
+        return None
+    try:
+        llm.load()
+    except Exception:  # cannot load here: fall back to generation, which reports the error
+        return None
+    model, tok = getattr(llm, "_model", None), getattr(llm, "_tokenizer", None)
+    if model is None or tok is None or getattr(llm, "_kind", "text") == "captioner":
+        return None
+    owner = getattr(llm, "_processor", None) if getattr(llm, "_kind", "") == "chat" else tok
+    return model, tok, owner if getattr(owner, "chat_template", None) else None
+
+
+def supports_logprobs(llm: Any) -> bool:
+    """Whether ``llm`` can score options: its own ``label_logprobs`` or an in-process model."""
+    return callable(getattr(llm, "label_logprobs", None)) or _in_process_parts(llm) is not None
+
+
+def label_logprobs(llm: Any, prompts: Sequence[str], options: Sequence[str]) -> np.ndarray:
+    """Log-likelihood of each option as the answer to each prompt, shape (prompts, options).
+
+    ``llm.label_logprobs(prompts, options)`` when it has one; otherwise, for an in-process
+    ``transformers`` model, the summed log-probabilities of the option's tokens (and the end
+    of the answer) after the prompt in the model's chat template: one batched forward pass
+    of all options per prompt, deterministic (no sampling).
+    """
+    if callable(getattr(llm, "label_logprobs", None)):
+        return np.asarray(llm.label_logprobs(list(prompts), list(options)), dtype=np.float64)
+    parts = _in_process_parts(llm)
+    if parts is None:
+        raise TypeError(f"{text_model_id(llm)} cannot score options in this process "
+                        "(an HTTP model): use mode='generate'")
+    model, tok, owner = parts
+    end = [tok.eos_token_id] if tok.eos_token_id is not None else []
+    opt_ids = [tok(o, add_special_tokens=False)["input_ids"] + end for o in options]
+    out = np.zeros((len(prompts), len(options)))
+    for i, prompt in enumerate(prompts):
+        if owner is not None:
+            content = [{"type": "text", "text": prompt}] if owner is not tok else prompt
+            prefix = owner.apply_chat_template([{"role": "user", "content": content}],
+                                               add_generation_prompt=True, tokenize=False)
+            pre = tok(prefix, add_special_tokens=False)["input_ids"]
+        else:
+            pre = tok(prompt)["input_ids"]
+        try:
+            out[i] = _score_cached(model, pre, opt_ids)
+        except (AttributeError, TypeError, NotImplementedError):  # a cache that cannot repeat
+            out[i] = _score_full(model, pre, opt_ids, tok.pad_token_id or 0)
+    return out
+
+
+def _score_full(model, pre: list[int], opt_ids: list[list[int]], pad: int) -> np.ndarray:
+    """Summed log-probabilities of each option after ``pre``: one forward pass of every
+    prompt + option sequence (right-padded)."""
+    import torch
+
+    seqs = [pre + o for o in opt_ids]
+    width = max(map(len, seqs))
+    ids = torch.tensor([q + [pad] * (width - len(q)) for q in seqs], device=model.device)
+    mask = torch.tensor([[1] * len(q) + [0] * (width - len(q)) for q in seqs], device=model.device)
+    with torch.inference_mode():
+        logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), -1)
+    return np.array([float(sum(logp[j, len(pre) - 1 + t, tok_id] for t, tok_id in enumerate(o)))
+                     for j, o in enumerate(opt_ids)])
+
+
+def _score_cached(model, pre: list[int], opt_ids: list[list[int]]) -> np.ndarray:
+    """As :func:`_score_full`, with the prompt run once and its key-value cache shared by the
+    options (about options-times faster for a long prompt)."""
+    import torch
+
+    dev = model.device
+    with torch.inference_mode():
+        first = model(input_ids=torch.tensor([pre], device=dev), use_cache=True)
+        start = torch.log_softmax(first.logits[0, -1].float(), -1)
+        scores = np.array([float(start[o[0]]) for o in opt_ids])
+        rest = [o[1:] for o in opt_ids]
+        width = max(map(len, rest))
+        if width == 0:
+            return scores
+        cache = getattr(first, "cache", None) or first.past_key_values
+        cache.batch_repeat_interleave(len(opt_ids))
+        # transformers 5.2x names the argument ``cache``; earlier versions ``past_key_values``
+        name = "cache" if "cache" in inspect.signature(model.forward).parameters \
+            else "past_key_values"
+        ids = torch.tensor([o[:-1] + [o[-1]] * (width - len(o) + 1) if o else [0] * width
+                            for o in opt_ids], device=dev)[:, :width]
+        mask = torch.tensor([[1] * len(pre) + [1] * width for _ in opt_ids], device=dev)
+        logp = torch.log_softmax(model(input_ids=ids, attention_mask=mask,
+                                       **{name: cache}).logits.float(), -1)
+    for j, r in enumerate(rest):
+        scores[j] += sum(float(logp[j, t, tok_id]) for t, tok_id in enumerate(r))
+    return scores
+
+
 class LLMGenrePredictor:
     """Genre prediction by a constrained-choice prompt to a text model.
 
@@ -105,17 +215,32 @@ class LLMGenrePredictor:
         The template, a registered name or a :class:`~artopic_nb.prompts.Prompt` with the
         ``{genres}``, ``{caption}`` and ``{instruction}`` fields and the ``answer`` and
         ``retry`` parts (see :func:`genre_choice_prompt`).
+    mode
+        ``"auto"`` (default): ``"logprob"`` when the model can score options in this process
+        (:func:`label_logprobs`), else ``"generate"``; or either by name.
+    calibrate
+        In ``"logprob"`` mode, subtract each genre's log-likelihood for a content-free caption
+        ("N/A"; Zhao et al. 2021, "Calibrate before use"), so that a genre the model likes
+        whatever the caption (SmolLM2: the first listed, or one whose name the prompt repeats)
+        does not win every caption. ``prior_logprobs_`` holds them.
 
-    Answers that name no genre (see :func:`parse_genre_answer`) are retried once with the
-    stricter instruction; those still unparsed are recorded as ``UNPARSED``. After
-    :meth:`predict`: ``answers_`` DataFrame (caption index, attempt, prompt, answer, parsed)
-    with every prompt and raw answer, and ``n_unparsed_``.
+    ``"logprob"``: the most likely genre name, with ``logprobs_`` (DataFrame, captions x
+    genres) after :meth:`predict`. ``"generate"``: answers that name no genre (see
+    :func:`parse_genre_answer`) are retried once with the stricter instruction; those still
+    unparsed are recorded as ``UNPARSED``. After :meth:`predict`, both: ``mode_`` (the mode
+    used), ``answers_`` DataFrame (caption index, attempt, prompt, answer, parsed) and
+    ``n_unparsed_``.
     """
 
     def __init__(self, genres: Sequence[str] | Mapping[str, Any] = DEMO_GENRES,
                  llm: TextModel | None = None, *, max_new_tokens: int | None = None,
-                 batch_size: int = 16, prompt: str | Prompt = "genre_choice"):
+                 batch_size: int = 16, prompt: str | Prompt = "genre_choice",
+                 mode: str = "auto", calibrate: bool = True):
+        if mode not in ("auto", "logprob", "generate"):
+            raise ValueError(f"mode must be 'auto', 'logprob' or 'generate', not {mode!r}")
         self.genres = genres
+        self.mode = mode
+        self.calibrate = calibrate
         self.llm = llm
         self.max_new_tokens = max_new_tokens
         self.batch_size = batch_size
@@ -134,8 +259,11 @@ class LLMGenrePredictor:
     def cache_id(self) -> str:
         """What the answers depend on besides the captions and genres: the text model, the
         prompt's key (name, version, text hash) and the answer length."""
-        return (f"{self.model_id}|prompt={get_prompt(self.prompt).key}"
-                f"|max_new_tokens={self._max_new_tokens}")
+        mode = self.mode if self.mode != "auto" else (
+            "logprob" if supports_logprobs(self.llm) else "generate")
+        return (f"{self.model_id}|prompt={get_prompt(self.prompt).key}|mode={mode}"
+                + (f"|calibrate={self.calibrate}" if mode == "logprob" else "")
+                + (f"|max_new_tokens={self._max_new_tokens}" if mode == "generate" else ""))
 
     @property
     def _max_new_tokens(self) -> int:
@@ -154,9 +282,38 @@ class LLMGenrePredictor:
         return prompts, dict(zip(todo, self._complete([prompts[i] for i in todo]), strict=True))
 
     def predict(self, captions: Sequence[str]) -> list[str]:
-        """One genre per caption, or ``UNPARSED`` when two attempts named no genre."""
+        """One genre per caption (``UNPARSED`` for an empty caption, or in ``"generate"``
+        mode when two attempts named no genre)."""
+        mode = self.mode
+        if mode == "auto":
+            mode = "logprob" if supports_logprobs(self.llm) else "generate"
+        self.mode_ = mode
+        if mode == "logprob":
+            return self._predict_logprob(text_list(captions))
+        return self._predict_generate(text_list(captions))
+
+    def _predict_logprob(self, texts: list[str]) -> list[str]:
         genres = list(self.classes_)
-        texts = text_list(captions)
+        todo = [i for i, t in enumerate(texts) if t.strip()]
+        prompts = [genre_choice_prompt(texts[i], genres, prompt=self.prompt) for i in todo]
+        scores = label_logprobs(self.llm, prompts, genres) if todo else np.zeros((0, len(genres)))
+        prior = np.zeros(len(genres))
+        if self.calibrate and todo:
+            prior = label_logprobs(self.llm, [genre_choice_prompt(
+                _CONTENT_FREE, genres, prompt=self.prompt)], genres)[0]
+        self.prior_logprobs_ = pd.Series(prior, index=genres)
+        result = [UNPARSED] * len(texts)
+        for row, i in enumerate(todo):
+            result[i] = genres[int(np.argmax(scores[row] - prior))]
+        self.logprobs_ = pd.DataFrame(scores, index=todo, columns=genres)
+        self.answers_ = pd.DataFrame(
+            [(i, 1, p, result[i], result[i]) for i, p in zip(todo, prompts, strict=True)],
+            columns=["index", "attempt", "prompt", "answer", "parsed"])
+        self.n_unparsed_ = 0
+        return result
+
+    def _predict_generate(self, texts: list[str]) -> list[str]:
+        genres = list(self.classes_)
         records = []
         result: list[str] = [UNPARSED] * len(texts)
         todo = [i for i, t in enumerate(texts) if t.strip()]

@@ -92,7 +92,10 @@ def test_fixed_fit_weight_and_new_classes(split):
     pred.fit(sub["caption"], sub["genre"])
     assert list(pred.classes_) == ["portrait", "landscape", "still life"]
     assert pred.fit_weight_ == 0.5
-    assert np.allclose(np.linalg.norm(pred.prototypes_, axis=1), 1.0, atol=1e-5)
+    # the fitted prototype mixes zero-shot prototype and class centroid (scores mix linearly)
+    zero = pred.zero_shot_prototypes_
+    assert not np.allclose(pred.prototypes_[:2], zero[:2])
+    assert np.allclose(np.linalg.norm(pred.prototypes_[2]), 1.0, atol=1e-5)  # new class: centroid
     still = test[test["genre"] == "still life"]["caption"].tolist()
     assert np.mean([p == "still life" for p in pred.predict(still)]) > 0.7
 
@@ -371,3 +374,226 @@ class _ShortLLM:
 
     def complete(self, prompts, max_new_tokens=8):
         return ["portrait"]
+
+
+# ---------------------------------------------------------------------- names as users write them
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("religious painting", ("religious", "alias")),
+    ("Religious_Paintings", ("religious", "alias")),
+    ("genre painting", ("genre scene", "alias")),
+    ("nude painting", ("nude", "alias")),
+    ("sketch_and_study", ("sketch and study", "built-in")),
+    ("Still-Life", ("still life", "built-in")),
+    ("still lifes", ("still life", "alias")),
+    ("Portraits", ("portrait", "alias")),
+    ("abstract painting", ("abstract", "alias")),
+    ("study", ("sketch and study", "alias")),
+    ("historical", ("history painting", "alias")),
+    ("Drawings", ("drawing", "alias")),
+    ("Classical Mythology and Ancient History", ("mythological", "alias")),
+    ("landscape painting", ("landscape", "alias")),
+    ("fan art", (None, "templates only")),
+])
+def test_resolve_genre_names_as_users_write_them(name, expected):
+    from artopic_nb.genre_names import resolve_genre
+
+    assert resolve_genre(name) == expected
+
+
+def test_every_taxonomy_name_resolves_to_a_definition():
+    from artopic_nb.genre_names import GENRE_ALIASES, GENRE_DEFINITIONS, TAXONOMIES, resolve_genre
+
+    assert set(GENRE_ALIASES.values()) <= set(GENRE_DEFINITIONS)
+    for taxonomy, names in TAXONOMIES.items():
+        for name in names:
+            genre, source = resolve_genre(name)
+            assert genre in GENRE_DEFINITIONS, (taxonomy, name)
+
+
+def test_predictions_keep_the_users_names_and_resolved_says_how(capsys):
+    names = ["religious painting", "Still_Life", "portrait", "fan art"]
+    pred = EmbeddingGenrePredictor(names)
+    out = pred.predict(["The Virgin Mary holds the Christ child, both with halos.",
+                        "Apples and a jug on a wooden table.", ""])
+    assert out == ["religious painting", "Still_Life", UNPARSED]
+    assert pred.resolved_ == {"religious painting": ("religious", "alias"),
+                              "Still_Life": ("still life", "built-in"),
+                              "portrait": ("portrait", "built-in"),
+                              "fan art": (None, "templates only")}
+    notice = capsys.readouterr().out
+    assert "'fan art'" in notice and "templates only" in notice and "religious" not in notice
+    text = pred.describe_labels()
+    assert "religious painting [WikiArt]: alias of built-in 'religious'" in text
+    assert "fan art: templates only" in text and "calibration: none" in text
+    assert "calibration='none'" in repr(pred)
+    # the first version's behaviour, for comparison: exact names only
+    exact = EmbeddingGenrePredictor(names, aliases=False)
+    exact.genre_texts()
+    assert exact.resolved_["religious painting"] == (None, "templates only")
+
+
+def test_wikiart_names_as_given_on_the_definition_set(captions):
+    """The definition set relabelled into WikiArt's names where they map, all 10 as candidates."""
+    from artopic_nb.genre_names import TAXONOMIES
+
+    mapping = {"portrait": "portrait", "religious": "religious painting", "landscape": "landscape",
+               "still life": "still life", "genre scene": "genre painting"}
+    sub = captions[captions["genre"].isin(mapping)]
+    known = sub["genre"].map(mapping)
+    names = list(TAXONOMIES["WikiArt"])
+    with_aliases = evaluate_genres(known, EmbeddingGenrePredictor(names).predict(sub["caption"]))
+    bare = EmbeddingGenrePredictor(names, templates="bare", use_definitions=False, aliases=False)
+    anchor = evaluate_genres(known, bare.predict(sub["caption"]))
+    assert with_aliases.accuracy > 0.8 and with_aliases.macro_f1 > 0.8
+    assert with_aliases.accuracy > anchor.accuracy + 0.2
+
+
+# ---------------------------------------------------------------------------- calibration
+
+
+def test_calibrations_correct_an_attractor_without_labels():
+    from artopic_nb.genre_calibration import CALIBRATIONS, calibrate
+
+    rng = np.random.default_rng(0)
+    truth = np.repeat(np.arange(3), 20)
+    sims = rng.normal(0.0, 0.02, (60, 3)) + 0.3 * np.eye(3)[truth]
+    sims[:, 2] += 0.35  # genre 2 is close to everything: an attractor
+    assert (sims.argmax(1) == 2).mean() > 0.9
+    for method in ("centre", "zscore", "csls"):
+        assert (calibrate(sims, method).argmax(1) == truth).mean() > 0.9, method
+    assert np.array_equal(calibrate(sims, "none"), sims)
+    assert np.array_equal(calibrate(sims[:5], "centre"), sims[:5])  # too small a batch
+    assert set(CALIBRATIONS) >= {"none", "centre", "zscore", "csls", "em"}
+    with pytest.raises(ValueError, match="calibration"):
+        calibrate(sims, "platt")
+
+
+def test_em_prior_re_estimation_follows_the_batch():
+    from artopic_nb.genre_calibration import calibrate
+
+    rng = np.random.default_rng(1)
+    truth = np.array([0] * 50 + [1] * 10)
+    sims = rng.normal(0.0, 0.05, (60, 2)) + 0.05 * np.eye(2)[truth]
+    em = calibrate(sims, "em", temperature=0.05)
+    assert (em.argmax(1) == 0).sum() >= (sims.argmax(1) == 0).sum()  # the frequent genre gains
+
+
+def test_calibration_in_the_predictor_and_its_cache_id(split):
+    _, test = split
+    plain = EmbeddingGenrePredictor(GENRES)
+    centred = EmbeddingGenrePredictor(GENRES, calibration="centre")
+    texts = test["caption"].tolist()
+    s_plain = plain.similarities(texts).to_numpy()
+    s_centred = centred.similarities(texts).to_numpy()
+    assert np.allclose(s_centred, s_plain - s_plain.mean(axis=0))
+    assert plain.cache_id != centred.cache_id
+    assert centred.predict_proba(texts).idxmax(axis=1).tolist() == centred.predict(texts)
+
+
+# ------------------------------------------------------------------------- few-shot
+
+
+def test_fit_never_scores_below_zero_shot_and_says_its_weight(captions):
+    """5-shot with the cross-validated weight holds zero-shot's accuracy (3 seeds), and says
+    which weight it chose."""
+    for seed in range(3):
+        train = captions.groupby("genre", group_keys=False).sample(5, random_state=seed).index
+        test = captions.drop(index=train)
+        zero = EmbeddingGenrePredictor(GENRES)
+        z = evaluate_genres(test["genre"], zero.predict(test["caption"]), GENRES)
+        fitted = EmbeddingGenrePredictor(GENRES).fit(captions.loc[train, "caption"],
+                                                     captions.loc[train, "genre"])
+        f = evaluate_genres(test["genre"], fitted.predict(test["caption"]), GENRES)
+        assert f.accuracy >= z.accuracy - 1e-9
+        assert fitted.fit_weight_ in set(fitted.cv_accuracy_) and 0.0 in fitted.cv_accuracy_
+        assert f"fit_weight_={fitted.fit_weight_}" in repr(fitted)
+        assert "fit weight" in fitted.describe_labels()
+
+
+# --------------------------------------------------------------- LLM constrained choice
+
+
+class ScoringLLM:
+    """Has label_logprobs: prefers the option whose words appear in the caption."""
+
+    model_id = "scoring-llm"
+
+    def __init__(self):
+        self.calls = 0
+
+    def label_logprobs(self, prompts, options):
+        self.calls += 1
+        return [[float(sum(w in _caption_of(p).lower() for w in o.split())) for o in options]
+                for p in prompts]
+
+    def complete(self, prompts, max_new_tokens=16):
+        raise AssertionError("the scoring path never generates")
+
+
+def test_llm_predictor_scores_labels_when_the_model_can():
+    llm = ScoringLLM()
+    pred = LLMGenrePredictor(["portrait", "still life"], llm)
+    assert pred.predict(["a still life of apples", "", "a portrait"]) == \
+        ["still life", UNPARSED, "portrait"]
+    assert pred.mode_ == "logprob" and llm.calls == 2  # the captions, then the content-free one
+    assert list(pred.logprobs_.columns) == ["portrait", "still life"]
+    assert "mode=logprob" in pred.cache_id
+    http_like = LLMGenrePredictor(["portrait"], RecordingLLM(lambda p: "portrait"))
+    assert http_like.predict(["x"]) == ["portrait"] and http_like.mode_ == "generate"
+    assert "mode=generate" in http_like.cache_id
+    with pytest.raises(ValueError, match="mode"):
+        LLMGenrePredictor(["portrait"], llm, mode="vote")
+
+
+def _tiny_llama(folder: Path) -> Path:
+    """A random 2-layer Llama with a word-level tokenizer built here, saved as a folder."""
+    import torch
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import WordLevel
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    words = ["<pad>", "<unk>", "<s>", "</s>", "portrait", "still", "life", "religious",
+             "painting", "a", "of", "vase", "roses", "genre", "caption", "answer"]
+    tok = Tokenizer(WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=tok, unk_token="<unk>", pad_token="<pad>",
+                                        bos_token="<s>", eos_token="</s>")
+    torch.manual_seed(0)
+    model = LlamaForCausalLM(LlamaConfig(vocab_size=len(words), hidden_size=32,
+                                         intermediate_size=64, num_hidden_layers=2,
+                                         num_attention_heads=4, num_key_value_heads=2,
+                                         max_position_embeddings=512, pad_token_id=0,
+                                         bos_token_id=2, eos_token_id=3))
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def test_llm_constrained_choice_with_a_tiny_transformers_model(tmp_path):
+    from artopic_nb.backends.transformers import TransformersTextModel
+    from artopic_nb.genre_llm import label_logprobs
+
+    llm = TransformersTextModel(str(_tiny_llama(tmp_path / "llama")), device="cpu")
+    genres = ["portrait", "still life", "religious painting"]
+    pred = LLMGenrePredictor(genres, llm)
+    captions = ["a vase of roses", "a portrait"]
+    first = pred.predict(captions)
+    assert pred.mode_ == "logprob" and set(first) <= set(genres)
+    assert pred.logprobs_.shape == (2, 3) and (pred.logprobs_.to_numpy() < 0).all()
+    assert LLMGenrePredictor(genres, llm).predict(captions) == first  # deterministic
+    scores = label_logprobs(llm, ["a vase of roses"], genres)
+    assert np.allclose(scores, label_logprobs(llm, ["a vase of roses"], genres))
+    # the prompt's key-value cache shared by the options gives the full forward pass's scores
+    from artopic_nb.genre_llm import _score_cached, _score_full
+
+    tok = llm._tokenizer
+    pre = tok("a vase of roses answer")["input_ids"]
+    opts = [tok(g, add_special_tokens=False)["input_ids"] + [tok.eos_token_id] for g in genres]
+    assert np.allclose(_score_cached(llm._model, pre, opts), _score_full(llm._model, pre, opts, 0),
+                       atol=1e-4)
+    assert pred.prior_logprobs_.index.tolist() == genres  # calibrated by a content-free caption
+    raw = LLMGenrePredictor(genres, llm, calibrate=False)
+    raw.predict(captions)
+    assert (raw.prior_logprobs_ == 0).all() and raw.cache_id != pred.cache_id
