@@ -34,6 +34,8 @@ th{background:#f4f4f4}
 .tile img{width:150px;height:150px;object-fit:cover;border-radius:4px;background:#eee}
 .tile.sampled img{outline:3px solid #d62728}
 .cap{margin:.2rem 0;color:#333} .model{font-weight:600}
+.weak{background:#fde2e1} .flag{color:#b3261e}
+details.claims{margin:.3rem 0 .8rem} details.claims summary{cursor:pointer;color:#333}
 """
 
 
@@ -164,9 +166,40 @@ def _commonality_html(study, cluster: int) -> str:
     if len(com.summaries):
         rows = com.summaries[com.summaries["cluster"] == cluster]
         for row in rows.itertuples():
+            text = " ".join(_e(s) if not weak else
+                            f"<span class='weak' title='support {support:.0%}, below the "
+                            f"threshold'>{_e(s)} [weak: {support:.0%} of the group]</span>"
+                            for s, support, weak in com.marked_summary(cluster, row.aspect)) \
+                or _e(row.summary)
             parts.append(f"<div class='cap'><b>{_e(row.aspect)} summary</b> "
-                         f"<span class='muted'>({_e(row.model)})</span>: {_e(row.summary)}</div>")
+                         f"<span class='muted'>({_e(row.model)})</span>: {text}</div>")
+    claims = com.claims_of(cluster) if len(getattr(com, "claims", ())) else None
+    if claims is not None and len(claims):
+        parts.append(_claims_html(claims))
     return f"<div class='common'>{''.join(parts)}</div>" if parts else ""
+
+
+def _claims_html(claims: pd.DataFrame) -> str:
+    """A cluster's claims table by lift, flags in red; collapsed, with the judge named."""
+    table = pd.DataFrame({
+        "claim": claims["claim"], "source": claims["source"],
+        "support": claims["support"].map("{:.0%}".format),
+        "elsewhere": claims["contrast"].map("{:.0%}".format),
+        "lift": claims["lift"].map("{:.1f}".format),
+        "difference (95% CI)": [f"{d:+.0%} ({lo:+.0%} to {hi:+.0%})" for d, lo, hi in
+                                zip(claims["difference"], claims["difference_lo"],
+                                    claims["difference_hi"], strict=True)],
+        "judge": claims["judge"], "n": claims["n"].astype(str) + " / " + claims["n_out"].astype(str),
+        "flags": claims["flags"]})
+    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    body = "".join("<tr>" + "".join(
+        f"<td class='flag'>{_e(v)}</td>" if c == "flags" and v else f"<td>{_e(v)}</td>"
+        for c, v in row.items()) + "</tr>" for _, row in table.iterrows())
+    flagged = int((claims["flags"] != "").sum())
+    return (f"<details class='claims'><summary>Claims checked: {len(claims)} "
+            f"({flagged} flagged: low support or no contrast); support among the cluster's "
+            "described works vs elsewhere; n = works here / elsewhere</summary>"
+            f"<table><tr>{head}</tr>{body}</table></details>")
 
 
 def write_report(study, path: str | os.PathLike, **kwargs) -> Path:

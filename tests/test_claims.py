@@ -375,3 +375,62 @@ def test_study_claims_survive_save_and_load_and_check_claim(fixture_collection, 
     lexical = back.check_claim("dark", cluster=cluster, judge="lexical")
     assert lexical.judge.iloc[0] == "lexical"
     assert row.n.iloc[0] + row.n_out.iloc[0] == back.descriptions_.id.nunique()
+
+
+# -- the explorer's claims panel and the report -----------------------------------------------
+@pytest.fixture()
+def described_study(fixture_collection, tmp_path):
+    from artopic_nb.study import Study
+
+    study = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
+    study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2)
+    return study.sample(per_cluster=5).describe(["attributes"])
+
+
+def test_explorer_claims_highlight_evidence_in_plot_and_grid(described_study):
+    pytest.importorskip("anywidget")
+    from artopic_nb.widgets import explore
+
+    study = described_study
+    ex = explore(study)
+    assert ex.claims.claims.options == () and "find_commonalities" in ex.claims.title.value
+    study.find_commonalities()                       # the panel follows the study
+    table = ex.claims.table
+    assert len(table) and (table.cluster == ex.grid.cluster).all()
+    assert table.lift.is_monotonic_decreasing
+    assert "judge: embedding" in ex.claims.title.value
+    # a click in the front end: the plot and the grid show the claim's evidence
+    k = int(np.argmax([len(s) + len(c) for s, c in zip(table.supporting_ids,
+                                                          table.contradicting_ids, strict=True)]))
+    ex.claims.claims.set_state({"index": k})
+    row = table.iloc[k]
+    assert ex.plot.supporting_ids == row.supporting_ids
+    assert ex.plot.contradicting_ids == row.contradicting_ids
+    assert ex.grid.supporting_ids == row.supporting_ids and ex.grid.source == "cluster"
+    marks = {t["id"]: t["evidence"] for t in ex.grid.tiles}
+    assert all(marks[i] == 1 for i in row.supporting_ids)
+    assert all(marks[i] == -1 for i in row.contradicting_ids)
+    evidence = [t["evidence"] for t in ex.grid.tiles]
+    assert evidence == sorted(evidence, key=lambda e: {1: 0, -1: 1, 0: 2}[e])   # evidence first
+    # another cluster in the grid lists its claims and clears the marks
+    other = next(c["id"] for c in ex.grid.clusters if c["id"] != ex.grid.cluster)
+    ex.grid.set_state({"cluster": other})
+    assert (ex.claims.table.cluster == other).all()
+    assert ex.plot.supporting_ids == [] and ex.grid.contradicting_ids == []
+    ex.show_claim(ex.claims.table.claim.iloc[0])
+    assert ex.plot.supporting_ids == ex.claims.table.supporting_ids.iloc[0]
+    with pytest.raises(ValueError, match="no claim"):
+        ex.show_claim("not a claim of this cluster")
+    # re-clustering drops the commonalities: the panel says so
+    study.recluster(n_clusters=3)
+    assert ex.claims.claims.options == () and ex.plot.supporting_ids == []
+
+
+def test_report_shows_claims_with_flags_and_weak_sentences(described_study, tmp_path):
+    study = described_study.find_commonalities(llm=SummaryLLM())
+    claims = study.commonalities_.claims
+    assert set(claims.source) == {"keyword", "summary"}
+    page = study.to_html(tmp_path / "report.html").read_text()
+    assert page.count("Claims checked:") == len(set(claims.cluster))
+    assert "class='flag'>low support" in page or "class='flag'>no contrast" in page
+    assert "[weak: 0% of the group]" in page            # "Ships sail on a stormy sea."

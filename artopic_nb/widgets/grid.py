@@ -2,7 +2,8 @@
 
 A picker lists the clusters with their sizes; works picked by ``study.sample`` are marked;
 thumbnails load lazily as tiles scroll into view (binary messages, each sent once); a click
-sets :attr:`ClusterGrid.selected_id`.
+sets :attr:`ClusterGrid.selected_id`. :meth:`ClusterGrid.show_evidence` marks a claim's
+supporting works (green) and contradicting ones (red) and puts them first.
 
 Example
 -------
@@ -53,7 +54,7 @@ class ClusterGrid(ArtopicWidget):
     source = t.Unicode("cluster").tag(sync=True)   # "cluster" or "selection"
     cluster = t.Int(0).tag(sync=True)              # the cluster shown when source == "cluster"
     selection_size = t.Int(0).tag(sync=True)
-    tiles = t.List(t.Dict()).tag(sync=True)        # [{"id", "title", "sampled"}] of this page
+    tiles = t.List(t.Dict()).tag(sync=True)        # [{"id", "title", "sampled", "evidence"}] of this page
     total = t.Int(0).tag(sync=True)                # works in the current cluster / selection
     page = t.Int(0).tag(sync=True)
     page_size = t.Int(60).tag(sync=True)
@@ -62,6 +63,9 @@ class ClusterGrid(ArtopicWidget):
     tiles_version = t.Int(0).tag(sync=True)
     rendered_tiles = t.Int(-1).tag(sync=True)      # set by the front end: tiles drawn
     height = t.Int(480).tag(sync=True)
+    # a claim's evidence (set from Python); a tile's "evidence" is 1, -1 or 0
+    supporting_ids = t.List(t.Int()).tag(sync=True)
+    contradicting_ids = t.List(t.Int()).tag(sync=True)
 
     def __init__(self, labels, *, metadata: pd.DataFrame | None = None, sampled_ids=None,
                  thumbnails: ThumbnailSource | None = None, **traits):
@@ -89,9 +93,12 @@ class ClusterGrid(ArtopicWidget):
     @property
     def ids(self) -> list[int]:
         """Every id of the current cluster or selection (not only this page)."""
-        if self.source == "selection":
-            return list(self._selection)
-        return [int(i) for i in np.flatnonzero(self._labels == self.cluster)]
+        ids = list(self._selection) if self.source == "selection" else \
+            [int(i) for i in np.flatnonzero(self._labels == self.cluster)]
+        if self.supporting_ids or self.contradicting_ids:  # a claim's evidence first
+            rank = {**{i: 1 for i in self.contradicting_ids}, **{i: 0 for i in self.supporting_ids}}
+            ids.sort(key=lambda i: rank.get(i, 2))
+        return ids
 
     def set_labels(self, labels, sampled_ids=None) -> None:
         """New cluster labels (a re-clustering); keeps showing the selection if it was."""
@@ -127,6 +134,18 @@ class ClusterGrid(ArtopicWidget):
             else:
                 self._update_tiles()
 
+    def show_evidence(self, supporting=(), contradicting=(), cluster: int | None = None) -> None:
+        """Mark a claim's supporting works (tile ``evidence`` 1) and contradicting ones (-1),
+        shown first, in ``cluster`` when given; empty lists clear the marks."""
+        with self.hold_sync():
+            self.supporting_ids = as_int_list(supporting)
+            self.contradicting_ids = as_int_list(contradicting)
+            if cluster is not None and (self.source != "cluster" or self.cluster != int(cluster)):
+                self.show_cluster(cluster)  # the observers redraw the tiles
+            else:
+                self.page = 0
+                self._update_tiles()
+
     def show_cluster(self, cluster: int) -> None:
         with self.hold_sync():
             self.cluster = int(cluster)
@@ -160,12 +179,14 @@ class ClusterGrid(ArtopicWidget):
         shown = ids[page * size:(page + 1) * size]
         meta = self._metadata
         has_title = meta is not None and "title" in meta.columns
+        support, against = set(self.supporting_ids), set(self.contradicting_ids)
         tiles = []
         for i in shown:
             title = clean_text(meta.at[i, "title"]) if has_title and i in meta.index else ""
             if not title and meta is not None and "file_name" in meta.columns:
                 title = clean_text(meta.at[i, "file_name"])
-            tiles.append({"id": i, "title": title, "sampled": i in self._sampled})
+            tiles.append({"id": i, "title": title, "sampled": i in self._sampled,
+                          "evidence": 1 if i in support else -1 if i in against else 0})
         with self.hold_sync():
             self.total = len(ids)
             self.tiles = tiles

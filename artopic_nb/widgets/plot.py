@@ -5,7 +5,8 @@ the front end rasterises them into an ``ImageData`` (no per-point canvas calls),
 100,000 points costs a few milliseconds a frame. Colour by cluster, known genre, a describing
 model's predicted genre, or any metadata column; legend entries toggle visibility; box and
 lasso selections land in :attr:`EmbeddingPlot.selected_ids`; Python sets
-:attr:`EmbeddingPlot.highlighted_ids` and :attr:`EmbeddingPlot.color_by`.
+:attr:`EmbeddingPlot.highlighted_ids`, :attr:`EmbeddingPlot.color_by` and a claim's evidence
+(:meth:`EmbeddingPlot.show_evidence`: supporting works ringed green, contradicting ones red).
 
 Example
 -------
@@ -119,6 +120,9 @@ class EmbeddingPlot(ArtopicWidget):
     # selection ---------------------------------------------------------------------------------
     selected_ids = t.List(t.Int()).tag(sync=True)        # set by box / lasso in the view
     highlighted_ids = t.List(t.Int()).tag(sync=True)     # set from Python: drawn with a ring
+    # a claim's evidence (set from Python): supporting works ringed green, contradicting red
+    supporting_ids = t.List(t.Int()).tag(sync=True)
+    contradicting_ids = t.List(t.Int()).tag(sync=True)
     # look --------------------------------------------------------------------------------------
     height = t.Int(480).tag(sync=True)
     point_size = t.Float(0.0).tag(sync=True)             # radius in px; 0 picks one from n
@@ -187,6 +191,13 @@ class EmbeddingPlot(ArtopicWidget):
             self._refresh_options()
             if self.color_by.startswith(PREDICTED_PREFIX) or self.color_by not in self.color_options:
                 self._recolor()
+
+    def show_evidence(self, supporting=(), contradicting=()) -> None:
+        """Ring the works that support a claim (green) and those that contradict it (red);
+        empty lists clear them."""
+        with self.hold_sync():
+            self.supporting_ids = as_int_list(supporting)
+            self.contradicting_ids = as_int_list(contradicting)
 
     def select(self, ids) -> None:
         """Set the selection from Python (as a box selection would)."""

@@ -94,12 +94,15 @@ function render({ model, el }) {
       tile.type = "button";
       tile.dataset.id = String(t.id);
       if (t.sampled) tile.classList.add("is-sampled");
+      if (t.evidence === 1) tile.classList.add("is-supporting");
+      if (t.evidence === -1) tile.classList.add("is-contradicting");
       if (t.id === selected) tile.classList.add("is-selected");
       const img = el_("img", "", tile);
       img.alt = ""; img.loading = "lazy"; img.decoding = "async";
       const cap = el_("span", "artopic-grid-caption", tile);
       cap.textContent = t.title || `#${t.id}`;
-      tile.title = (t.title || `#${t.id}`) + (t.sampled ? " (sampled)" : "");
+      tile.title = (t.title || `#${t.id}`) + (t.sampled ? " (sampled)" : "")
+        + (t.evidence === 1 ? " · supports the claim" : t.evidence === -1 ? " · does not support the claim" : "");
       if (t.sampled) { const m = el_("span", "artopic-grid-mark", tile); m.textContent = "sampled"; }
       io.observe(tile);
     }

@@ -83,7 +83,7 @@ function render({ model, el }) {
   let catColors = [], catDim = [], noiseColor = 0, noiseDim = 0;
   let hidden = new Set();
   let selMask = new Uint8Array(0), selCount = 0;
-  let highlighted = [];
+  let highlighted = [], supporting = [], contradicting = [];
   let view = { cx: 0.5, cy: 0.5, scale: 1 };
   let W = 0, H = 0, dpr = 1, image = null, pix = null;
   let mode = "pan", userMoved = false;
@@ -130,6 +130,10 @@ function render({ model, el }) {
     }
   }
   function loadHighlighted() { highlighted = (model.get("highlighted_ids") || []).filter((i) => i >= 0 && i < n); }
+  function loadEvidence() {
+    supporting = (model.get("supporting_ids") || []).filter((i) => i >= 0 && i < n);
+    contradicting = (model.get("contradicting_ids") || []).filter((i) => i >= 0 && i < n);
+  }
 
   // -- view ------------------------------------------------------------------------------------
   function fit() {
@@ -210,6 +214,17 @@ function render({ model, el }) {
       }
     }
     ctx.putImageData(image, 0, 0);
+    // a claim's evidence: supporting works ringed green, contradicting ones red (dashed)
+    ctx.lineWidth = 2 * dpr;
+    for (const [ids, color, dash] of [[supporting, "#1a9e3f", []], [contradicting, "#d62728", [3 * dpr, 2 * dpr]]]) {
+      ctx.strokeStyle = color; ctx.setLineDash(dash);
+      for (const i of ids) {
+        ctx.beginPath(); ctx.arc(toScreenX(xy[2 * i]), toScreenY(xy[2 * i + 1]), r + 3 * dpr, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    canvas.dataset.evidence = `${supporting.length}/${contradicting.length}`;
     // highlighted points: a ring drawn with the 2D API (few points)
     if (highlighted.length) {
       ctx.lineWidth = 2 * dpr;
@@ -484,7 +499,7 @@ function render({ model, el }) {
   }
 
   // -- model events ----------------------------------------------------------------------------
-  on("change:coords", () => { loadCoords(); loadHighlighted(); fit(); requestDraw(); });
+  on("change:coords", () => { loadCoords(); loadHighlighted(); loadEvidence(); fit(); requestDraw(); });
   on("change:n_points", () => { loadCoords(); fit(); requestDraw(); });
   on("change:codes", () => { loadCodes(); requestDraw(); });
   on("change:colors", () => { loadColors(); buildLegend(); requestDraw(); });
@@ -494,6 +509,8 @@ function render({ model, el }) {
   on("change:hidden_categories", () => { loadHidden(); buildLegend(); requestDraw(); });
   on("change:selected_ids", () => { loadSelection(); requestDraw(); });
   on("change:highlighted_ids", () => { loadHighlighted(); requestDraw(); });
+  on("change:supporting_ids", () => { loadEvidence(); requestDraw(); });
+  on("change:contradicting_ids", () => { loadEvidence(); requestDraw(); });
   on("change:data_version", () => { requestDraw(); });
   on("change:color_by", () => { colorSelect.value = model.get("color_by"); });
   on("change:color_options", buildColorMenu);
@@ -501,7 +518,7 @@ function render({ model, el }) {
   on("change:point_size", requestDraw);
   on("msg:custom", onCustom);
 
-  loadCoords(); loadCodes(); loadColors(); loadHidden(); loadHighlighted();
+  loadCoords(); loadCodes(); loadColors(); loadHidden(); loadHighlighted(); loadEvidence();
   buildLegend(); buildColorMenu();
   const ro = new ResizeObserver(() => { if (resize()) { requestDraw(); } });
   ro.observe(stage);
