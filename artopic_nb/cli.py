@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="LLM for per-cluster summaries (e.g. smollm2 offline, or "
                             "openai:<model>@<url>); default: keywords only")
         p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--engine", default="local", choices=["local", "ray"],
+                       help="ray: embed on a Ray cluster into the same cache first "
+                            "(pip install 'artopic-nb[scale]')")
+        p.add_argument("--address", default=None,
+                       help="with --engine ray: auto, ray://HOST:10001 (default: local Ray)")
         p.add_argument("--no-progress", action="store_true", help="hide progress bars")
 
     demo = sub.add_parser("demo", help="run the study on the bundled Met paintings")
@@ -71,7 +76,13 @@ def _run_study(collection, args) -> int:
     study = Study(collection, cache_dir=args.cache_dir or out / "cache", seed=args.seed,
                   progress=not args.no_progress)
     started = time.perf_counter()
-    study.embed(embedder=args.embedder)
+    embedder = args.embedder
+    if args.engine == "ray":
+        from .scale import embed_on_ray
+
+        embedder = embed_on_ray(collection, embedder, study.cache_dir, address=args.address,
+                                progress=not args.no_progress).study_embedder
+    study.embed(embedder=embedder)
     study.reduce()
     sizes = {"min_cluster_size": args.min_cluster_size} if args.cluster_method == "hdbscan" \
         else {"n_clusters": args.n_clusters}

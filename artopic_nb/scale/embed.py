@@ -1,0 +1,414 @@
+"""Embedding a collection on Ray Data, into the cache a :class:`~artopic_nb.Study` reads.
+
+The pipeline, for a ``transformers`` image model (CLIP, SigLIP):
+
+1. the images still missing from the cache become a ``ray.data`` Dataset of (path, content
+   hash) rows, in blocks;
+2. **read tasks** (plain Ray tasks, one CPU each, as many as the cluster runs) read each file,
+   check its hash, decode it and resize / crop it with the embedder's own preprocessing
+   (:func:`~artopic_nb.images.decode_image`, :class:`~artopic_nb.preprocess.FastPreprocessor`,
+   exactly as :class:`~artopic_nb.embed.TransformersEmbedder` does on one machine), and pass
+   the crops on as uint8 bytes;
+3. an **actor pool** (``map_batches`` with a class) loads the model once per actor, on a GPU
+   each when the cluster has GPUs (half precision: ``float16``), else on CPUs, and runs
+   :meth:`TransformersEmbedder.forward <artopic_nb.embed.TransformersEmbedder.forward>`;
+4. the rows stream back to this process as they finish, and each is written to the cache
+   under the key :func:`~artopic_nb.embed.embed_collection` uses (image content hash,
+   ``model_id``, decoding version). ``study.embed(embedder=result.study_embedder)`` reads
+   every row and computes nothing; a job stopped half way keeps every row written so far,
+   and a rerun computes only the rest.
+
+Any other embedder (the no-model :class:`~artopic_nb.embed.ColorTextureEmbedder`, your own)
+runs its own ``iter_embed`` on each batch inside the actors. An image that cannot be read is
+reported, never fatal: files that fail when the collection is read are in its ``skipped``
+report (as on one machine), files that fail later (changed, corrupted) in ``result.failed``,
+and ``result.collection`` leaves them out.
+
+The rows can also go to parquet shards instead of this process (a cluster without a shared
+file system, or a dataset to keep): ``embedding_dataset(...).write_parquet(uri)``, then
+:func:`import_embeddings` on the machine that holds the cache.
+
+Example
+-------
+>>> from artopic_nb.scale import embed_on_ray
+>>> result = embed_on_ray("/shared/museum/", "openai/clip-vit-base-patch32",
+...                       cache_dir="/shared/artopic-cache", address="auto")   # doctest: +SKIP
+>>> study = an.Study(result.collection, cache_dir="/shared/artopic-cache")     # doctest: +SKIP
+>>> study.embed(embedder=result.study_embedder)  # every row from the cache    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+from tqdm.auto import tqdm
+
+from ..cache import Cache, make_key
+from ..collection import ImageCollection
+from ..embed import (
+    _NO_MODEL_NAMES,
+    TransformersEmbedder,
+    as_embedder,
+    load_embedder,
+)
+from ..hub import load_pretrained
+from ..images import DECODE_VERSION, ImageLoadError, decode_image, open_checked
+from ..preprocess import fast_preprocessor, processor_size
+from ._ray import cluster_resources, connect, frame_blocks, require_ray
+from .scan import as_collection
+
+__all__ = ["RayEmbedding", "cluster_embedder", "embed_on_ray", "embedding_dataset",
+           "embedding_key", "import_embeddings"]
+
+NAMESPACE = "embeddings"
+#: The columns of :func:`embedding_dataset`'s rows (and of its parquet shards).
+COLUMNS = ("hash", "path", "model_id", "embedding", "error")
+
+
+def embedding_key(image_hash: str, model_id: str) -> str:
+    """The cache key of one image's embedding row: the one
+    :func:`~artopic_nb.embed.embed_collection` reads and writes (tests hold the two together).
+
+    >>> len(embedding_key("ab" * 32, "color-texture-v1"))
+    64
+    """
+    return make_key(image_hash, model_id, DECODE_VERSION)
+
+
+# ---------------------------------------------------------------------------------------------
+# the embedder the actors run
+# ---------------------------------------------------------------------------------------------
+
+def cluster_embedder(embedder: Any = "auto", *, gpu: bool = False, dtype: Any = None,
+                     batch_size: int = 64) -> Any:
+    """The embedder the actors run, not loaded here (its ``model_id`` names the rows).
+
+    ``embedder`` as :func:`~artopic_nb.embed.load_embedder` takes it (``"auto"`` is decided
+    here, with the same notice when CLIP cannot be loaded). A ``transformers`` model runs on
+    ``cuda`` in ``float16`` when ``gpu`` (``dtype`` overrides), on the CPU in float32
+    otherwise; a device or dtype set on a :class:`TransformersEmbedder` is kept.
+
+    >>> cluster_embedder("color")
+    ColorTextureEmbedder()
+    >>> cluster_embedder("models/clip", gpu=True).model_id    # doctest: +SKIP
+    'hf:clip@3f9c2a7d1b0e4c55+fp16'
+    """
+    if isinstance(embedder, (str, os.PathLike)):
+        name = str(embedder)
+        if name == "auto" or name.lower() in _NO_MODEL_NAMES:
+            embedder = load_embedder(name)
+        else:
+            embedder = TransformersEmbedder(name)
+    if not isinstance(embedder, TransformersEmbedder):
+        return as_embedder(embedder)
+    device = embedder.device if embedder.device != "auto" else ("cuda" if gpu else "cpu")
+    if dtype is None:
+        dtype = embedder.dtype if embedder.dtype != "auto" else (
+            "float16" if device.startswith("cuda") else "float32")
+    return TransformersEmbedder(embedder.model, batch_size=batch_size, device=device,
+                                dtype=dtype, quantize=embedder.quantize)
+
+
+def _load_preprocessing(embedder: TransformersEmbedder) -> tuple[Any, Any, int]:
+    """(image processor, its fast version or None, the side it resizes to) of ``embedder``."""
+    from transformers import AutoImageProcessor
+
+    processor = load_pretrained(AutoImageProcessor.from_pretrained, embedder.model,
+                                "image embedding model")
+    return processor, fast_preprocessor(processor), processor_size(processor)
+
+
+# ---------------------------------------------------------------------------------------------
+# the work done on the cluster
+# ---------------------------------------------------------------------------------------------
+
+def _read_crop(path: str, expected_hash: str, fast: Any, min_side: int, max_pixels: int
+               ) -> tuple[bytes, int, int, str]:
+    """One image as on one machine (decoded at reduced scale, cropped), or why it failed."""
+    try:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ImageLoadError(path, f"unreadable ({exc.strerror or exc})") from None
+        if hashlib.sha256(data).hexdigest() != expected_hash:
+            raise ImageLoadError(path, "changed since the collection was read (its content "
+                                       "hash differs); read the collection again")
+        image = decode_image(open_checked(data, path, max_pixels), path, None, min_side)
+        pixels = fast.crop(image) if fast is not None else np.asarray(image)
+    except ImageLoadError as exc:
+        return b"", 0, 0, exc.reason
+    return pixels.tobytes(), pixels.shape[0], pixels.shape[1], ""
+
+
+def _decode_block(block: pd.DataFrame, fast: Any, min_side: int, max_pixels: int,
+                  threads: int = 2) -> pd.DataFrame:
+    """The read task: each file read, checked, decoded and cropped (uint8 bytes + shape)."""
+    with ThreadPoolExecutor(threads) as pool:  # decoding releases the GIL; reads overlap
+        done = list(pool.map(lambda row: _read_crop(*row, fast, min_side, max_pixels),
+                             zip(block["path"], block["hash"], strict=True)))
+    pixels, height, width, error = zip(*done, strict=True) if done else ((), (), (), ())
+    return pd.DataFrame({"hash": block["hash"], "path": block["path"], "pixels": list(pixels),
+                         "height": np.asarray(height, np.int32),
+                         "width": np.asarray(width, np.int32), "error": list(error)})
+
+
+def _output(batch: dict[str, np.ndarray], model_id: str, vectors: np.ndarray,
+            errors: Any) -> dict[str, np.ndarray]:
+    n = len(batch["hash"])
+    return {"hash": batch["hash"], "path": batch["path"],
+            "model_id": np.full(n, model_id, dtype=object), "embedding": vectors,
+            "error": np.asarray(errors, dtype=object)}
+
+
+class _EmbedActor:
+    """One model per actor: crops in, L2-normalised float32 rows (as bytes) out."""
+
+    def __init__(self, embedder: TransformersEmbedder, model_id: str):
+        self.embedder = embedder.load()
+        if self.embedder.model_id != model_id:  # a node whose weights or precision differ
+            raise RuntimeError(f"this node's embedder is {self.embedder.model_id}, not "
+                               f"{model_id}: its rows would go under another key")
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        n = len(batch["hash"])
+        vectors = np.array([b""] * n, dtype=object)
+        ok = np.flatnonzero(batch["error"] == "")
+        if len(ok):
+            crops = [np.frombuffer(batch["pixels"][j], np.uint8).reshape(
+                int(batch["height"][j]), int(batch["width"][j]), 3) for j in ok]
+            fast = self.embedder._fast_preprocess  # built and checked by load(), as on one machine
+            if fast is not None:
+                pixel_values = fast.pixel_values(crops)
+            else:  # a processor the fast path does not reproduce: its own code
+                pixel_values = self.embedder._preprocess([Image.fromarray(c) for c in crops])
+            for j, row in zip(ok, self.embedder.forward(pixel_values), strict=True):
+                vectors[j] = np.ascontiguousarray(row, np.float32).tobytes()
+        return _output(batch, self.embedder.model_id, vectors, batch["error"])
+
+
+class _AnyEmbedderActor:
+    """Any :class:`~artopic_nb.embed.Embedder`: its own ``iter_embed`` on each batch's files,
+    image by image when the batch holds one it cannot read."""
+
+    def __init__(self, embedder: Any, max_pixels: int):
+        self.embedder = as_embedder(embedder)
+        self.max_pixels = max_pixels
+
+    def _rows(self, frame: pd.DataFrame) -> np.ndarray:
+        col = ImageCollection(frame, max_pixels=self.max_pixels)
+        return np.concatenate([rows for _, rows in self.embedder.iter_embed(col)])
+
+    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        frame = pd.DataFrame({"path": batch["path"], "hash": batch["hash"],
+                              "file_name": [os.path.basename(p) for p in batch["path"]],
+                              "width": 0, "height": 0})
+        n = len(frame)
+        vectors, errors = np.array([b""] * n, dtype=object), [""] * n
+        try:
+            rows = list(self._rows(frame))
+        except ImageLoadError:
+            rows = []
+            for j in range(n):
+                try:
+                    rows.append(self._rows(frame.iloc[[j]])[0])
+                except ImageLoadError as exc:
+                    rows.append(None)
+                    errors[j] = exc.reason
+        for j, row in enumerate(rows):
+            if row is not None:
+                vectors[j] = np.ascontiguousarray(row, np.float32).tobytes()
+        return _output(batch, self.embedder.model_id, vectors, errors)
+
+
+def _pool(ray: Any, actors: int) -> Any:
+    return ray.data.ActorPoolStrategy(size=max(1, int(actors)))
+
+
+def embedding_dataset(collection: ImageCollection, embedder: Any, *,
+                      skip_hashes: Iterable[str] = (), batch_size: int = 64,
+                      actors: int | None = None, num_gpus: float | None = None,
+                      cpus_per_actor: float = 1, rows_per_block: int = 256) -> Any:
+    """The lazy Ray Dataset of ``collection``'s embeddings: one row per distinct image
+    (``hash, path, model_id, embedding, error``; ``embedding`` is float32 bytes, empty when
+    ``error`` says why the image failed), leaving out ``skip_hashes``.
+
+    ``embedder`` is what the actors run (:func:`cluster_embedder`). ``actors``: model
+    replicas (default: one per GPU, else one per 2 CPUs); ``num_gpus`` per actor (default 1
+    when the cluster has GPUs); ``batch_size``: images per forward pass. Nothing runs
+    until the dataset is consumed: ``.write_parquet(uri)`` for shards
+    (:func:`import_embeddings` reads them into a cache), or :func:`embed_on_ray`.
+
+    Example
+    -------
+    >>> ds = embedding_dataset(col, cluster_embedder("models/clip", gpu=True))   # doctest: +SKIP
+    >>> ds.write_parquet("s3://bucket/museum-clip/")                             # doctest: +SKIP
+    """
+    ray = require_ray()
+    resources = cluster_resources()
+    model = isinstance(embedder, TransformersEmbedder)  # the no-model embedder needs no GPU
+    gpus = float(num_gpus) if num_gpus is not None else (
+        1.0 if resources["GPU"] and model else 0.0)
+    if actors is None:
+        actors = int(resources["GPU"] // gpus) if gpus else int(resources["CPU"] // 2)
+    hashes, skip = collection.hashes, set(skip_hashes)
+    first: dict[str, int] = {}
+    for i, h in enumerate(hashes):
+        if h not in skip:
+            first.setdefault(h, i)
+    meta = collection.metadata
+    rows = pd.DataFrame({"hash": list(first), "path": meta["path"].iloc[list(first.values())]
+                         .astype(str).tolist()})
+    ds = ray.data.from_pandas(frame_blocks(rows, rows_per_block))
+    remote = {"num_cpus": cpus_per_actor, "num_gpus": gpus} if gpus else {"num_cpus": cpus_per_actor}
+    if model:
+        _, fast, min_side = _load_preprocessing(embedder)
+        ds = ds.map_batches(_decode_block, batch_size=None, batch_format="pandas", fn_kwargs={
+            "fast": fast, "min_side": min_side, "max_pixels": collection.max_pixels})
+        return ds.map_batches(
+            _EmbedActor, fn_constructor_kwargs={"embedder": embedder,
+                                                "model_id": embedder.model_id},
+            batch_size=batch_size, batch_format="numpy", compute=_pool(ray, actors), **remote)
+    return ds.map_batches(
+        _AnyEmbedderActor, fn_constructor_kwargs={"embedder": embedder,
+                                                  "max_pixels": collection.max_pixels},
+        batch_size=batch_size, batch_format="numpy", compute=_pool(ray, actors), **remote)
+
+
+# ---------------------------------------------------------------------------------------------
+# into the cache
+# ---------------------------------------------------------------------------------------------
+
+def _store(batches: Iterable[dict[str, Any]], cache: Cache, total: int | None, label: str,
+           progress: bool) -> tuple[int, list[tuple[str, str]]]:
+    """Write each row of ``batches`` to ``cache`` as it arrives; (rows written, failures)."""
+    written, failed = 0, []
+    with tqdm(total=total, desc=f"Embedding on Ray ({label})", unit="img",
+              disable=not progress) as bar:
+        for batch in batches:
+            for h, path, model_id, vector, error in zip(
+                    *(batch[c] for c in COLUMNS), strict=True):
+                if error:
+                    failed.append((str(path), str(error)))
+                else:
+                    cache.put_array(NAMESPACE, embedding_key(str(h), str(model_id)),
+                                    np.frombuffer(vector, dtype=np.float32))
+                    written += 1
+            bar.update(len(batch["hash"]))
+    return written, failed
+
+
+def import_embeddings(shards: str | os.PathLike, cache_dir: str | os.PathLike,
+                      progress: bool = True) -> int:
+    """Write the rows of parquet shards made by :func:`embedding_dataset` into the cache at
+    ``cache_dir``; returns the number of rows written (failed rows are left out).
+
+    Example
+    -------
+    >>> import_embeddings("shards/museum-clip/", ".artopic")     # doctest: +SKIP
+    52310
+    """
+    import pyarrow.dataset as pads
+
+    table = pads.dataset(str(shards), format="parquet")
+
+    def batches() -> Iterator[dict[str, Any]]:
+        for record_batch in table.to_batches(columns=list(COLUMNS), batch_size=4096):
+            yield {c: record_batch.column(c).to_pylist() for c in COLUMNS}
+
+    written, _ = _store(batches(), Cache(cache_dir), table.count_rows(), "parquet", progress)
+    return written
+
+
+@dataclass
+class RayEmbedding:
+    """What :func:`embed_on_ray` did.
+
+    ``collection``: the collection to study (without the images in ``failed``);
+    ``embedder``: what the actors ran (its ``model_id`` names the weights and the precision
+    they ran in); ``study_embedder``: what to give ``study.embed(embedder=...)`` to read these
+    rows: the spec given when it names the same rows on this machine (a CPU cluster), else
+    ``embedder`` (rows made in float16 on GPUs are kept apart from float32 ones, and
+    ``study.embed`` on a CPU computes float32 for a plain spec); ``computed`` / ``cached``:
+    distinct images embedded now / found in the cache; ``failed``: DataFrame(path, reason)
+    of images that could not be embedded; ``seconds``: wall time.
+    """
+
+    collection: ImageCollection
+    embedder: Any
+    study_embedder: Any
+    model_id: str
+    computed: int
+    cached: int
+    failed: pd.DataFrame
+    seconds: float
+
+    def __repr__(self) -> str:
+        return (f"RayEmbedding({self.model_id!r}: {self.computed} computed, {self.cached} "
+                f"from the cache, {len(self.failed)} failed, {self.seconds:.1f} s)")
+
+
+def embed_on_ray(source: Any, embedder: Any = "auto", cache_dir: str | os.PathLike = ".artopic",
+                 *, address: str | None = None, batch_size: int = 64, actors: int | None = None,
+                 num_gpus: float | None = None, dtype: Any = None, cpus_per_actor: float = 1,
+                 metadata: Any = None, progress: bool = True) -> RayEmbedding:
+    """Embed a collection on a Ray cluster into the cache at ``cache_dir``, which a
+    :class:`~artopic_nb.Study` on that cache then reads (see the module docstring).
+
+    ``source``: an :class:`~artopic_nb.ImageCollection`, a folder or a list of image files
+    (read on the cluster by :func:`~artopic_nb.scale.scan_on_ray`, with ``metadata``).
+    ``embedder``: as ``study.embed`` takes it (``"auto"``, ``"color"``, a hub id or folder,
+    an embedder object). ``address``: ``None`` (a running or new local Ray), ``"auto"`` or
+    ``"ray://host:10001"``. GPUs are used when the cluster has them (one per actor,
+    ``float16`` unless ``dtype``); see :func:`embedding_dataset` for ``actors``,
+    ``num_gpus``, ``batch_size`` and ``cpus_per_actor``.
+
+    Example
+    -------
+    >>> result = embed_on_ray(col, "openai/clip-vit-base-patch32", ".artopic")   # doctest: +SKIP
+    >>> Study(result.collection, ".artopic").embed(embedder=result.study_embedder)  # doctest: +SKIP
+    """
+    started = time.perf_counter()
+    if cache_dir is None:
+        raise ValueError("embed_on_ray fills a cache: give cache_dir (the Study's cache_dir)")
+    connect(address, progress)
+    collection = as_collection(source, metadata, address=address, progress=progress)
+    gpu = (num_gpus if num_gpus is not None else cluster_resources()["GPU"]) > 0
+    spec, embedder = embedder, cluster_embedder(embedder, gpu=gpu, dtype=dtype,
+                                                batch_size=batch_size)
+    model_id = embedder.model_id
+    study_embedder = embedder
+    if isinstance(spec, (str, os.PathLike)):  # what study.embed(spec) names here, unloaded
+        here = TransformersEmbedder(embedder.model).model_id \
+            if isinstance(embedder, TransformersEmbedder) else model_id
+        study_embedder = str(spec) if here == model_id else embedder
+    cache = Cache(cache_dir)
+    distinct = set(collection.hashes)
+    cached = {h for h in distinct
+              if cache.path(NAMESPACE, embedding_key(h, model_id), "npy").exists()}
+    computed, failed = 0, []
+    if len(cached) < len(distinct):
+        ds = embedding_dataset(collection, embedder, skip_hashes=cached, batch_size=batch_size,
+                               actors=actors, num_gpus=num_gpus, cpus_per_actor=cpus_per_actor)
+        computed, failed = _store(ds.iter_batches(batch_size=None, batch_format="numpy"),
+                                  cache, len(distinct) - len(cached), model_id, progress)
+    failed_frame = pd.DataFrame(sorted(failed), columns=["path", "reason"])
+    if failed:
+        bad = set(failed_frame["path"])
+        keep = [i for i, p in enumerate(collection.metadata["path"].astype(str)) if p not in bad]
+        studied = collection.subset(keep)
+        studied.skipped = pd.concat([collection.skipped, failed_frame], ignore_index=True)
+        collection = studied
+        print(f"artopic_nb: {len(failed)} image(s) could not be embedded and are left out of "
+              f"result.collection (first: {failed[0][0]}: {failed[0][1]})")
+    return RayEmbedding(collection, embedder, study_embedder, model_id, computed, len(cached),
+                        failed_frame, round(time.perf_counter() - started, 3))
