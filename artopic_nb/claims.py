@@ -162,7 +162,7 @@ def work_verdicts(judge: Judge, claims: Sequence[str], descriptions: pd.DataFram
     return ids, best
 
 
-def _row(cluster: int, verdicts: np.ndarray, inside: np.ndarray, ids: np.ndarray,
+def _row(verdicts: np.ndarray, inside: np.ndarray, ids: np.ndarray,
          confidence: float, min_support: float) -> dict[str, Any]:
     member, other = verdicts[inside], verdicts[~inside]
     n1, n0 = int(inside.sum()), int((~inside).sum())
@@ -208,25 +208,28 @@ def score_claims(claims: pd.DataFrame, descriptions: pd.DataFrame, judge: Any = 
     cluster_of = descriptions.drop_duplicates("id").set_index("id")["cluster"].astype(int)
     all_ids = np.array(sorted(cluster_of.index.astype(int)), dtype=np.int64)
     rng = np.random.default_rng(seed)
+    shared = None
+    if max_outside is None:  # every cluster reads the same works: judge each claim once
+        unique = list(dict.fromkeys(claims["claim"].astype(str)))
+        shared = ({c: i for i, c in enumerate(unique)}, *work_verdicts(judge, unique, descriptions))
     rows = []
     for cluster, group in claims.groupby("cluster", sort=True):
-        keep = all_ids
-        if max_outside is not None:
+        if shared is None:
             outside = all_ids[cluster_of.loc[all_ids].to_numpy() != cluster]
+            keep = set(all_ids.tolist())
             if len(outside) > max_outside:
-                drop = set(outside) - set(rng.choice(outside, max_outside, replace=False).tolist())
-                keep = np.array([i for i in all_ids if i not in drop], dtype=np.int64)
-        texts = descriptions[descriptions["id"].isin(keep)]
-        unique = list(dict.fromkeys(group["claim"].astype(str)))
-        ids, verdicts = work_verdicts(judge, unique, texts)
+                keep -= set(outside.tolist()) - set(rng.choice(outside, max_outside, replace=False).tolist())
+            unique = list(dict.fromkeys(group["claim"].astype(str)))
+            at, ids, verdicts = ({c: i for i, c in enumerate(unique)},
+                                 *work_verdicts(judge, unique, descriptions[descriptions["id"].isin(keep)]))
+        else:
+            at, ids, verdicts = shared
         inside = cluster_of.loc[ids].to_numpy() == int(cluster)
-        at = {c: i for i, c in enumerate(unique)}
         for r in group.itertuples():
             rows.append({"cluster": int(cluster), "claim": str(r.claim), "source": str(r.source),
                          "aspect": str(r.aspect), "sentence": str(r.sentence),
                          "judge": judge.name, "judge_id": judge.judge_id,
-                         **_row(int(cluster), verdicts[at[str(r.claim)]], inside, ids,
-                                confidence, min_support)})
+                         **_row(verdicts[at[str(r.claim)]], inside, ids, confidence, min_support)})
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 

@@ -19,7 +19,10 @@ Two tests per judge:
    "religious scenes", and a second phrasing) should have support equal to the genre's
    share among the cluster's described works, and contrast equal to its share outside.
    We report the mean absolute error of support and of contrast over (cluster, genre,
-   phrasing), and the coverage of the true difference by the 95% interval.
+   phrasing), and the coverage of the true difference by the 95% interval (which covers the
+   sampling of works, not the judge's own errors). The baseline knows each genre's share in
+   the whole collection and nothing of the clusters: it reports that share as support and as
+   contrast.
 2. **planted claims**: a sentence ("A small black dog sleeps in a corner.") is added to the
    descriptions of 70% of one cluster's works and 10% of the others' (a *distinctive*
    claim), or 10% inside and 60% outside (a *rare here* claim); the claim ("a dog") must come
@@ -92,8 +95,8 @@ def calibrate() -> None:
                 ("captions", "n", "threshold", "which", "matches / true", "balanced acc."))
 
 
-def demo_descriptions(seed: int) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """The clustered demo (id, cluster, genre) and the two description sets."""
+def clustered_demo() -> tuple[pd.DataFrame, pd.Series]:
+    """The clustered demo works (id, cluster, genre; noise left out) and each work's title."""
     import artopic_nb as an
 
     col = an.datasets.met_paintings(progress=False)
@@ -101,15 +104,25 @@ def demo_descriptions(seed: int) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]
     study.embed("color").reduce().cluster("hdbscan")
     works = pd.DataFrame({"id": col.ids, "cluster": study.labels_, "genre": col.genres.to_numpy()})
     works = works[works["cluster"] >= 0].reset_index(drop=True)
+    titles = pd.read_csv(DATA / "met_titles.csv").set_index("object_id")["caption"]
+    object_ids = col.metadata["object_id"].reindex(works["id"]).to_numpy()
+    return works, pd.Series(titles.reindex(object_ids).fillna("").to_numpy(), index=works.index)
+
+
+def description_sets(works: pd.DataFrame, titles: pd.Series, seed: int) -> dict[str, pd.DataFrame]:
+    """The two description sets of one seed (see the module doc)."""
     captions = pd.read_csv(DATA / "genre_captions.csv")
     held = captions[captions["written"] == "after definitions"]
     rng = np.random.default_rng(seed)
     text = [rng.choice(held.loc[held["genre"] == g, "caption"].to_numpy()) for g in works["genre"]]
-    titles = pd.read_csv(DATA / "met_titles.csv").set_index("object_id")["caption"]
-    object_ids = col.metadata["object_id"].reindex(works["id"]).to_numpy()
-    sets = {"held-out captions": works.assign(text=text),
-            "Met titles": works.assign(text=titles.reindex(object_ids).fillna("").to_numpy())}
-    return works, sets
+    return {"held-out captions": works.assign(text=text), "Met titles": works.assign(text=titles)}
+
+
+def subsample(works: pd.DataFrame, n: int, seed: int) -> np.ndarray:
+    """About ``n`` work ids, the same number from each cluster (at least 2)."""
+    per = max(2, n // works["cluster"].nunique())
+    return np.concatenate([g.sample(min(len(g), per), random_state=seed)["id"].to_numpy()
+                           for _, g in works.groupby("cluster")])
 
 
 def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = None) -> dict:
@@ -120,17 +133,20 @@ def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = Non
                            for g, texts in GENRE_CLAIMS.items() for text in texts],
                           columns=["cluster", "claim", "source", "aspect"])
     table = score_claims(claims, d, judge)
-    errs_s, errs_c, covered = [], [], []
+    errs_s, errs_c, covered, base_s, base_c = [], [], [], [], []
     for r in table.itertuples():
         inside = d[d["cluster"] == r.cluster]
         outside = d[d["cluster"] != r.cluster]
         s_true = float((inside["genre"] == r.aspect).mean())
         c_true = float((outside["genre"] == r.aspect).mean())
+        everywhere = float((d["genre"] == r.aspect).mean())
         errs_s.append(abs(r.support - s_true))
         errs_c.append(abs(r.contrast - c_true))
+        base_s.append(abs(everywhere - s_true))
+        base_c.append(abs(everywhere - c_true))
         covered.append(r.difference_lo <= s_true - c_true <= r.difference_hi)
     return {"support": np.mean(errs_s), "contrast": np.mean(errs_c), "coverage": np.mean(covered),
-            "n": len(table)}
+            "n": len(table), "base_support": np.mean(base_s), "base_contrast": np.mean(base_c)}
 
 
 def planted(judge, descriptions: pd.DataFrame, seed: int, ids: np.ndarray | None = None) -> dict:
@@ -172,7 +188,6 @@ def main() -> None:
 
     t0 = time.perf_counter()
     judges = {"embedding": load_judge("embedding"), "lexical": load_judge("lexical")}
-    subsets: dict[str, np.ndarray | None] = {"embedding": None, "lexical": None}
     not_run = []
     if args.llm:
         from artopic_nb.backends import load_text_model
@@ -185,19 +200,15 @@ def main() -> None:
             judges[name] = judge
         except (JudgeUnavailable, ImportError, OSError, ValueError) as exc:
             not_run.append((name, str(exc).split(". ")[0][:110]))
-    rows_g, rows_p, seconds = [], [], {}
-    works, _ = demo_descriptions(0)
+    rows_g, rows_p, seconds, baseline = [], [], {}, []
+    works, titles = clustered_demo()
     for name, judge in judges.items():
         start = time.perf_counter()
         found_g: dict[str, list] = {}
         found_p: list = []
         for seed in range(args.seeds if name != "llm" else 1):
-            _, sets = demo_descriptions(seed)
-            ids = None
-            if name == "llm":  # slow: a stratified subsample of works
-                ids = works.groupby("cluster", group_keys=False).apply(
-                    lambda g: g.sample(min(len(g), max(2, args.llm_works // works["cluster"].nunique())),
-                                       random_state=seed))["id"].to_numpy()
+            sets = description_sets(works, titles, seed)
+            ids = subsample(works, args.llm_works, seed) if name == "llm" else None  # slow
             for set_name, d in sets.items():
                 found_g.setdefault(set_name, []).append(genre_errors(judge, d, ids))
             found_p.append(planted(judge, sets["held-out captions"], seed, ids))
@@ -205,6 +216,9 @@ def main() -> None:
             m = {k: np.mean([v[k] for v in vals]) for k in vals[0]}
             rows_g.append((name, set_name, int(m["n"]), f"{m['support']:.3f}",
                            f"{m['contrast']:.3f}", f"{m['coverage']:.2f}"))
+            if name == "embedding":  # the baseline: each genre's share in the whole collection
+                baseline.append(("baseline: collection share", set_name, int(m["n"]),
+                                 f"{m['base_support']:.3f}", f"{m['base_contrast']:.3f}", "-"))
         m = {k: np.mean([v[k] for v in found_p]) for k in found_p[0]}
         rows_p.append((name, int(m["n"]), f"{m['sign']:.2f}", f"{m['excludes_0']:.2f}",
                        f"{m['support']:.3f}"))
@@ -214,7 +228,7 @@ def main() -> None:
           f"(colour embedder, HDBSCAN); {args.seeds} seeds (LLM: 1, {args.llm_works} works)")
     print_table("genre claims: mean |error| of support and contrast vs the genre's true share "
                 "(16 claims x clusters); coverage of the true difference by the 95% interval",
-                rows_g, ("judge", "descriptions", "claims", "support err", "contrast err",
+                rows_g + baseline, ("judge", "descriptions", "claims", "support err", "contrast err",
                          "CI coverage"))
     print_table("planted claims (70% in / 10% out, and 10% in / 60% out, per cluster)", rows_p,
                 ("judge", "claims", "right sign", "CI excludes 0", "support err"))
