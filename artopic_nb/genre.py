@@ -52,7 +52,7 @@ from .genre_names import (
     CAPTION_TEMPLATES,
     GENRE_ALIASES,
     GENRE_DEFINITIONS,
-    TAXONOMIES,
+    describe_resolved,
     normalise_genre_name,
     resolve_genre,
 )
@@ -115,27 +115,23 @@ class EmbeddingGenrePredictor:
     Parameters
     ----------
     genres
-        Genre names as the user writes them (``"religious painting"``, ``"Still_Life"``,
-        ``"sketch and study"`` ...), or a mapping ``{name: definition}`` where a definition is a
-        string, a list of strings, or ``None`` (resolved like a bare name). Each name is
+        Names as the user writes them (``"religious painting"``, ``"Still_Life"`` ...), or a
+        mapping ``{name: definition}`` (a string, a list of strings, or ``None``). A name is
         resolved to a built-in genre (:func:`~artopic_nb.genre_names.resolve_genre`: case,
-        underscores, plurals, WikiArt/SemArt/Met/Iconclass aliases) whose definition sentences
-        join its prototype; predictions are always the names as given. A name with no built-in
-        meaning uses the templates alone, and a notice says so.
+        underscores, plurals, WikiArt/SemArt/Met/Iconclass aliases) whose definition joins its
+        prototype; predictions are the names as given. A name with no built-in meaning uses
+        the templates alone, and a notice says so.
     model
-        ``None`` (all-MiniLM-L6-v2, offline), a sentence-transformers model name or folder,
-        or any object with ``encode(list[str]) -> array``.
-    use_definitions
-        ``False``: templates only (no definition sentences).
-    aliases
-        ``False``: only a built-in name written exactly (any case) gets its definition.
+        ``None`` (all-MiniLM-L6-v2, offline), a sentence-transformers name or folder, or any
+        object with ``encode(list[str]) -> array``.
+    use_definitions, aliases
+        ``False``: templates only; ``False``: only a built-in name written exactly (any case)
+        gets its definition.
     templates
-        ``"caption"`` (default: :data:`~artopic_nb.genre_names.CAPTION_TEMPLATES`, written as
-        captions are, "The artwork depicts ..."), ``"bare"`` (the first version's
-        :data:`LABEL_TEMPLATES`), ``"both"``, or a sequence of ``"{}"`` templates.
+        ``"caption"`` (default: :data:`~artopic_nb.genre_names.CAPTION_TEMPLATES`, "The artwork
+        depicts ..."), ``"bare"`` (:data:`LABEL_TEMPLATES`), ``"both"``, or ``"{}"`` templates.
     template_weight
-        The share of the templates' mean embedding in a prototype that also has definitions
-        (the rest is the definitions' mean).
+        The templates' share of a prototype that has definitions (the rest: the definitions).
     calibration
         A label-free correction over the batch being classified (:mod:`~artopic_nb.genre_calibration`):
         ``"none"`` (default, see :data:`DEFAULT_CALIBRATION`), ``"centre"``, ``"zscore"``,
@@ -233,18 +229,7 @@ class EmbeddingGenrePredictor:
     def describe_labels(self) -> str:
         """Which taxonomy, aliases and calibration were applied, one line a genre."""
         parts = self._parts()
-        lines = []
-        for name, (canonical, source) in self.resolved_.items():
-            where = [tax for tax, names in TAXONOMIES.items()
-                     if normalise_genre_name(name) in {normalise_genre_name(n) for n in names}]
-            tax = f" [{', '.join(where)}]" if where else ""
-            n_def = len(parts[name][1])
-            what = {"built-in": f"built-in definition ({n_def} sentences)",
-                    "alias": f"alias of built-in '{canonical}' ({n_def} sentences)",
-                    "given": f"your definition ({n_def} sentences)",
-                    "templates only": "templates only: no definition, caption templates on the name"
-                    }[source]
-            lines.append(f"{name}{tax}: {what}")
+        lines = describe_resolved(self.resolved_, {n: len(d) for n, (_, d) in parts.items()})
         fitted = getattr(self, "fit_weight_", None)
         lines.append(f"calibration: {self.calibration}; templates: {self.templates}"
                      + ("" if fitted is None else f"; fit weight {fitted} on "

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["BARE_TEMPLATES", "CAPTION_TEMPLATES", "GENRE_ALIASES", "GENRE_DEFINITIONS",
-           "TAXONOMIES", "normalise_genre_name", "resolve_genre"]
+           "TAXONOMIES", "describe_resolved", "normalise_genre_name", "resolve_genre"]
 
 #: Caption-style sentences per built-in genre, written as captioning models write (and never
 #: fitted to an evaluation set's captions). The first eight are the demo genres.
@@ -252,3 +252,22 @@ def resolve_genre(name: object) -> tuple[str | None, str]:
             if found is not None:
                 return found, "alias"
     return None, "templates only"
+
+
+def describe_resolved(resolved: dict[str, tuple[str | None, str]],
+                      n_definitions: dict[str, int]) -> list[str]:
+    """One line per name: the taxonomies that list it and where its definition came from
+    (``resolved``: name -> :func:`resolve_genre`'s answer, or ``(None, "given")``)."""
+    lines = []
+    for name, (canonical, source) in resolved.items():
+        key = normalise_genre_name(name)
+        where = [tax for tax, names in TAXONOMIES.items()
+                 if key in {normalise_genre_name(n) for n in names}]
+        n = n_definitions.get(name, 0)
+        what = {"built-in": f"built-in definition ({n} sentences)",
+                "alias": f"alias of built-in '{canonical}' ({n} sentences)",
+                "given": f"your definition ({n} sentences)",
+                "templates only": "templates only: no definition, caption templates on the name",
+                }[source]
+        lines.append(f"{name}{' [' + ', '.join(where) + ']' if where else ''}: {what}")
+    return lines
