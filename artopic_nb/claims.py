@@ -35,16 +35,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from .judges import Judge, load_judge, split_sentences
+if TYPE_CHECKING:
+    from .judges import Judge
 
-__all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval", "keyword_figures",
-           "mark_summary", "score_claims", "split_claims", "wilson_interval"]
+__all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claim_core", "claim_statement",
+           "claims_from", "difference_interval", "keyword_figures", "mark_summary", "score_claims",
+           "split_claims", "split_sentences", "wilson_interval"]
 
 #: Below this support a claim is flagged "low support", and a summary sentence is marked.
 MIN_SUPPORT = 0.5
@@ -62,6 +64,55 @@ _CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\s+|\s+(?:while|whereas)\s+|
 
 
 # -- atomic claims ---------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=;)\s+|(?<=[.!?])\s+(?=[A-Z0-9\"'(‘“])")
+# "These works all share ...", "The paintings in this group feature ...": the subject of a
+# summary sentence, which says nothing about a single work.
+_COLLECTIVE = re.compile(
+    r"^(?:(?:all|most|many|both|several)\s+(?:of\s+)?)?(?:the|these|this|those)?\s*"
+    r"(?:artworks?|works?|paintings?|images?|pictures?|pieces?|group|cluster)"
+    r"(?:\s+in\s+(?:this|the)\s+(?:group|cluster))?\s+(?:all\s+|mostly\s+|often\s+|each\s+)?"
+    r"(?:share|shares|show|shows|feature|features|depict|depicts|have|has|use|uses|are|is|"
+    r"include|includes|display|displays|contain|contains|portray|portrays)\s+",
+    re.IGNORECASE)
+
+
+_ABBREVIATIONS = frozenset("st sts mr mrs ms dr c ca fl fig figs no vol pp cf e.g i.e etc".split())
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of ``text``: split after ``;``, and after ``.``, ``!`` or ``?`` followed by a
+    space and a capital letter, digit or quote, unless the word before is a known
+    abbreviation or an initial ("St. John", "c. 1500", "J. M. W. Turner" stay whole)."""
+    text = " ".join(str(text).split())
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        before = text[start:m.start()].rstrip()
+        word = before.rsplit(" ", 1)[-1].rstrip(".!?;").lower() if before else ""
+        if before.endswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
+            continue
+        out.append(text[start:m.start()])
+        start = m.end()
+    out.append(text[start:])
+    return [p.strip() for p in out if p.strip()]
+
+
+def claim_core(claim: str) -> str:
+    """The claim without its collective subject ("These works share warm tones" -> "warm
+    tones") and final punctuation: what one work's description would say."""
+    core = _COLLECTIVE.sub("", str(claim).strip()).strip().rstrip(".!;:")
+    return core or str(claim).strip()
+
+
+def claim_statement(claim: str) -> str:
+    """The claim as a statement about one artwork, for entailment and yes/no questions:
+    ``"red dress"`` -> ``"The artwork shows red dress."``; sentences stay as written."""
+    core = claim_core(claim)
+    if core != str(claim).strip().rstrip(".!;:") or len(core.split()) <= 3:
+        return f"The artwork shows {core}."
+    return core if core.endswith(".") else f"{core}."
+
+
 
 def _verb_prefix(words: list[str]) -> list[str] | None:
     for k, w in enumerate(words):
@@ -201,6 +252,8 @@ def score_claims(claims: pd.DataFrame, descriptions: pd.DataFrame, judge: Any = 
     ``seed``), for slow judges; the intervals say how many were used (``n_out``).
     Returns one row per claim with :data:`CLAIM_COLUMNS`.
     """
+    from .judges import load_judge  # judges import this module's text helpers
+
     judge = load_judge(judge, **judge_options)
     if claims.empty or descriptions.empty:
         return pd.DataFrame(columns=CLAIM_COLUMNS)

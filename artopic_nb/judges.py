@@ -34,12 +34,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from .claims import claim_core, claim_statement, split_sentences
 from .prompts import Prompt, complete, get_prompt, register_prompt, text_model_id
 from .text import encode_texts, encoder_id, load_sentence_encoder, quote_as_data
 
 __all__ = ["EMBEDDING_THRESHOLD", "EmbeddingJudge", "ImageJudge", "Judge", "JudgeUnavailable",
-           "LLMJudge", "LexicalJudge", "NLIJudge", "claim_check_prompt", "claim_core", "claim_statement",
-           "load_judge", "split_sentences"]
+           "LLMJudge", "LexicalJudge", "NLIJudge", "claim_check_prompt", "claim_core",
+           "claim_statement", "load_judge", "split_sentences"]
 
 #: Cosine similarity (all-MiniLM-L6-v2) at or above which a description sentence matches a
 #: claim. Calibrated by ``python benchmarks/claims_accuracy.py --calibrate`` on the 112
@@ -48,54 +49,6 @@ __all__ = ["EMBEDDING_THRESHOLD", "EmbeddingJudge", "ImageJudge", "Judge", "Judg
 #: a share of matches estimates a share of works (matches / true pairs 1.01, balanced accuracy
 #: 0.757; on the 40 held-out "after" captions 0.86 and 0.753).
 EMBEDDING_THRESHOLD = 0.245
-
-_SENTENCE_END = re.compile(r"(?<=;)\s+|(?<=[.!?])\s+(?=[A-Z0-9\"'(‘“])")
-# "These works all share ...", "The paintings in this group feature ...": the subject of a
-# summary sentence, which says nothing about a single work.
-_COLLECTIVE = re.compile(
-    r"^(?:(?:all|most|many|both|several)\s+(?:of\s+)?)?(?:the|these|this|those)?\s*"
-    r"(?:artworks?|works?|paintings?|images?|pictures?|pieces?|group|cluster)"
-    r"(?:\s+in\s+(?:this|the)\s+(?:group|cluster))?\s+(?:all\s+|mostly\s+|often\s+|each\s+)?"
-    r"(?:share|shares|show|shows|feature|features|depict|depicts|have|has|use|uses|are|is|"
-    r"include|includes|display|displays|contain|contains|portray|portrays)\s+",
-    re.IGNORECASE)
-
-
-_ABBREVIATIONS = frozenset("st sts mr mrs ms dr c ca fl fig figs no vol pp cf e.g i.e etc".split())
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``: split after ``;``, and after ``.``, ``!`` or ``?`` followed by a
-    space and a capital letter, digit or quote, unless the word before is a known
-    abbreviation or an initial ("St. John", "c. 1500", "J. M. W. Turner" stay whole)."""
-    text = " ".join(str(text).split())
-    out, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        before = text[start:m.start()].rstrip()
-        word = before.rsplit(" ", 1)[-1].rstrip(".!?;").lower() if before else ""
-        if before.endswith(".") and (word in _ABBREVIATIONS or len(word) == 1):
-            continue
-        out.append(text[start:m.start()])
-        start = m.end()
-    out.append(text[start:])
-    return [p.strip() for p in out if p.strip()]
-
-
-def claim_core(claim: str) -> str:
-    """The claim without its collective subject ("These works share warm tones" -> "warm
-    tones") and final punctuation: what one work's description would say."""
-    core = _COLLECTIVE.sub("", str(claim).strip()).strip().rstrip(".!;:")
-    return core or str(claim).strip()
-
-
-def claim_statement(claim: str) -> str:
-    """The claim as a statement about one artwork, for entailment and yes/no questions:
-    ``"red dress"`` -> ``"The artwork shows red dress."``; sentences stay as written."""
-    core = claim_core(claim)
-    if core != str(claim).strip().rstrip(".!;:") or len(core.split()) <= 3:
-        return f"The artwork shows {core}."
-    return core if core.endswith(".") else f"{core}."
-
 
 @runtime_checkable
 class Judge(Protocol):

@@ -13,7 +13,8 @@ by id). Noise (cluster -1) is left out unless ``include_noise=True``.
   sentence-embedding space (all-MiniLM-L6-v2 by default);
 - :func:`summarize_clusters`: one short summary per cluster and aspect by a text model; the
   prompt is the registered, versioned ``cluster_summary`` (:mod:`artopic_nb.prompts`), with
-  the descriptions quoted as data and the top keywords listed (:func:`summary_prompt`);
+  the descriptions quoted as data and the top keywords listed (:func:`summary_prompt`; both
+  live in :mod:`artopic_nb.summaries` and are importable from here);
 - claims (:mod:`artopic_nb.claims`): every keyword and every atomic claim of every summary
   with its support inside the cluster, its contrast outside, an interval, flags and the ids
   of the works that show it (``Commonalities.claims``), by a judge (:mod:`artopic_nb.judges`;
@@ -36,7 +37,7 @@ import json
 import math
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,13 +62,13 @@ from .keywords import (
     keyword_aspect,
     keyword_coherence,
     npmi,
-    top_terms,
     topic_diversity,
     vocabulary_fingerprint,
     with_clusters,
 )
-from .prompts import Prompt, TextModel, complete, get_prompt, text_model_id
-from .text import encode_texts, l2_normalise, load_sentence_encoder, quote_as_data
+from .prompts import Prompt, TextModel, get_prompt, text_model_id
+from .summaries import summarize_clusters, summary_prompt
+from .text import encode_texts, l2_normalise, load_sentence_encoder
 
 if TYPE_CHECKING:
     import altair as alt
@@ -132,77 +133,6 @@ def representative_descriptions(descriptions: pd.DataFrame, labels: ClusterLabel
             rows.append((int(c), rank, r.get("id"), str(r["text"]), float(sims[k]),
                          *[r[e] for e in extra]))
     return pd.DataFrame(rows, columns=cols)
-
-
-# --------------------------------------------------------------------------------------------
-# LLM summaries
-
-
-def summary_prompt(texts: Sequence[str], keywords: Sequence[str] = (), aspect: str = "content",
-                   *, max_chars: int = 600, prompt: str | Prompt = "cluster_summary") -> str:
-    """The prompt asking a text model to summarise one cluster's descriptions for one aspect.
-
-    ``prompt``: the template (by default the registered ``cluster_summary``), whose part
-    named ``aspect`` says what to summarise. Each description is quoted between
-    ``<description>`` tags (look-alike tags inside are neutralised) and cut to ``max_chars``
-    characters; the prompt says the quoted text is data, not instructions.
-    """
-    if aspect not in ASPECTS:
-        raise ValueError(f"aspect must be one of {list(ASPECTS)}, not {aspect!r}")
-    template = get_prompt(prompt)
-    quoted = "\n".join(
-        quote_as_data(str(t)[:max_chars], "<description>", "</description>") for t in texts)
-    listed = template.part("keywords").format(keywords=", ".join(map(str, keywords))) \
-        if len(keywords) else ""
-    return template.format(n=str(len(texts)), descriptions=quoted, keywords=listed,
-                           ask=template.part(aspect))
-
-
-def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None = None,
-                       llm: TextModel | None = None, *, keywords: pd.DataFrame | None = None,
-                       representatives: pd.DataFrame | None = None,
-                       aspects: Sequence[str] = ASPECTS, max_descriptions: int = 8,
-                       top_k: int = 8, max_new_tokens: int | None = None,
-                       include_noise: bool = False, prompt: str | Prompt = "cluster_summary",
-                       n_keywords: int | None = None,
-                       keyword_claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One summary per cluster and aspect, by a text model.
-
-    ``llm``: a :class:`~artopic_nb.prompts.TextModel` (``complete(prompts,
-    max_new_tokens=...) -> list[str]`` and ``model_id``). The descriptions in each prompt
-    (:func:`summary_prompt`) are the cluster's representatives when given (in their order),
-    else its first ``max_descriptions``; the keywords are the cluster's top ``top_k`` of that
-    aspect (computed when ``keywords`` is None). With ``keyword_claims`` (a claims table of
-    the keywords, :func:`artopic_nb.claims.score_claims`), they are instead the aspect's
-    ``top_k`` keywords of highest lift, each with its support inside and outside
-    ("gold (in 80% of the group, 12% of the others)"), those not true of most of the group
-    left out. ``max_new_tokens`` defaults to the prompt's.
-    All prompts go in one ``complete`` call. Returns DataFrame(cluster, aspect, summary,
-    model, prompt). ``n_keywords`` is the old name of ``top_k`` (deprecated).
-    """
-    if n_keywords is not None:
-        warnings.warn("summarize_clusters(n_keywords=) is deprecated: use top_k=",
-                      DeprecationWarning, stacklevel=2)
-        top_k = n_keywords
-    df = with_clusters(descriptions, labels, include_noise=include_noise)
-    if keywords is None:
-        keywords = cluster_keywords(df, include_noise=include_noise, top_k=top_k)
-    jobs = []
-    for c in sorted(df["cluster"].unique()):
-        if representatives is not None and len(representatives):
-            rep = representatives[representatives["cluster"] == c].sort_values("rank")
-            texts = rep["text"].astype(str).tolist()[:max_descriptions]
-        else:
-            texts = df.loc[df["cluster"] == c, "text"].astype(str).tolist()[:max_descriptions]
-        for aspect in aspects:
-            top = top_terms(keywords, top_k, aspect).get(int(c), []) if keyword_claims is None \
-                else keyword_figures(keyword_claims, int(c), aspect, top_k)
-            jobs.append((int(c), aspect, summary_prompt(texts, top, aspect, prompt=prompt)))
-    answers = complete(llm, [p for *_, p in jobs],
-                       max_new_tokens=max_new_tokens or get_prompt(prompt).max_new_tokens)
-    return pd.DataFrame([(c, a, s.strip(), text_model_id(llm), p)
-                         for (c, a, p), s in zip(jobs, answers, strict=True)],
-                        columns=["cluster", "aspect", "summary", "model", "prompt"])
 
 
 # --------------------------------------------------------------------------------------------
