@@ -333,5 +333,15 @@ class LLMGenrePredictor:
         self.n_unparsed_ = sum(r == UNPARSED for r in result)
         return result
 
+    def describe_labels(self) -> str:
+        """How the genres are chosen (the names go to the model as given), one line a genre."""
+        mode = getattr(self, "mode_", None) or self.mode
+        how = {"logprob": "constrained choice by each name's log-likelihood"
+                          + (", calibrated by a content-free caption" if self.calibrate else ""),
+               "generate": "generated answer parsed, one retry, else unparsed",
+               "auto": "log-likelihood in process, else a generated answer"}[mode]
+        return "\n".join([f"{g}: name as given to {self.model_id}" for g in self.classes_]
+                         + [f"mode: {mode} ({how})"])
+
     def __repr__(self) -> str:
         return f"LLMGenrePredictor({len(self.genres)} genres, llm={self.model_id!r})"

@@ -540,6 +540,7 @@ def test_llm_predictor_scores_labels_when_the_model_can():
     assert pred.mode_ == "logprob" and llm.calls == 2  # the captions, then the content-free one
     assert list(pred.logprobs_.columns) == ["portrait", "still life"]
     assert "mode=logprob" in pred.cache_id
+    assert "mode: logprob (constrained choice" in pred.describe_labels()
     http_like = LLMGenrePredictor(["portrait"], RecordingLLM(lambda p: "portrait"))
     assert http_like.predict(["x"]) == ["portrait"] and http_like.mode_ == "generate"
     assert "mode=generate" in http_like.cache_id
