@@ -3,9 +3,12 @@
 Run:  python benchmarks/claims_accuracy.py [--seeds 5] [--llm smollm2 --llm-works 40]
       python benchmarks/claims_accuracy.py --calibrate     # the embedding judge's threshold
 
-The collection is the demo (174 Met paintings, known genres), clustered as a user would
-without a model (colour/texture embedder, UMAP, HDBSCAN). Each work needs a description that
-we can score, so two description sets stand in for a describing model:
+The collection is the demo (174 Met paintings, known genres) under two clusterings:
+**colour** (as a user without CLIP gets it: colour/texture embedder, UMAP, HDBSCAN; its
+clusters mix genres much as the collection does) and **skewed** (planted: each genre has a
+home cluster among 4 and a work goes there with probability 0.7, else to a random one; per
+seed), where genre shares differ from cluster to cluster. Each work needs a description
+that we can score, so two description sets stand in for a describing model:
 
 - **held-out captions**: each work gets a caption of its known genre drawn (per seed) from
   the 40 "after definitions" captions of ``benchmarks/data/genre_captions.csv`` (hand-written,
@@ -18,8 +21,8 @@ Two tests per judge:
 1. **genre claims**: for every cluster and genre, a claim naming the genre ("portraits",
    "religious scenes", and a second phrasing) should have support equal to the genre's
    share among the cluster's described works, and contrast equal to its share outside.
-   We report the mean absolute error of support and of contrast over (cluster, genre,
-   phrasing), and the coverage of the true difference by the 95% interval (which covers the
+   We report the mean absolute error of support, of contrast and of their difference over
+   (cluster, genre, phrasing), and the coverage of the true difference by the 95% interval (which covers the
    sampling of works, not the judge's own errors). The baseline knows each genre's share in
    the whole collection and nothing of the clusters: it reports that share as support and as
    contrast.
@@ -109,6 +112,15 @@ def clustered_demo() -> tuple[pd.DataFrame, pd.Series]:
     return works, pd.Series(titles.reindex(object_ids).fillna("").to_numpy(), index=works.index)
 
 
+def skewed(works: pd.DataFrame, seed: int, k: int = 4, p_home: float = 0.7) -> pd.DataFrame:
+    """The works with planted clusters: each genre's home cluster with probability ``p_home``."""
+    rng = np.random.default_rng(500 + seed)
+    genres = sorted(works["genre"].unique())
+    home = {g: i % k for i, g in enumerate(genres)}
+    cluster = [home[g] if rng.random() < p_home else int(rng.integers(k)) for g in works["genre"]]
+    return works.assign(cluster=cluster)
+
+
 def description_sets(works: pd.DataFrame, titles: pd.Series, seed: int) -> dict[str, pd.DataFrame]:
     """The two description sets of one seed (see the module doc)."""
     captions = pd.read_csv(DATA / "genre_captions.csv")
@@ -133,7 +145,7 @@ def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = Non
                            for g, texts in GENRE_CLAIMS.items() for text in texts],
                           columns=["cluster", "claim", "source", "aspect"])
     table = score_claims(claims, d, judge)
-    errs_s, errs_c, covered, base_s, base_c = [], [], [], [], []
+    errs_s, errs_c, errs_d, covered, base_s, base_c, base_d = [], [], [], [], [], [], []
     for r in table.itertuples():
         inside = d[d["cluster"] == r.cluster]
         outside = d[d["cluster"] != r.cluster]
@@ -142,11 +154,14 @@ def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = Non
         everywhere = float((d["genre"] == r.aspect).mean())
         errs_s.append(abs(r.support - s_true))
         errs_c.append(abs(r.contrast - c_true))
+        errs_d.append(abs(r.difference - (s_true - c_true)))
         base_s.append(abs(everywhere - s_true))
         base_c.append(abs(everywhere - c_true))
+        base_d.append(abs(s_true - c_true))
         covered.append(r.difference_lo <= s_true - c_true <= r.difference_hi)
-    return {"support": np.mean(errs_s), "contrast": np.mean(errs_c), "coverage": np.mean(covered),
-            "n": len(table), "base_support": np.mean(base_s), "base_contrast": np.mean(base_c)}
+    return {"support": np.mean(errs_s), "contrast": np.mean(errs_c), "difference": np.mean(errs_d),
+            "coverage": np.mean(covered), "n": len(table), "base_support": np.mean(base_s),
+            "base_contrast": np.mean(base_c), "base_difference": np.mean(base_d)}
 
 
 def planted(judge, descriptions: pd.DataFrame, seed: int, ids: np.ndarray | None = None) -> dict:
@@ -204,34 +219,40 @@ def main() -> None:
     works, titles = clustered_demo()
     for name, judge in judges.items():
         start = time.perf_counter()
-        found_g: dict[str, list] = {}
-        found_p: list = []
+        found_g: dict[tuple[str, str], list] = {}
+        found_p: dict[str, list] = {}
         for seed in range(args.seeds if name != "llm" else 1):
-            sets = description_sets(works, titles, seed)
-            ids = subsample(works, args.llm_works, seed) if name == "llm" else None  # slow
-            for set_name, d in sets.items():
-                found_g.setdefault(set_name, []).append(genre_errors(judge, d, ids))
-            found_p.append(planted(judge, sets["held-out captions"], seed, ids))
-        for set_name, vals in found_g.items():
+            for clustering in ("colour", "skewed"):
+                w = works if clustering == "colour" else skewed(works, seed)
+                sets = description_sets(w, titles, seed)
+                ids = subsample(w, args.llm_works, seed) if name == "llm" else None  # slow
+                for set_name, d in sets.items():
+                    found_g.setdefault((clustering, set_name), []).append(genre_errors(judge, d, ids))
+                found_p.setdefault(clustering, []).append(
+                    planted(judge, sets["held-out captions"], seed, ids))
+        for (clustering, set_name), vals in found_g.items():
             m = {k: np.mean([v[k] for v in vals]) for k in vals[0]}
-            rows_g.append((name, set_name, int(m["n"]), f"{m['support']:.3f}",
-                           f"{m['contrast']:.3f}", f"{m['coverage']:.2f}"))
+            rows_g.append((name, clustering, set_name, int(m["n"]), f"{m['support']:.3f}",
+                           f"{m['contrast']:.3f}", f"{m['difference']:.3f}", f"{m['coverage']:.2f}"))
             if name == "embedding":  # the baseline: each genre's share in the whole collection
-                baseline.append(("baseline: collection share", set_name, int(m["n"]),
-                                 f"{m['base_support']:.3f}", f"{m['base_contrast']:.3f}", "-"))
-        m = {k: np.mean([v[k] for v in found_p]) for k in found_p[0]}
-        rows_p.append((name, int(m["n"]), f"{m['sign']:.2f}", f"{m['excludes_0']:.2f}",
-                       f"{m['support']:.3f}"))
+                baseline.append(("baseline: collection share", clustering, set_name, int(m["n"]),
+                                 f"{m['base_support']:.3f}", f"{m['base_contrast']:.3f}",
+                                 f"{m['base_difference']:.3f}", "-"))
+        for clustering, vals in found_p.items():
+            m = {k: np.mean([v[k] for v in vals]) for k in vals[0]}
+            rows_p.append((name, clustering, int(m["n"]), f"{m['sign']:.2f}",
+                           f"{m['excludes_0']:.2f}", f"{m['support']:.3f}"))
         seconds[name] = time.perf_counter() - start
     n_clusters = works["cluster"].nunique()
-    print(f"machine: {machine()}; demo: {len(works)} clustered works in {n_clusters} clusters "
-          f"(colour embedder, HDBSCAN); {args.seeds} seeds (LLM: 1, {args.llm_works} works)")
+    print(f"machine: {machine()}; demo: {len(works)} clustered works; colour: {n_clusters} "
+          f"clusters (colour embedder, HDBSCAN), skewed: 4 planted; {args.seeds} seeds "
+          f"(LLM: 1 seed, about {args.llm_works} works)")
     print_table("genre claims: mean |error| of support and contrast vs the genre's true share "
                 "(16 claims x clusters); coverage of the true difference by the 95% interval",
-                rows_g + baseline, ("judge", "descriptions", "claims", "support err", "contrast err",
-                         "CI coverage"))
+                rows_g + baseline, ("judge", "clusters", "descriptions", "claims", "support err",
+                                    "contrast err", "difference err", "CI coverage"))
     print_table("planted claims (70% in / 10% out, and 10% in / 60% out, per cluster)", rows_p,
-                ("judge", "claims", "right sign", "CI excludes 0", "support err"))
+                ("judge", "clusters", "claims", "right sign", "CI excludes 0", "support err"))
     print_table("seconds per judge (all seeds)",
                 [(k, f"{v:.1f}") for k, v in seconds.items()] + [(k, f"not run: {v}") for k, v in not_run],
                 ("judge", "seconds"))
