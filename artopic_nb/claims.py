@@ -20,14 +20,14 @@ A work described by several models supports a claim when any of its descriptions
 counts against it when none supports and none is undecided. Rows of different judges are never
 pooled: each row names its ``judge`` (and ``judge_id``).
 
-Atomic claims (:func:`split_claims`): a rule-based splitter. Sentences end at ``.!?;``;
-a sentence is cut into clauses at ", and", ", but", "while", "whereas"; a clause with a
+Atomic claims (:func:`split_claims`): a rule-based splitter. A sentence is cut into clauses at ", and", ", but", "while", "whereas"; a clause with a
 comma list ("These works share warm tones, dark backgrounds and soft light") becomes one
 claim per item, each item prefixed by the words up to the clause's verb ("These works
-share dark backgrounds"), and a list with no verb before it stays whole; " and " without a comma splits only when the words before it
-contain such a verb ("They show saints and angels" stays whole; "They share dark
-backgrounds and soft light" splits). Known limit: an adjective list ("warm, earthy tones")
-is split too.
+share dark backgrounds"), and a list with no verb before it stays whole; " and " without a
+comma splits only when the words before it contain such a verb ("They show saints and
+angels" stays whole; "They share dark backgrounds and soft light" splits). Sentences end at
+``.!?`` before a capital, digit or quote (not after "St.", "c." or an initial) and at ``;``.
+Known limit: an adjective list after a verb ("share warm, earthy tones") is split too.
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 if TYPE_CHECKING:
     from .judges import Judge
@@ -175,11 +175,11 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     """Wilson score interval of a proportion ``k / n`` ((nan, nan) when ``n`` is 0)."""
     if n <= 0:
         return float("nan"), float("nan")
-    z = float(norm.ppf(0.5 + confidence / 2))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2)  # stdlib: no scipy import for a warm study
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    return (0.0 if k == 0 else max(0.0, centre - half)), (1.0 if k == n else min(1.0, centre + half))
 
 
 def difference_interval(k1: int, n1: int, k0: int, n0: int,
