@@ -173,6 +173,10 @@ def fit_sample_assign(X: np.ndarray, sample_size: int = 50_000, seed: int = 0, *
         raise ValueError(f"engine must be 'local' or 'ray', not {engine!r}")
     if reducer not in ("umap", "pca"):
         raise ValueError(f"reducer must be 'umap' or 'pca', not {reducer!r}")
+    if engine == "ray":
+        from ._ray import require_ray
+
+        require_ray()  # a missing extra says so before the fit, not after
     X = np.asarray(X, dtype=np.float32)
     n = len(X)
     rng = np.random.default_rng(seed)
