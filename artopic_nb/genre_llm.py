@@ -98,15 +98,18 @@ def parse_genre_answer(answer: str | None, genres: Sequence[str]) -> str | None:
 _CONTENT_FREE = "N/A"
 
 
+def _in_process(llm: Any) -> bool:
+    """Whether ``llm`` is an in-process ``transformers`` text model (judged without loading
+    it: a cache key must not load weights)."""
+    return (callable(getattr(llm, "load", None)) and hasattr(llm, "_model")
+            and getattr(llm, "_kind", "text") != "captioner")
+
+
 def _in_process_parts(llm: Any):
-    """(model, tokenizer, chat-template owner) of an in-process ``transformers`` text model,
-    or None when ``llm`` is not one (an HTTP model)."""
-    if not callable(getattr(llm, "load", None)) or not hasattr(llm, "_model"):
+    """(model, tokenizer, chat-template owner) of an in-process model, loaded, or None."""
+    if not _in_process(llm):
         return None
-    try:
-        llm.load()
-    except Exception:  # cannot load here: fall back to generation, which reports the error
-        return None
+    llm.load()
     model, tok = getattr(llm, "_model", None), getattr(llm, "_tokenizer", None)
     if model is None or tok is None or getattr(llm, "_kind", "text") == "captioner":
         return None
@@ -116,7 +119,7 @@ def _in_process_parts(llm: Any):
 
 def supports_logprobs(llm: Any) -> bool:
     """Whether ``llm`` can score options: its own ``label_logprobs`` or an in-process model."""
-    return callable(getattr(llm, "label_logprobs", None)) or _in_process_parts(llm) is not None
+    return callable(getattr(llm, "label_logprobs", None)) or _in_process(llm)
 
 
 def label_logprobs(llm: Any, prompts: Sequence[str], options: Sequence[str]) -> np.ndarray:

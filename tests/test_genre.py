@@ -512,6 +512,19 @@ def test_fit_never_scores_below_zero_shot_and_says_its_weight(captions):
         assert "fit weight" in fitted.describe_labels()
 
 
+def test_fit_helps_where_zero_shot_is_weak_on_texts_we_did_not_write():
+    """ICONCLASS headings (benchmarks/data): 5 labelled headings a genre lift accuracy, and
+    the cross-validated weight moves away from zero-shot."""
+    data = pd.read_csv(CAPTIONS.parent / "iconclass_subjects.csv")
+    genres = sorted(data["genre"].unique())
+    train = data.groupby("genre", group_keys=False).sample(5, random_state=0).index
+    test = data.drop(index=train)
+    zero = evaluate_genres(test["genre"], EmbeddingGenrePredictor(genres).predict(test["caption"]))
+    fitted = EmbeddingGenrePredictor(genres).fit(data.loc[train, "caption"], data.loc[train, "genre"])
+    few = evaluate_genres(test["genre"], fitted.predict(test["caption"]))
+    assert fitted.fit_weight_ > 0 and few.accuracy > zero.accuracy + 0.05
+
+
 # --------------------------------------------------------------- LLM constrained choice
 
 
