@@ -122,8 +122,11 @@ def commonalities_identity() -> dict:
     from .prompts import get_prompt
     from .text import encoder_id
 
+    from .judges import EmbeddingJudge
+
     return {"vocabulary": vocabulary_fingerprint(),
-            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None)}
+            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
+            "claims_judge": EmbeddingJudge().judge_id}
 
 
 @contextmanager
