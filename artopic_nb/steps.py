@@ -71,7 +71,8 @@ STEPS: dict[str, Step] = {s.name: s for s in (
          ("predictor", "genres"), libraries=("sentence-transformers",)),
     # the method is the verb find_commonalities(); the step keeps its result's name
     Step("commonalities", ("descriptions_", "labels_"), {"commonalities_": "frames"},
-         ("llm", "top_k", "prompt"), version=2,  # 2: with the claims table libraries=("scikit-learn", "sentence-transformers")),
+         ("llm", "top_k", "prompt"), version=2,  # 2: with the claims table
+         libraries=("scikit-learn", "sentence-transformers")),
 )}
 
 

@@ -118,11 +118,10 @@ def text_model_id(llm: Any) -> str | None:
 def commonalities_identity() -> dict:
     """What commonalities depend on besides texts, clusters and parameters: the vocabulary
     (stop words, visual lexicon, tokens), the summary prompt's version and the encoder."""
+    from .judges import EmbeddingJudge
     from .keywords import vocabulary_fingerprint
     from .prompts import get_prompt
     from .text import encoder_id
-
-    from .judges import EmbeddingJudge
 
     return {"vocabulary": vocabulary_fingerprint(),
             "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
