@@ -179,16 +179,22 @@ def _commonality_html(study, cluster: int) -> str:
     return f"<div class='common'>{''.join(parts)}</div>" if parts else ""
 
 
+def _share(x: float) -> str:
+    return "–" if pd.isna(x) else f"{x:.0%}"
+
+
 def _claims_html(claims: pd.DataFrame) -> str:
     """A cluster's claims table by lift, flags in red; collapsed, with the judge named."""
     table = pd.DataFrame({
         "claim": claims["claim"], "source": claims["source"],
-        "support": claims["support"].map("{:.0%}".format),
-        "elsewhere": claims["contrast"].map("{:.0%}".format),
-        "lift": claims["lift"].map("{:.1f}".format),
-        "difference (95% CI)": [f"{d:+.0%} ({lo:+.0%} to {hi:+.0%})" for d, lo, hi in
-                                zip(claims["difference"], claims["difference_lo"],
-                                    claims["difference_hi"], strict=True)],
+        "support": claims["support"].map(_share),
+        "elsewhere": claims["contrast"].map(_share),
+        # with no described work elsewhere there is nothing to contrast with
+        "lift": [f"{x:.1f}" if n else "–" for x, n in zip(claims["lift"], claims["n_out"],
+                                                          strict=True)],
+        "difference (95% CI)": [f"{d:+.0%} ({lo:+.0%} to {hi:+.0%})" if pd.notna(d) else "–"
+                                for d, lo, hi in zip(claims["difference"], claims["difference_lo"],
+                                                     claims["difference_hi"], strict=True)],
         "judge": claims["judge"], "n": claims["n"].astype(str) + " / " + claims["n_out"].astype(str),
         "flags": claims["flags"]})
     head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)

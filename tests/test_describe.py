@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 
 from artopic_nb import backends as B
 from artopic_nb import describe as D
+from artopic_nb import models as M
 from artopic_nb.backends import (
     ATTRIBUTE_LABEL,
     AttributeDescriber,
@@ -340,10 +341,10 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
         TransformersDescriber(folder).load()
     assert "lfm2-vl-like" in str(info.value)
     # the default pair with such a model in it: one notice, the attribute describer instead
-    for module in (B, D):  # the default pair, wherever the study reads it
+    for module in (B, D, M):  # the default pair, wherever the study reads it
         monkeypatch.setattr(module, "DEFAULT_MODELS", (str(folder),))
     study = Study(collection, cache_dir=None, progress=False)
-    study.embed(model="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
+    study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
     study.describe(prompts=("caption",))
     assert "torchvision" in capsys.readouterr().out.lower()
     assert set(study.descriptions_["model"]) == {AttributeDescriber().model_id}
