@@ -33,14 +33,17 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
 import pandas as pd
 from tqdm.auto import tqdm
 
 from ..cache import atomic_write_bytes
 from ..collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -282,6 +285,8 @@ class Downloader:
     # -- lifetime ----------------------------------------------------------------------------
     @property
     def client(self) -> httpx.Client:
+        import httpx  # here, not at import: a study that downloads nothing never pays for it
+
         with self._lock:
             if self._client is None:
                 self._client = httpx.Client(
@@ -367,6 +372,8 @@ class Downloader:
     def _download(self, url: str) -> tuple[bytes, str]:
         """The body of ``url`` with retries; raises :class:`_Refused` with the last reason."""
         gate = self._gate(url)
+        import httpx
+
         for attempt in range(self.retries + 1):
             wait = self.backoff * 2 ** attempt
             with gate:
