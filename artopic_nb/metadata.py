@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["METADATA_KEYS", "join_metadata", "read_metadata_table", "relative_key"]
+__all__ = ["METADATA_KEYS", "join_metadata", "read_metadata_table", "relative_key", "rights_text"]
 
 #: Column names accepted, in this order, as the file-name key of a metadata CSV.
 METADATA_KEYS = ("file_name", "filename", "file", "image", "path")
@@ -154,3 +154,12 @@ def join_metadata(
         issues.append((-1, f"{unmatched} image(s) have no metadata row"))
     issues_frame = pd.DataFrame(issues, columns=["row", "problem"]).astype({"row": "int64"})
     return aligned, issues_frame, list(extra)
+
+
+def rights_text(metadata: pd.DataFrame | None, i: int) -> str:
+    """Work ``i``'s rights statement and attribution (as IIIF and other sources give them),
+    joined, or "" when there are none."""
+    if metadata is None or i not in metadata.index:
+        return ""
+    parts = [metadata.at[i, c] for c in ("rights", "attribution") if c in metadata.columns]
+    return " · ".join(str(p).strip() for p in parts if isinstance(p, str) and p.strip())

@@ -73,7 +73,15 @@ def _tile(study, i: int, sampled: bool, captions: dict) -> str:
     )
     return (f'<div class="tile{" sampled" if sampled else ""}">{_img(study, i)}'
             f"<div><b>{_e(title)}</b></div><div class='muted'>{_e(artist)}</div>"
-            f"<div class='muted'>{_e(genre)}</div>{caps}</div>")
+            f"<div class='muted'>{_e(genre)}</div>{_rights(meta, i)}{caps}</div>")
+
+
+def _rights(meta: pd.DataFrame, i: int) -> str:
+    """The rights statement and attribution a source gave (IIIF), kept with every work."""
+    from .metadata import rights_text
+
+    text = rights_text(meta, i)
+    return f"<div class='muted'>{_e(text)}</div>" if text else ""
 
 
 def _captions_by_id(study) -> dict[int, list[tuple[str, str]]]:

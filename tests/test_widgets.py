@@ -358,3 +358,16 @@ def test_jupyter_chart_is_offline():
     assert isinstance(chart, alt.JupyterChart)
     esm = alt.JupyterChart._esm
     assert "cdn.jsdelivr" not in esm and "https://" not in esm[:2000]
+
+
+def test_rights_travel_with_every_work_to_the_grid_and_the_report(study, tmp_path):
+    from artopic_nb.widgets import ClusterGrid
+
+    meta = study.collection.metadata.copy()
+    meta["rights"] = "http://creativecommons.org/publicdomain/zero/1.0/"
+    meta["attribution"] = "Courtesy of a museum"
+    grid = ClusterGrid(study.labels_, metadata=meta)
+    assert all(t["rights"].startswith("http://creativecommons.org") for t in grid.tiles)
+    assert "Courtesy of a museum" in grid.tiles[0]["rights"]
+    plain = ClusterGrid(study.labels_, metadata=study.collection.metadata)
+    assert all(t["rights"] == "" for t in plain.tiles)

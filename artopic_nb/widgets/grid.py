@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
+from ..metadata import rights_text
 from ._base import (
     STATIC,
     ArtopicWidget,
@@ -186,7 +187,8 @@ class ClusterGrid(ArtopicWidget):
             if not title and meta is not None and "file_name" in meta.columns:
                 title = clean_text(meta.at[i, "file_name"])
             tiles.append({"id": i, "title": title, "sampled": i in self._sampled,
-                          "evidence": 1 if i in support else -1 if i in against else 0})
+                          "evidence": 1 if i in support else -1 if i in against else 0,
+                          "rights": rights_text(meta, i)})
         with self.hold_sync():
             self.total = len(ids)
             self.tiles = tiles

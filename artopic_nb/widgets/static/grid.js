@@ -102,6 +102,7 @@ function render({ model, el }) {
       const cap = el_("span", "artopic-grid-caption", tile);
       cap.textContent = t.title || `#${t.id}`;
       tile.title = (t.title || `#${t.id}`) + (t.sampled ? " (sampled)" : "")
+        + (t.rights ? `\n${t.rights}` : "")
         + (t.evidence === 1 ? " · supports the claim" : t.evidence === -1 ? " · does not support the claim" : "");
       if (t.sampled) { const m = el_("span", "artopic-grid-mark", tile); m.textContent = "sampled"; }
       io.observe(tile);
