@@ -129,7 +129,7 @@ def test_embed_on_ray_equals_one_process_and_the_study_computes_nothing(
     first = an.load_folder(art_folder, progress=False)
     # a job stopped half way: part of the rows already in the cache
     part = embed_on_ray(first.subset(range(5)), str(tiny_clip_dir), cache_dir, progress=False,
-                        batch_size=4)
+                        batch_size=4, actors=1)
     assert part.computed == 5
 
     with pytest.warns(UserWarning, match="1 file"):

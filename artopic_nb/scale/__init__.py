@@ -31,7 +31,7 @@ Example
 
 from __future__ import annotations
 
-from ._ray import EXTRA_HINT, connect, require_ray
+from ._ray import EXTRA_HINT, RayRun, connect, require_ray
 from .describe import RayDescriptions, describe_on_ray, description_key
 from .embed import (
     RayEmbedding,
@@ -45,7 +45,7 @@ from .plot import Decimation, decimate, decimated_plot
 from .reduce import SampleFit, fit_sample_assign
 from .scan import scan_on_ray
 
-__all__ = ["EXTRA_HINT", "Decimation", "RayDescriptions", "RayEmbedding", "SampleFit",
+__all__ = ["EXTRA_HINT", "Decimation", "RayDescriptions", "RayEmbedding", "RayRun", "SampleFit",
            "cluster_embedder", "connect", "decimate", "decimated_plot", "describe_on_ray",
            "description_key", "embed_on_ray", "embedding_dataset", "embedding_key",
            "fit_sample_assign", "import_embeddings", "require_ray", "scan_on_ray"]

@@ -8,11 +8,13 @@ Nothing in :mod:`artopic_nb` imports ``ray`` at import time; every function of
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import pandas as pd
 
-__all__ = ["EXTRA_HINT", "cluster_resources", "connect", "frame_blocks", "require_ray"]
+__all__ = ["EXTRA_HINT", "RayRun", "actor_layout", "cluster_resources", "connect", "frame_blocks",
+           "require_ray"]
 
 EXTRA_HINT = 'pip install "artopic-nb[scale]"  (Ray Data, ray[data]==2.60.0)'
 
@@ -60,6 +62,22 @@ def cluster_resources() -> dict[str, float]:
     return {"CPU": float(resources.get("CPU", 0)), "GPU": float(resources.get("GPU", 0))}
 
 
+def actor_layout(gpus: float, actors: int | None, cpus_per_actor: float | None
+                 ) -> tuple[int, float]:
+    """(actors, CPUs per actor) of a model's actor pool: one actor per GPU with one CPU beside
+    it; on a CPU-only cluster one actor per CPU (one thread each: separate processes scale
+    better than torch's threads in one, 24.2 against 21.0 images/s for CLIP B/32 on 2 CPUs in
+    ``benchmarks/scale.py``; each holds a copy of the model, so on many-core nodes
+    ``cpus_per_actor=4`` trades a little speed for a quarter of the memory). Values given are
+    kept."""
+    resources = cluster_resources()
+    if cpus_per_actor is None:
+        cpus_per_actor = 1.0
+    if actors is None:
+        actors = int(resources["GPU"] // gpus) if gpus else int(resources["CPU"] // cpus_per_actor)
+    return max(1, int(actors)), cpus_per_actor
+
+
 def frame_blocks(frame: pd.DataFrame, rows_per_block: int) -> list[pd.DataFrame]:
     """``frame`` cut into blocks of ``rows_per_block`` rows: the unit Ray Data schedules,
     retries after a lost worker, and hands back as results stream in.
@@ -71,3 +89,22 @@ def frame_blocks(frame: pd.DataFrame, rows_per_block: int) -> list[pd.DataFrame]
     return [frame.iloc[i:i + size].reset_index(drop=True)
             for i in range(0, max(len(frame), 1), size)] if len(frame) else [frame]
 
+
+
+@dataclass
+class RayRun:
+    """What a job on the cluster did: ``model_id`` (the model where the actors ran, precision
+    included: part of every row's key), ``computed`` (rows made now), ``cached`` (found in
+    the cache), ``failed`` (a DataFrame of what could not be made, and why) and ``seconds``."""
+
+    model_id: str
+    computed: int
+    cached: int
+    failed: pd.DataFrame
+    seconds: float
+    made: ClassVar[str] = "computed"
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__}({self.model_id!r}: {self.computed} {self.made}, "
+                f"{self.cached} from the cache, {len(self.failed)} failed, "
+                f"{self.seconds:.1f} s)")

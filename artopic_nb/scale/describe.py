@@ -50,7 +50,7 @@ from ..collection import ImageCollection
 from ..images import DECODE_VERSION, ImageLoadError, load_image
 from ..models import ModelSpec, parse
 from ..prompts import Prompt, get_prompt
-from ._ray import cluster_resources, connect, frame_blocks
+from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks
 
 __all__ = ["RayDescriptions", "describe_on_ray", "description_key"]
 
@@ -128,27 +128,18 @@ class _DescribeActor:
         return out
 
 
-@dataclass
-class RayDescriptions:
-    """What :func:`describe_on_ray` did.
+@dataclass(repr=False)
+class RayDescriptions(RayRun):
+    """What :func:`describe_on_ray` did (the fields of :class:`~artopic_nb.scale.RayRun`).
 
     ``descriptions``: the rows of :func:`~artopic_nb.describe.describe_collection` (``id,
     model, prompt, text, seconds, tokens, cached``) for every (work, prompt) that has a text;
-    ``model_id``: the describer's id where the actors ran (precision included);
     ``computed`` / ``cached``: texts made now / read from the cache; ``failed``:
     DataFrame(path, prompt, reason) of texts not made (not cached: a rerun tries them).
     """
 
-    descriptions: pd.DataFrame
-    model_id: str
-    computed: int
-    cached: int
-    failed: pd.DataFrame
-    seconds: float
-
-    def __repr__(self) -> str:
-        return (f"RayDescriptions({self.model_id!r}: {self.computed} described, {self.cached} "
-                f"from the cache, {len(self.failed)} failed, {self.seconds:.1f} s)")
+    descriptions: pd.DataFrame | None = None
+    made = "described"
 
 
 def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
@@ -156,7 +147,7 @@ def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
                     prompts: Sequence[str | Prompt] = ("caption", "description"),
                     cache_dir: str | os.PathLike = ".artopic", *, address: str | None = None,
                     actors: int | None = None, num_gpus: float | None = None,
-                    cpus_per_actor: float = 1, batch_size: int | None = None,
+                    cpus_per_actor: float | None = None, batch_size: int | None = None,
                     progress: bool = True) -> RayDescriptions:
     """Describe works of ``collection`` on a Ray cluster into the cache at ``cache_dir``
     (see the module docstring).
@@ -164,9 +155,11 @@ def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
     ``describer``: a spec as ``study.describe`` takes one (``"hf:<id or folder>"``,
     ``an.models.hf(..., dtype="bfloat16")``, ``"openai:<model>@<url>"``, ``"attributes"``)
     or a describer object (pickled to the actors). ``ids``: ``"all"``, ``None`` (all) or
-    ids (e.g. ``study.samples_.id``). ``actors``: describer replicas (default: one per GPU
-    for an in-process model on a GPU cluster, else one per 2 CPUs; one for a server, whose
-    own ``concurrency`` bounds the requests in flight); ``num_gpus`` per actor (default 1 for
+    ids (e.g. ``study.samples_.id``). ``actors``: describer replicas and ``cpus_per_actor``
+    (an in-process model: one per GPU, else one per CPU, as
+    :func:`~artopic_nb.scale._ray.actor_layout` says; anything else, a server's client
+    included: one actor of one CPU, the server's ``concurrency`` bounding the requests in
+    flight); ``num_gpus`` per actor (default 1 for
     an in-process model when the cluster has GPUs); ``batch_size``: images per ``describe``
     call (default: the describer's own).
 
@@ -186,9 +179,10 @@ def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
     in_process = _in_process(describer)
     gpus = float(num_gpus) if num_gpus is not None else (
         1.0 if in_process and resources["GPU"] else 0.0)
-    if actors is None:
-        actors = int(resources["GPU"] // gpus) if gpus else (
-            max(1, int(resources["CPU"] // 2)) if in_process else 1)
+    if in_process or gpus:
+        actors, cpus_per_actor = actor_layout(gpus, actors, cpus_per_actor)
+    else:  # a client of a server: its own concurrency bounds the requests in flight
+        actors, cpus_per_actor = actors or 1, cpus_per_actor or 1
     prompt_objs = {p.name: p for p in (get_prompt(p) for p in prompts)}
     if gpus:  # the id where the actors run: a GPU changes the precision, so the key
         probe = ray.remote(num_gpus=gpus, num_cpus=0)(_identity)
@@ -244,6 +238,6 @@ def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
     if failed:
         print(f"artopic_nb: {len(failed)} text(s) could not be made (not cached; a rerun "
               f"tries them again); first: {failed[0][0]} ({failed[0][1]}): {failed[0][2]}")
-    return RayDescriptions(table, model_id, len(found) - n_cached, n_cached,
-                           pd.DataFrame(failed, columns=["path", "prompt", "reason"]),
-                           round(time.perf_counter() - started, 3))
+    return RayDescriptions(model_id=model_id, computed=len(found) - n_cached, cached=n_cached,
+                           failed=pd.DataFrame(failed, columns=["path", "prompt", "reason"]),
+                           seconds=round(time.perf_counter() - started, 3), descriptions=table)

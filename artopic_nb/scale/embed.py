@@ -4,11 +4,13 @@ The pipeline, for a ``transformers`` image model (CLIP, SigLIP):
 
 1. the images still missing from the cache become a ``ray.data`` Dataset of (path, content
    hash) rows, in blocks;
-2. **read tasks** (plain Ray tasks, one CPU each, as many as the cluster runs) read each file,
-   check its hash, decode it and resize / crop it with the embedder's own preprocessing
-   (:func:`~artopic_nb.images.decode_image`, :class:`~artopic_nb.preprocess.FastPreprocessor`,
-   exactly as :class:`~artopic_nb.embed.TransformersEmbedder` does on one machine), and pass
-   the crops on as uint8 bytes;
+2. **read tasks** read each file, check its hash, decode it and resize / crop it with the
+   embedder's own preprocessing (:func:`~artopic_nb.images.decode_image`,
+   :class:`~artopic_nb.preprocess.FastPreprocessor`, exactly as
+   :class:`~artopic_nb.embed.TransformersEmbedder` does on one machine), and pass the crops on
+   as uint8 bytes: beside GPU actors they are plain Ray tasks of one CPU each, as many as the
+   cluster's CPUs run; on a CPU-only cluster Ray fuses them into the actors, each decoding
+   its next batches in threads while its model runs (no CPU would be left for them);
 3. an **actor pool** (``map_batches`` with a class) loads the model once per actor, on a GPU
    each when the cluster has GPUs (half precision: ``float16``), else on CPUs, and runs
    :meth:`TransformersEmbedder.forward <artopic_nb.embed.TransformersEmbedder.forward>`;
@@ -64,7 +66,7 @@ from ..embed import (
 from ..hub import load_pretrained
 from ..images import DECODE_VERSION, ImageLoadError, decode_image, open_checked
 from ..preprocess import fast_preprocessor, processor_size
-from ._ray import cluster_resources, connect, frame_blocks, require_ray
+from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks, require_ray
 from .scan import as_collection
 
 __all__ = ["RayEmbedding", "cluster_embedder", "embed_on_ray", "embedding_dataset",
@@ -237,14 +239,19 @@ def _pool(ray: Any, actors: int) -> Any:
 def embedding_dataset(collection: ImageCollection, embedder: Any, *,
                       skip_hashes: Iterable[str] = (), batch_size: int = 64,
                       actors: int | None = None, num_gpus: float | None = None,
-                      cpus_per_actor: float = 1, rows_per_block: int = 256) -> Any:
+                      cpus_per_actor: float | None = None, decode_cpus: float | None = None,
+                      rows_per_block: int = 256) -> Any:
     """The lazy Ray Dataset of ``collection``'s embeddings: one row per distinct image
     (``hash, path, model_id, embedding, error``; ``embedding`` is float32 bytes, empty when
     ``error`` says why the image failed), leaving out ``skip_hashes``.
 
     ``embedder`` is what the actors run (:func:`cluster_embedder`). ``actors``: model
-    replicas (default: one per GPU, else one per 2 CPUs); ``num_gpus`` per actor (default 1
-    when the cluster has GPUs); ``batch_size``: images per forward pass. Nothing runs
+    replicas and ``cpus_per_actor`` (default: one per GPU with one CPU; on a CPU-only cluster
+    one actor per CPU: :func:`~artopic_nb.scale._ray.actor_layout`); ``num_gpus`` per actor (default 1 when the cluster has GPUs);
+    ``batch_size``: images per forward pass;
+    ``decode_cpus``: CPUs of each read task (default: 1 beside GPU actors; on a CPU cluster
+    ``cpus_per_actor``, so that Ray fuses reading into the actors, each decoding its next
+    batches in threads while its model runs; another value keeps them apart). Nothing runs
     until the dataset is consumed: ``.write_parquet(uri)`` for shards
     (:func:`import_embeddings` reads them into a cache), or :func:`embed_on_ray`.
 
@@ -258,8 +265,14 @@ def embedding_dataset(collection: ImageCollection, embedder: Any, *,
     model = isinstance(embedder, TransformersEmbedder)  # the no-model embedder needs no GPU
     gpus = float(num_gpus) if num_gpus is not None else (
         1.0 if resources["GPU"] and model else 0.0)
-    if actors is None:
-        actors = int(resources["GPU"] // gpus) if gpus else int(resources["CPU"] // 2)
+    actors, cpus_per_actor = actor_layout(gpus, actors, cpus_per_actor)
+    if decode_cpus is None:  # on CPUs, each actor decodes its own batches (Ray fuses the two)
+        decode_cpus = 1.0 if gpus else cpus_per_actor
+    separate = model and (gpus or decode_cpus != cpus_per_actor)
+    if separate and actors * cpus_per_actor + decode_cpus > resources["CPU"]:
+        raise ValueError(f"{actors} actor(s) of {cpus_per_actor} CPU leave no "
+                         f"{decode_cpus} CPU for the read tasks on a cluster of "
+                         f"{resources['CPU']:g} CPUs: fewer actors, or decode_cpus=None")
     hashes, skip = collection.hashes, set(skip_hashes)
     first: dict[str, int] = {}
     for i, h in enumerate(hashes):
@@ -273,7 +286,8 @@ def embedding_dataset(collection: ImageCollection, embedder: Any, *,
     if model:
         _, fast, min_side = _load_preprocessing(embedder)
         ds = ds.map_batches(_decode_block, batch_size=None, batch_format="pandas", fn_kwargs={
-            "fast": fast, "min_side": min_side, "max_pixels": collection.max_pixels})
+            "fast": fast, "min_side": min_side, "max_pixels": collection.max_pixels},
+            num_cpus=decode_cpus)
         return ds.map_batches(
             _EmbedActor, fn_constructor_kwargs={"embedder": embedder,
                                                 "model_id": embedder.model_id},
@@ -329,9 +343,9 @@ def import_embeddings(shards: str | os.PathLike, cache_dir: str | os.PathLike,
     return written
 
 
-@dataclass
-class RayEmbedding:
-    """What :func:`embed_on_ray` did.
+@dataclass(repr=False)
+class RayEmbedding(RayRun):
+    """What :func:`embed_on_ray` did (the fields of :class:`~artopic_nb.scale.RayRun`).
 
     ``collection``: the collection to study (without the images in ``failed``);
     ``embedder``: what the actors ran (its ``model_id`` names the weights and the precision
@@ -343,24 +357,17 @@ class RayEmbedding:
     of images that could not be embedded; ``seconds``: wall time.
     """
 
-    collection: ImageCollection
-    embedder: Any
-    study_embedder: Any
-    model_id: str
-    computed: int
-    cached: int
-    failed: pd.DataFrame
-    seconds: float
-
-    def __repr__(self) -> str:
-        return (f"RayEmbedding({self.model_id!r}: {self.computed} computed, {self.cached} "
-                f"from the cache, {len(self.failed)} failed, {self.seconds:.1f} s)")
+    collection: ImageCollection | None = None
+    embedder: Any = None
+    study_embedder: Any = None
 
 
 def embed_on_ray(source: Any, embedder: Any = "auto", cache_dir: str | os.PathLike = ".artopic",
                  *, address: str | None = None, batch_size: int = 64, actors: int | None = None,
-                 num_gpus: float | None = None, dtype: Any = None, cpus_per_actor: float = 1,
-                 metadata: Any = None, progress: bool = True) -> RayEmbedding:
+                 num_gpus: float | None = None, dtype: Any = None,
+                 cpus_per_actor: float | None = None,
+                 decode_cpus: float | None = None, metadata: Any = None,
+                 progress: bool = True) -> RayEmbedding:
     """Embed a collection on a Ray cluster into the cache at ``cache_dir``, which a
     :class:`~artopic_nb.Study` on that cache then reads (see the module docstring).
 
@@ -370,7 +377,7 @@ def embed_on_ray(source: Any, embedder: Any = "auto", cache_dir: str | os.PathLi
     an embedder object). ``address``: ``None`` (a running or new local Ray), ``"auto"`` or
     ``"ray://host:10001"``. GPUs are used when the cluster has them (one per actor,
     ``float16`` unless ``dtype``); see :func:`embedding_dataset` for ``actors``,
-    ``num_gpus``, ``batch_size`` and ``cpus_per_actor``.
+    ``num_gpus``, ``batch_size``, ``cpus_per_actor`` and ``decode_cpus``.
 
     Example
     -------
@@ -398,7 +405,8 @@ def embed_on_ray(source: Any, embedder: Any = "auto", cache_dir: str | os.PathLi
     computed, failed = 0, []
     if len(cached) < len(distinct):
         ds = embedding_dataset(collection, embedder, skip_hashes=cached, batch_size=batch_size,
-                               actors=actors, num_gpus=num_gpus, cpus_per_actor=cpus_per_actor)
+                               actors=actors, num_gpus=num_gpus, cpus_per_actor=cpus_per_actor,
+                               decode_cpus=decode_cpus)
         computed, failed = _store(ds.iter_batches(batch_size=None, batch_format="numpy"),
                                   cache, len(distinct) - len(cached), model_id, progress)
     failed_frame = pd.DataFrame(sorted(failed), columns=["path", "reason"])
@@ -410,5 +418,6 @@ def embed_on_ray(source: Any, embedder: Any = "auto", cache_dir: str | os.PathLi
         collection = studied
         print(f"artopic_nb: {len(failed)} image(s) could not be embedded and are left out of "
               f"result.collection (first: {failed[0][0]}: {failed[0][1]})")
-    return RayEmbedding(collection, embedder, study_embedder, model_id, computed, len(cached),
-                        failed_frame, round(time.perf_counter() - started, 3))
+    return RayEmbedding(model_id=model_id, computed=computed, cached=len(cached),
+                        failed=failed_frame, seconds=round(time.perf_counter() - started, 3),
+                        collection=collection, embedder=embedder, study_embedder=study_embedder)
