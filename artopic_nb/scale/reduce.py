@@ -165,8 +165,8 @@ def fit_sample_assign(X: np.ndarray, sample_size: int = 50_000, seed: int = 0, *
     ``n_components``, ``n_neighbors``, ``min_dist``, ``metric``: as ``study.reduce``;
     ``reducer``: ``"umap"`` or ``"pca"``; ``method`` and ``cluster_params``: as
     ``study.cluster`` (sizes for the whole collection). ``engine``: ``"local"`` (batches in
-    this process) or ``"ray"`` (``map_batches`` over ``actors`` actors, default one per 2
-    CPUs; ``address`` as :func:`~artopic_nb.scale.connect`). With ``n <= sample_size`` every
+    this process) or ``"ray"`` (``map_batches`` over ``actors`` actors, default one per
+    CPU; ``address`` as :func:`~artopic_nb.scale.connect`). With ``n <= sample_size`` every
     point is in the sample and nothing is assigned.
     """
     if engine not in ("local", "ray"):
@@ -204,8 +204,8 @@ def fit_sample_assign(X: np.ndarray, sample_size: int = 50_000, seed: int = 0, *
         from ._ray import cluster_resources, connect
 
         ray = connect(address, progress)
-        if actors is None:
-            actors = max(1, int(cluster_resources()["CPU"] // 2))
+        if actors is None:  # UMAP's transform runs on one thread: one actor per CPU
+            actors = max(1, int(cluster_resources()["CPU"]))
         ds = _with_index(ray, X, rest, batch_size)
         out = ds.map_batches(_Assigner, fn_constructor_kwargs={
             "models": models, "n_components": n_components}, batch_size=batch_size,
