@@ -53,10 +53,10 @@ def numba_cache_dir() -> Path | None:
         return Path(value).expanduser()
     if os.environ.get("NUMBA_CACHE_DIR"):
         return Path(os.environ["NUMBA_CACHE_DIR"]).expanduser()
-    return _user_cache_root() / "artopic_nb" / "numba"
+    return user_cache_root() / "artopic_nb" / "numba"
 
 
-def _user_cache_root() -> Path:
+def user_cache_root() -> Path:
     if sys.platform == "win32":
         return Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
     if sys.platform == "darwin":

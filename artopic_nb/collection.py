@@ -26,16 +26,15 @@ import io
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from PIL import Image
-from tqdm.auto import tqdm
 
 from .cache import Cache, make_key
+from .file_index import probe_files
 from .images import (
     DECODE_VERSION,
     DEFAULT_MAX_PIXELS,
@@ -47,7 +46,6 @@ from .images import (
     find_image_files,
     load_image,
     open_checked,
-    probe_file,
     to_rgb,
     to_srgb,
 )
@@ -147,12 +145,7 @@ class ImageCollection:
         paths = [Path(p) for p in paths]
         if metadata is not None and len(metadata) != len(paths):
             raise ValueError(f"metadata has {len(metadata)} rows for {len(paths)} paths")
-        workers = min(8, (os.cpu_count() or 1) + 2)
-        with ThreadPoolExecutor(workers) as pool:
-            probes = list(tqdm(
-                pool.map(lambda p: probe_file(p, max_pixels), paths), total=len(paths),
-                desc="Reading images", unit="img", disable=not progress or len(paths) < 50,
-            ))
+        probes = probe_files(paths, max_pixels, progress)
         keep = [i for i, p in enumerate(probes) if p.reason is None]
         skipped = pd.DataFrame(
             list(extra_skipped) + [(display_path(p.path), p.reason) for p in probes if p.reason],

@@ -47,15 +47,24 @@ def hub_reachable(timeout: float = 2.0) -> bool:
 
 
 def _cached(name: str) -> bool:
+    """Whether the Hugging Face cache holds ``name``'s main revision (its ``config.json``).
+
+    Reads the cache's documented layout (``models--ORG--NAME/refs/main`` names the snapshot)
+    rather than calling ``huggingface_hub.try_to_load_from_cache``, whose import costs a
+    warm study 60 ms (a sixth of its time) to answer the same question.
+    """
     try:
-        from huggingface_hub import try_to_load_from_cache
+        from huggingface_hub import constants
     except ImportError:
         return False
-    try:
-        found = try_to_load_from_cache(name, "config.json")
-    except Exception:  # an invalid repo id, for example
+    if not re.fullmatch(r"[\w.-]+(/[\w.-]+)?", name):  # not a repo id
         return False
-    return isinstance(found, str)
+    repo = Path(constants.HF_HUB_CACHE) / f"models--{name.replace('/', '--')}"
+    try:
+        revision = (repo / "refs" / "main").read_text().strip()
+    except OSError:
+        return False
+    return (repo / "snapshots" / revision / "config.json").is_file()
 
 
 def _unavailable_message(name: str, what: str) -> str:

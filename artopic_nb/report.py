@@ -208,7 +208,8 @@ def _claims_html(claims: pd.DataFrame) -> str:
     head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
     body = "".join("<tr>" + "".join(
         f"<td class='flag'>{_e(v)}</td>" if c == "flags" and v else f"<td>{_e(v)}</td>"
-        for c, v in row.items()) + "</tr>" for _, row in table.iterrows())
+        for c, v in zip(table.columns, row, strict=True)) + "</tr>"
+        for row in table.itertuples(index=False))
     flagged = int((claims["flags"] != "").sum())
     return (f"<details class='claims'><summary>Claims checked: {len(claims)} "
             f"({flagged} flagged: low support or no contrast); support among the cluster's "

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # tests never touch a model hub
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# the index of probed files lives with the test run, not in the user's cache
+os.environ.setdefault("ARTOPIC_FILE_INDEX", os.path.join(tempfile.mkdtemp(prefix="artopic_tests_"), "file_index.sqlite"))
 
 FIXTURES = Path(__file__).parent / "data" / "images"
 
