@@ -26,7 +26,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _common import print_table  # noqa: E402
 from _tiny_vlm import build_smolvlm_sized  # noqa: E402
 
 from artopic_nb.describe import TransformersDescriber  # noqa: E402
@@ -95,9 +97,6 @@ def main() -> None:
             quantized.append(run(args.batch_size, int8))
     b, s = statistics.median(batched), statistics.median(single)
     encoder = image_encoder_seconds(describer, images, args.batch_size)
-    print(f"\nSmolVLM-256M-sized ({params:.0f}M params), device {describer._device}, "
-          f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}; "
-          f"{args.n_images} images, {n} new tokens each, median of {args.repeats}")
     rows = [
         ("ours: batched", args.batch_size, f"{b:.1f}", f"{args.n_images / b:.2f}",
          f"{args.n_images * n / b:.1f}"),
@@ -108,12 +107,10 @@ def main() -> None:
         q = statistics.median(quantized)
         rows.insert(1, ("ours: batched, quantize=True", args.batch_size, f"{q:.1f}",
                         f"{args.n_images / q:.2f}", f"{args.n_images * n / q:.1f}"))
-    headers = ("arm", "batch", "seconds", "images/s", "new tokens/s")
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(fmt.format(*headers))
-    for row in rows:
-        print(fmt.format(*row))
+    print_table(f"SmolVLM-256M-sized ({params:.0f}M params), device {describer._device}, "
+                f"{os.cpu_count()} cores, torch threads {__import__('torch').get_num_threads()}; "
+                f"{args.n_images} images, {n} new tokens each, median of {args.repeats}",
+                rows, ("arm", "batch", "seconds", "images/s", "new tokens/s"))
     print(f"ratio (baseline seconds / ours): {s / b:.2f}x  (target >= 2x)")
     if quantized:
         print(f"ratio with quantize=True: {s / q:.2f}x")

@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
+from _common import print_table  # noqa: E402  (the script folder is on sys.path)
 from _tiny_vlm import build_tiny_llama, build_tiny_llava  # noqa: E402
 from describe_throughput import synthetic_paintings  # noqa: E402  (the script folder is on sys.path)
 
@@ -98,17 +99,13 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait(10)
-    print(f"\ntransformers serve, tiny {'LLaVA (image)' if args.kind == 'image' else 'Llama (text)'}"
-          f"{', continuous batching' if args.continuous_batching else ''}; {args.n_requests} "
-          f"requests, max_tokens {args.new_tokens}, {os.cpu_count()} cores, median of {args.repeats}")
     rows = [(f"ours: concurrency {args.concurrency}", f"{m:.2f}", f"{args.n_requests / m:.1f}"),
             ("baseline: concurrency 1", f"{o:.2f}", f"{args.n_requests / o:.1f}")]
-    headers = ("arm", "seconds", "requests/s")
-    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    print(fmt.format(*headers))
-    for row in rows:
-        print(fmt.format(*row))
+    print_table(f"transformers serve, tiny "
+                f"{'LLaVA (image)' if args.kind == 'image' else 'Llama (text)'}"
+                f"{', continuous batching' if args.continuous_batching else ''}; {args.n_requests} "
+                f"requests, max_tokens {args.new_tokens}, {os.cpu_count()} cores, "
+                f"median of {args.repeats}", rows, ("arm", "seconds", "requests/s"))
     print(f"ratio (baseline seconds / ours): {o / m:.2f}x")
 
 

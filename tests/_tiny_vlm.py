@@ -65,6 +65,17 @@ def _llama_config(vocab_size: int, tok, hidden: int = 32, layers: int = 2):
     )
 
 
+def _save_greedy(model, tok, folder: Path) -> None:
+    """Save ``model`` to ``folder`` with a greedy generation config of ``tok``'s special tokens."""
+    from transformers import GenerationConfig
+
+    model.generation_config = GenerationConfig(
+        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
+        eos_token_id=tok.eos_token_id, do_sample=False,
+    )
+    model.save_pretrained(folder)
+
+
 def build_tiny_llava(folder: str | Path, seed: int = 0, image_size: int = 32,
                      patch_size: int = 8) -> Path:
     """Write a tiny random LLaVA model folder and return its path."""
@@ -72,7 +83,6 @@ def build_tiny_llava(folder: str | Path, seed: int = 0, image_size: int = 32,
     from transformers import (
         CLIPImageProcessor,
         CLIPVisionConfig,
-        GenerationConfig,
         LlavaConfig,
         LlavaForConditionalGeneration,
         LlavaProcessor,
@@ -93,11 +103,7 @@ def build_tiny_llava(folder: str | Path, seed: int = 0, image_size: int = 32,
     )
     config.pad_token_id = tok.pad_token_id
     model = LlavaForConditionalGeneration(config).eval()
-    model.generation_config = GenerationConfig(
-        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id, do_sample=False,
-    )
-    model.save_pretrained(folder)
+    _save_greedy(model, tok, folder)
     image_processor = CLIPImageProcessor(
         size={"shortest_edge": image_size}, crop_size={"height": image_size, "width": image_size},
     )
@@ -113,17 +119,13 @@ def build_tiny_llava(folder: str | Path, seed: int = 0, image_size: int = 32,
 def build_tiny_llama(folder: str | Path, seed: int = 0) -> Path:
     """Write a tiny random text-only Llama (same word-level tokenizer) and return its path."""
     import torch
-    from transformers import GenerationConfig, LlamaForCausalLM
+    from transformers import LlamaForCausalLM
 
     folder = Path(folder)
     torch.manual_seed(seed)
     tok = build_tokenizer()
     model = LlamaForCausalLM(_llama_config(len(tok), tok)).eval()
-    model.generation_config = GenerationConfig(
-        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id, do_sample=False,
-    )
-    model.save_pretrained(folder)
+    _save_greedy(model, tok, folder)
     tok.save_pretrained(folder)
     return folder
 
@@ -173,7 +175,6 @@ def _build_idefics3(folder, seed, text_kwargs, vision, splitting: bool, longest_
                     scale_factor: int = 4) -> Path:
     import torch
     from transformers import (
-        GenerationConfig,
         Idefics3Config,
         Idefics3ForConditionalGeneration,
         Idefics3ImageProcessor,
@@ -195,11 +196,7 @@ def _build_idefics3(folder, seed, text_kwargs, vision, splitting: bool, longest_
                             tie_word_embeddings=True)
     config.pad_token_id = tok.pad_token_id
     model = Idefics3ForConditionalGeneration(config).eval()
-    model.generation_config = GenerationConfig(
-        pad_token_id=tok.pad_token_id, bos_token_id=tok.bos_token_id,
-        eos_token_id=tok.eos_token_id, do_sample=False,
-    )
-    model.save_pretrained(folder)
+    _save_greedy(model, tok, folder)
     tile = vision["image_size"]
     image_processor = Idefics3ImageProcessor(
         do_image_splitting=splitting, size={"longest_edge": longest_edge or tile},

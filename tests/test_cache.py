@@ -189,34 +189,29 @@ def _damage(path, how: str) -> None:
         raise AssertionError(how)
 
 
+#: kind -> (namespace, file extension, value) of an entry to damage
+_ENTRIES = {
+    "array": ("embeddings", "npy", np.linspace(0, 1, 147, dtype=np.float32)),
+    "json": ("descriptions", "json", {"text": "A landscape with a river " * 4, "n": 3}),
+}
+
+
 @pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "garbage", "tail"])
-def test_damaged_array_is_detected_removed_and_recomputable(cache, how):
-    key = make_key("damaged", how)
-    value = np.linspace(0, 1, 147, dtype=np.float32)
-    cache.put_array("embeddings", key, value)
-    path = cache.path("embeddings", key, "npy")
+@pytest.mark.parametrize("kind", sorted(_ENTRIES))
+def test_damaged_entry_is_detected_removed_and_recomputable(cache, kind, how):
+    namespace, ext, value = _ENTRIES[kind]
+    put, get = getattr(cache, f"put_{kind}"), getattr(cache, f"get_{kind}")
+    key = make_key("damaged", kind, how)
+    put(namespace, key, value)
+    path = cache.path(namespace, key, ext)
     _damage(path, how)
     with pytest.warns(RuntimeWarning, match="damaged entry .* recomputed"):
-        assert cache.get_array("embeddings", key) is None
+        assert get(namespace, key) is None
     assert not path.exists()
-    cache.put_array("embeddings", key, value)
+    put(namespace, key, value)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        np.testing.assert_array_equal(cache.get_array("embeddings", key), value)
-
-
-@pytest.mark.parametrize("how", ["truncated", "empty", "flipped", "garbage", "tail"])
-def test_damaged_json_is_detected_removed_and_recomputable(cache, how):
-    key = make_key("damaged-json", how)
-    value = {"text": "A landscape with a river " * 4, "n": 3}
-    cache.put_json("descriptions", key, value)
-    path = cache.path("descriptions", key, "json")
-    _damage(path, how)
-    with pytest.warns(RuntimeWarning, match="damaged entry"):
-        assert cache.get_json("descriptions", key) is None
-    assert not path.exists()
-    cache.put_json("descriptions", key, value)
-    assert cache.get_json("descriptions", key) == value
+        np.testing.assert_equal(get(namespace, key), value)
 
 
 @pytest.mark.parametrize("content", [

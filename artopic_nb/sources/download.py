@@ -6,13 +6,14 @@ is polite: at most ``max_per_host`` requests in flight to one host, at least
 retries with exponential backoff on 429 and 5xx (honouring ``Retry-After``, capped at
 ``max_retry_after``), and on timeouts and dropped connections.
 
-Every file lands in a :class:`DownloadCache`: a folder where a URL's bytes are stored in a
-file named by the SHA-256 of the URL, beside a small JSON record of the URL and the
-SHA-256 of the bytes (checked on every read, so a damaged file is fetched again). A rerun
+Every file lands in a :class:`~artopic_nb.sources.downloaded.DownloadCache`, a folder of
+files named by the SHA-256 of their URL, each checked on every read
+(:mod:`artopic_nb.sources.downloaded`, whose names are importable from here too). A rerun
 downloads nothing. Failures are never fatal: a URL that answers 404, times out, stalls,
 is not an image, or is over ``max_bytes`` or ``max_pixels`` comes back as a
-:class:`Fetched` with its ``reason``, and the sources list it in the collection's
-``skipped`` report.
+:class:`~artopic_nb.sources.downloaded.Fetched` with its ``reason``, and the sources list
+it in the ``skipped`` report of the collection
+(:func:`~artopic_nb.sources.downloaded.collection_from_files`).
 
 Example
 -------
@@ -24,23 +25,27 @@ Example
 from __future__ import annotations
 
 import email.utils
-import hashlib
 import json
 import os
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import pandas as pd
 from tqdm.auto import tqdm
 
-from ..cache import atomic_write_bytes
-from ..collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
+from ..collection import DEFAULT_MAX_PIXELS
+from .downloaded import (
+    DownloadCache,
+    Fetched,
+    _Refused,
+    check_image,
+    check_json,
+    collection_from_files,
+    default_cache_dir,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -50,6 +55,8 @@ __all__ = [
     "DownloadCache",
     "Downloader",
     "Fetched",
+    "check_image",
+    "check_json",
     "collection_from_files",
     "default_cache_dir",
     "user_agent",
@@ -60,17 +67,6 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 #: Statuses worth another try: rate limiting and the server's passing troubles.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _CHUNK = 64 * 1024
-_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "TIFF": ".tif", "GIF": ".gif",
-             "BMP": ".bmp", "JPEG2000": ".jp2"}
-
-
-def default_cache_dir() -> Path:
-    """``$ARTOPIC_DOWNLOAD_DIR``, else ``$XDG_CACHE_HOME/artopic_nb/downloads``, else
-    ``~/.cache/artopic_nb/downloads``."""
-    if os.environ.get("ARTOPIC_DOWNLOAD_DIR"):
-        return Path(os.environ["ARTOPIC_DOWNLOAD_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "artopic_nb" / "downloads"
 
 
 def user_agent() -> str:
@@ -78,81 +74,6 @@ def user_agent() -> str:
     from .. import __version__
 
     return f"artopic_nb/{__version__} (+https://github.com/artopic-nb/artopic_nb)"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """What became of one URL: its cached file and the bytes' SHA-256, or why not."""
-
-    url: str
-    path: Path | None = None
-    sha256: str | None = None
-    reason: str | None = None
-    from_cache: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return self.reason is None
-
-
-class DownloadCache:
-    """A folder of downloaded files, keyed by URL (file named by the URL's SHA-256).
-
-    ``<folder>/<h[:2]>/<h><suffix>`` holds the bytes and ``<folder>/<h[:2]>/<h>.record.json``
-    the record ``{"url", "file", "sha256", "bytes"}``, written after the bytes (both atomically),
-    so a killed download leaves no record and is fetched again. :meth:`store_blob` keeps
-    bytes that have no URL (a dataset's images), named by the SHA-256 of the bytes.
-    """
-
-    def __init__(self, folder: str | os.PathLike | None = None):
-        self.folder = Path(folder) if folder is not None else default_cache_dir()
-
-    def _record_path(self, url: str) -> Path:
-        h = _sha256(url.encode("utf-8"))
-        return self.folder / h[:2] / f"{h}.record.json"
-
-    def lookup(self, url: str) -> tuple[Path, str] | None:
-        """(file, bytes' SHA-256) of ``url`` when cached and intact, else None."""
-        record_path = self._record_path(url)
-        try:
-            record = json.loads(record_path.read_text("utf-8"))
-            path = record_path.parent / record["file"]
-            data = path.read_bytes()
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-        if record.get("url") != url or _sha256(data) != record.get("sha256"):
-            return None  # damaged or overwritten: fetch again
-        return path, record["sha256"]
-
-    def store(self, url: str, data: bytes, suffix: str = "") -> tuple[Path, str]:
-        """Keep ``data`` as the content of ``url``; returns (file, bytes' SHA-256)."""
-        record_path = self._record_path(url)
-        path = record_path.parent / (record_path.name.split(".")[0] + (suffix or ".bin"))
-        digest = _sha256(data)
-        atomic_write_bytes(path, data, fsync=False)
-        record = {"url": url, "file": path.name, "sha256": digest, "bytes": len(data)}
-        atomic_write_bytes(record_path, json.dumps(record).encode("utf-8"), fsync=False)
-        return path, digest
-
-    def store_blob(self, data: bytes, suffix: str = "") -> Path:
-        """Keep ``data`` under the SHA-256 of the bytes (content-addressed); returns the file."""
-        digest = _sha256(data)
-        path = self.folder / "blobs" / digest[:2] / f"{digest}{suffix}"
-        if not (path.exists() and path.stat().st_size == len(data)):
-            atomic_write_bytes(path, data, fsync=False)
-        return path
-
-
-class _Refused(Exception):
-    """A URL given up on; ``reason`` goes into the skipped report."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class _HostGate:
@@ -197,31 +118,6 @@ def _retry_after(response: httpx.Response) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def check_image(max_pixels: int) -> Callable[[bytes, str], str]:
-    """A check of downloaded bytes: an image within ``max_pixels``; returns its file suffix."""
-
-    def check(data: bytes, content_type: str) -> str:
-        try:
-            image = _open_checked(data, "download", max_pixels)
-        except ImageLoadError as exc:
-            if exc.reason.startswith("not an image") and content_type:
-                raise _Refused(f"not an image ({content_type.split(';')[0]} body)") from None
-            raise _Refused(exc.reason) from None
-        return _SUFFIXES.get(image.format or "", ".img")
-
-    return check
-
-
-def check_json(data: bytes, content_type: str) -> str:
-    """A check of downloaded bytes: a JSON document."""
-    try:
-        json.loads(data)
-    except ValueError:
-        kind = content_type.split(";")[0] or "unknown type"
-        raise _Refused(f"not a JSON document ({kind} body)") from None
-    return ".json"
 
 
 class Downloader:
@@ -416,34 +312,3 @@ class Downloader:
                 raise _Refused(f"too slow (not complete after max_seconds {self.max_seconds:g})")
             chunks.append(chunk)
         return b"".join(chunks)
-
-
-def collection_from_files(
-    files: Sequence[Path | None],
-    origins: Sequence[str],
-    metadata: pd.DataFrame,
-    skipped: Sequence[tuple[str, str]] = (),
-    *,
-    name: str,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
-    progress: bool = True,
-) -> ImageCollection:
-    """The :class:`ImageCollection` of downloaded (or cached) files.
-
-    ``files[i]`` is the local file of metadata row ``i`` (None when it could not be had;
-    its reason is in ``skipped``) and ``origins[i]`` where it came from (a URL, a dataset
-    row): the skipped report names origins, not cache files. Raises ``ValueError`` when
-    not one image could be had.
-    """
-    keep = [i for i, f in enumerate(files) if f is not None]
-    origin_of = {str(files[i]): origins[i] for i in keep}
-    if not keep:
-        first = "; ".join(f"{o}: {r}" for o, r in list(skipped)[:3])
-        raise ValueError(f"no image could be had from {name} ({len(skipped)} skipped"
-                         f"{': ' + first if first else ''})")
-    col = ImageCollection.from_paths(
-        [files[i] for i in keep], metadata=metadata.iloc[keep].reset_index(drop=True),
-        extra_skipped=list(skipped), max_pixels=max_pixels, progress=progress, name=name,
-    )
-    col.skipped["path"] = [origin_of.get(p, p) for p in col.skipped["path"]]
-    return col

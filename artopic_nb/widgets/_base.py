@@ -94,6 +94,17 @@ def clean_text(value: Any) -> str:
     return str(value)
 
 
+def artwork_title(metadata: pd.DataFrame | None, i: int) -> str:
+    """The title of artwork ``i``, else its file name ('' when the metadata has neither)."""
+    if metadata is None or i not in metadata.index:
+        return ""
+    for col in ("title", "file_name"):
+        text = clean_text(metadata.at[i, col]) if col in metadata.columns else ""
+        if text:
+            return text
+    return ""
+
+
 def artwork_info(metadata: pd.DataFrame | None, i: int) -> dict[str, str]:
     """Title, artist, date and genre of artwork ``i`` (those the metadata has)."""
     info = {"id": str(i)}
@@ -104,7 +115,7 @@ def artwork_info(metadata: pd.DataFrame | None, i: int) -> dict[str, str]:
         if col in metadata.columns:
             info[col] = clean_text(row[col])
     if not info.get("title") and "file_name" in metadata.columns:
-        info["title"] = clean_text(row["file_name"])
+        info["title"] = artwork_title(metadata, i)
     return info
 
 

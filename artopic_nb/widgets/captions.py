@@ -21,6 +21,7 @@ from ._base import (
     STATIC,
     ArtopicWidget,
     ThumbnailSource,
+    artwork_title,
     as_int_list,
     clean_text,
     esm,
@@ -37,7 +38,7 @@ def artwork_record(i: int, metadata: pd.DataFrame | None, descriptions: pd.DataF
                     "cluster": None}
     if metadata is not None and i in metadata.index:
         row = metadata.loc[i]
-        record["title"] = clean_text(row.get("title", "")) or clean_text(row.get("file_name", ""))
+        record["title"] = artwork_title(metadata, i)
         record["known_genre"] = clean_text(row.get("genre", ""))
         record["fields"] = [[str(c), clean_text(row[c])] for c in metadata.columns
                             if c not in INTERNAL_COLUMNS and c != "title"

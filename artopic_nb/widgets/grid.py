@@ -22,8 +22,8 @@ from ._base import (
     STATIC,
     ArtopicWidget,
     ThumbnailSource,
+    artwork_title,
     as_int_list,
-    clean_text,
     esm,
     study_thumbnails,
 )
@@ -179,14 +179,10 @@ class ClusterGrid(ArtopicWidget):
         page = min(max(0, self.page), pages - 1)
         shown = ids[page * size:(page + 1) * size]
         meta = self._metadata
-        has_title = meta is not None and "title" in meta.columns
         support, against = set(self.supporting_ids), set(self.contradicting_ids)
         tiles = []
         for i in shown:
-            title = clean_text(meta.at[i, "title"]) if has_title and i in meta.index else ""
-            if not title and meta is not None and "file_name" in meta.columns:
-                title = clean_text(meta.at[i, "file_name"])
-            tiles.append({"id": i, "title": title, "sampled": i in self._sampled,
+            tiles.append({"id": i, "title": artwork_title(meta, i), "sampled": i in self._sampled,
                           "evidence": 1 if i in support else -1 if i in against else 0,
                           "rights": rights_text(meta, i)})
         with self.hold_sync():
