@@ -20,6 +20,9 @@ The pipeline, for a ``transformers`` image model (CLIP, SigLIP):
    every row and computes nothing; a job stopped half way keeps every row written so far,
    and a rerun computes only the rest.
 
+The read tasks and the actors (what runs in Ray's workers) are in
+:mod:`artopic_nb.scale._embed_workers`; this module builds the dataset and fills the cache.
+
 Any other embedder (the no-model :class:`~artopic_nb.embed.ColorTextureEmbedder`, your own)
 runs its own ``iter_embed`` on each batch inside the actors. An image that cannot be read is
 reported, never fatal: files that fail when the collection is read are in its ``skipped``
@@ -41,18 +44,14 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 from tqdm.auto import tqdm
 
 from ..cache import Cache, make_key
@@ -63,9 +62,14 @@ from ..embed import (
     as_embedder,
     load_embedder,
 )
-from ..hub import load_pretrained
-from ..images import DECODE_VERSION, ImageLoadError, decode_image, open_checked
-from ..preprocess import fast_preprocessor, processor_size
+from ..images import DECODE_VERSION
+from ._embed_workers import (
+    COLUMNS,
+    _AnyEmbedderActor,
+    _decode_block,
+    _EmbedActor,
+    _load_preprocessing,
+)
 from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks, require_ray
 from .scan import as_collection
 
@@ -73,8 +77,6 @@ __all__ = ["RayEmbedding", "cluster_embedder", "embed_on_ray", "embedding_datase
            "embedding_key", "import_embeddings"]
 
 NAMESPACE = "embeddings"
-#: The columns of :func:`embedding_dataset`'s rows (and of its parquet shards).
-COLUMNS = ("hash", "path", "model_id", "embedding", "error")
 
 
 def embedding_key(image_hash: str, model_id: str) -> str:
@@ -119,117 +121,6 @@ def cluster_embedder(embedder: Any = "auto", *, gpu: bool = False, dtype: Any = 
             "float16" if device.startswith("cuda") else "float32")
     return TransformersEmbedder(embedder.model, batch_size=batch_size, device=device,
                                 dtype=dtype, quantize=embedder.quantize)
-
-
-def _load_preprocessing(embedder: TransformersEmbedder) -> tuple[Any, Any, int]:
-    """(image processor, its fast version or None, the side it resizes to) of ``embedder``."""
-    from transformers import AutoImageProcessor
-
-    processor = load_pretrained(AutoImageProcessor.from_pretrained, embedder.model,
-                                "image embedding model")
-    return processor, fast_preprocessor(processor), processor_size(processor)
-
-
-# ---------------------------------------------------------------------------------------------
-# the work done on the cluster
-# ---------------------------------------------------------------------------------------------
-
-def _read_crop(path: str, expected_hash: str, fast: Any, min_side: int, max_pixels: int
-               ) -> tuple[bytes, int, int, str]:
-    """One image as on one machine (decoded at reduced scale, cropped), or why it failed."""
-    try:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise ImageLoadError(path, f"unreadable ({exc.strerror or exc})") from None
-        if hashlib.sha256(data).hexdigest() != expected_hash:
-            raise ImageLoadError(path, "changed since the collection was read (its content "
-                                       "hash differs); read the collection again")
-        image = decode_image(open_checked(data, path, max_pixels), path, None, min_side)
-        pixels = fast.crop(image) if fast is not None else np.asarray(image)
-    except ImageLoadError as exc:
-        return b"", 0, 0, exc.reason
-    return pixels.tobytes(), pixels.shape[0], pixels.shape[1], ""
-
-
-def _decode_block(block: pd.DataFrame, fast: Any, min_side: int, max_pixels: int,
-                  threads: int = 2) -> pd.DataFrame:
-    """The read task: each file read, checked, decoded and cropped (uint8 bytes + shape)."""
-    with ThreadPoolExecutor(threads) as pool:  # decoding releases the GIL; reads overlap
-        done = list(pool.map(lambda row: _read_crop(*row, fast, min_side, max_pixels),
-                             zip(block["path"], block["hash"], strict=True)))
-    pixels, height, width, error = zip(*done, strict=True) if done else ((), (), (), ())
-    return pd.DataFrame({"hash": block["hash"], "path": block["path"], "pixels": list(pixels),
-                         "height": np.asarray(height, np.int32),
-                         "width": np.asarray(width, np.int32), "error": list(error)})
-
-
-def _output(batch: dict[str, np.ndarray], model_id: str, vectors: np.ndarray,
-            errors: Any) -> dict[str, np.ndarray]:
-    n = len(batch["hash"])
-    return {"hash": batch["hash"], "path": batch["path"],
-            "model_id": np.full(n, model_id, dtype=object), "embedding": vectors,
-            "error": np.asarray(errors, dtype=object)}
-
-
-class _EmbedActor:
-    """One model per actor: crops in, L2-normalised float32 rows (as bytes) out."""
-
-    def __init__(self, embedder: TransformersEmbedder, model_id: str):
-        self.embedder = embedder.load()
-        if self.embedder.model_id != model_id:  # a node whose weights or precision differ
-            raise RuntimeError(f"this node's embedder is {self.embedder.model_id}, not "
-                               f"{model_id}: its rows would go under another key")
-
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        n = len(batch["hash"])
-        vectors = np.array([b""] * n, dtype=object)
-        ok = np.flatnonzero(batch["error"] == "")
-        if len(ok):
-            crops = [np.frombuffer(batch["pixels"][j], np.uint8).reshape(
-                int(batch["height"][j]), int(batch["width"][j]), 3) for j in ok]
-            fast = self.embedder._fast_preprocess  # built and checked by load(), as on one machine
-            if fast is not None:
-                pixel_values = fast.pixel_values(crops)
-            else:  # a processor the fast path does not reproduce: its own code
-                pixel_values = self.embedder._preprocess([Image.fromarray(c) for c in crops])
-            for j, row in zip(ok, self.embedder.forward(pixel_values), strict=True):
-                vectors[j] = np.ascontiguousarray(row, np.float32).tobytes()
-        return _output(batch, self.embedder.model_id, vectors, batch["error"])
-
-
-class _AnyEmbedderActor:
-    """Any :class:`~artopic_nb.embed.Embedder`: its own ``iter_embed`` on each batch's files,
-    image by image when the batch holds one it cannot read."""
-
-    def __init__(self, embedder: Any, max_pixels: int):
-        self.embedder = as_embedder(embedder)
-        self.max_pixels = max_pixels
-
-    def _rows(self, frame: pd.DataFrame) -> np.ndarray:
-        col = ImageCollection(frame, max_pixels=self.max_pixels)
-        return np.concatenate([rows for _, rows in self.embedder.iter_embed(col)])
-
-    def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        frame = pd.DataFrame({"path": batch["path"], "hash": batch["hash"],
-                              "file_name": [os.path.basename(p) for p in batch["path"]],
-                              "width": 0, "height": 0})
-        n = len(frame)
-        vectors, errors = np.array([b""] * n, dtype=object), [""] * n
-        try:
-            rows = list(self._rows(frame))
-        except ImageLoadError:
-            rows = []
-            for j in range(n):
-                try:
-                    rows.append(self._rows(frame.iloc[[j]])[0])
-                except ImageLoadError as exc:
-                    rows.append(None)
-                    errors[j] = exc.reason
-        for j, row in enumerate(rows):
-            if row is not None:
-                vectors[j] = np.ascontiguousarray(row, np.float32).tobytes()
-        return _output(batch, self.embedder.model_id, vectors, errors)
 
 
 def _pool(ray: Any, actors: int) -> Any:
