@@ -67,7 +67,7 @@ def actor_layout(gpus: float, actors: int | None, cpus_per_actor: float | None
     """(actors, CPUs per actor) of a model's actor pool: one actor per GPU with one CPU beside
     it; on a CPU-only cluster one actor per CPU (one thread each: separate processes scale
     better than torch's threads in one, 24.2 against 21.0 images/s for CLIP B/32 on 2 CPUs in
-    ``benchmarks/scale.py``; each holds a copy of the model, so on many-core nodes
+    ``benchmarks/scale_ray.py``; each holds a copy of the model, so on many-core nodes
     ``cpus_per_actor=4`` trades a little speed for a quarter of the memory). Values given are
     kept."""
     resources = cluster_resources()

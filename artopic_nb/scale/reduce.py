@@ -8,7 +8,7 @@ batches: UMAP's ``transform`` (each new point placed against the sample's map),
 ``hdbscan.approximate_predict`` (the fit keeps ``prediction_data=True``), the nearest
 centroid for k-means and agglomerative. The batches run as Ray Data ``map_batches`` over an
 actor pool that unpickles the fitted models once per actor (``engine="ray"``), or in this
-process (``engine="local"``). ``benchmarks/scale.py`` reports the agreement (ARI) of
+process (``engine="local"``). ``benchmarks/scale_ray.py`` reports the agreement (ARI) of
 sample-fit and full-fit labels where both fit.
 
 Cluster sizes are given for the whole collection, as ``study.cluster`` takes them (left
