@@ -64,6 +64,14 @@ def _signature(path: Path, max_pixels: int) -> str | None:
             f"{max_pixels}:{_DECODER}")
 
 
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _connect(path: Path) -> sqlite3.Connection | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,13 +99,16 @@ def probe_files(paths: Sequence[Path], max_pixels: int = DEFAULT_MAX_PIXELS,
     unchanged since an earlier probe are not read again (see the module's text)."""
     paths = [Path(p) for p in paths]
     keys = [os.path.abspath(p) for p in paths]
-    signatures = [_signature(p, max_pixels) for p in paths]
+    # a name that is not valid UTF-8 cannot be a key (probe_file skips such files anyway)
+    signatures = [_signature(p, max_pixels) if _utf8(k) else None
+                  for p, k in zip(paths, keys, strict=True)]
     index = file_index_path()
     db = _connect(index) if index is not None else None
     probes: list[ImageProbe | None] = [None] * len(paths)
     if db is not None:
         try:
-            known = _remembered(db, keys)
+            known = _remembered(db, [k for k, sig in zip(keys, signatures, strict=True)
+                                     if sig is not None])
         except sqlite3.Error:
             known = {}
         for i, (key, signature) in enumerate(zip(keys, signatures, strict=True)):
