@@ -3,7 +3,7 @@
 On one machine, :meth:`ImageCollection.from_folder <artopic_nb.collection.ImageCollection.
 from_folder>` reads every file: hashes it, decodes it completely at a small scale (so that a
 truncated file shows) and records its size. :func:`scan_on_ray` does the same per file with
-the same function (:func:`artopic_nb.images.probe_file`), in Ray tasks across the cluster, and
+the same function (:func:`artopic_nb.file_index.probe_files`), in Ray tasks across the cluster, and
 builds the same collection: ids in the same order, the same ``skipped`` report, metadata
 joined on file names as ``from_folder`` does. At 10^6 files this is the difference between
 reading them all through one machine and through every node.
@@ -20,19 +20,18 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..collection import ImageCollection
+from ..file_index import probe_files
 from ..images import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
     display_path,
     find_image_files,
-    probe_file,
 )
 from ..metadata import join_metadata
 from ._ray import connect, frame_blocks
@@ -43,8 +42,8 @@ __all__ = ["as_collection", "scan_on_ray"]
 def _probe_block(block: pd.DataFrame, max_pixels: int) -> pd.DataFrame:
     """Probe the files of one block (paths travel as bytes: any file name survives Arrow)."""
     paths = [Path(os.fsdecode(p)) for p in block["path"]]
-    with ThreadPoolExecutor(4) as pool:  # file reads overlap (network file systems)
-        probes = list(pool.map(lambda p: probe_file(p, max_pixels), paths))
+    # as on one machine: in threads, files unchanged since this node last probed them not read
+    probes = probe_files(paths, max_pixels, progress=False)
     return pd.DataFrame({
         "order": block["order"].to_numpy(),
         "shown": [display_path(p.path) for p in probes],
