@@ -99,11 +99,11 @@ def probe_files(paths: Sequence[Path], max_pixels: int = DEFAULT_MAX_PIXELS,
     unchanged since an earlier probe are not read again (see the module's text)."""
     paths = [Path(p) for p in paths]
     keys = [os.path.abspath(p) for p in paths]
-    # a name that is not valid UTF-8 cannot be a key (probe_file skips such files anyway)
-    signatures = [_signature(p, max_pixels) if _utf8(k) else None
-                  for p, k in zip(paths, keys, strict=True)]
     index = file_index_path()
     db = _connect(index) if index is not None else None
+    # a name that is not valid UTF-8 cannot be a key (probe_file skips such files anyway)
+    signatures = [_signature(p, max_pixels) if db is not None and _utf8(k) else None
+                  for p, k in zip(paths, keys, strict=True)]
     probes: list[ImageProbe | None] = [None] * len(paths)
     if db is not None:
         try:
