@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
 
 from .cluster import METHODS
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -164,5 +165,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-if __name__ == "__main__":
+def run() -> None:
+    """The ``artopic`` program: :func:`main` on the process's arguments, then exit."""
+    # Everything imported so far lives until exit: moved out of the collector's sight, no
+    # collection walks it again, nor does the full one at exit (a tenth of a warm run).
+    gc.freeze()
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from ._progress import tqdm
 from .backends import (
     ATTRIBUTE_LABEL,
     ATTRIBUTE_PREAMBLE,

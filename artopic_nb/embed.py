@@ -24,8 +24,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from PIL import Image
-from tqdm.auto import tqdm
 
+from ._progress import tqdm
 from .cache import Cache, make_key
 from .collection import DECODE_VERSION, ImageCollection
 from .colour import srgb_to_lab

@@ -128,10 +128,14 @@ class StepRunner:
         start = time.perf_counter()
         key = None if identity is None or not self.cache.enabled else step_key(
             name, {r: self._digest(r) for r in step.reads}, params, identity)
-        with quiet_model_loading(not self.progress):
-            computed = []
-            results = self.cache.get_or_compute(
-                name, key, lambda: computed.append(True) or compute(), StepCodec(name))
+        computed = []
+
+        def compute_quietly() -> dict:
+            computed.append(True)
+            with quiet_model_loading(not self.progress):
+                return compute()
+
+        results = self.cache.get_or_compute(name, key, compute_quietly, StepCodec(name))
         if on_hit is not None and not computed:
             results = on_hit(results)
         for stale in (name, *downstream(name)):

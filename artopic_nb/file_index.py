@@ -29,8 +29,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import PIL
-from tqdm.auto import tqdm
 
+from ._progress import tqdm
 from ._umap_cache import user_cache_root
 from .images import DECODE_VERSION, DEFAULT_MAX_PIXELS, ImageProbe, probe_file
 
@@ -116,12 +116,14 @@ def probe_files(paths: Sequence[Path], max_pixels: int = DEFAULT_MAX_PIXELS,
             if entry is not None and signature is not None and entry[0] == signature:
                 probes[i] = ImageProbe(paths[i], entry[1], entry[2], entry[3])
     todo = [i for i, p in enumerate(probes) if p is None]
-    workers = min(8, (os.cpu_count() or 1) + 2)
-    with ThreadPoolExecutor(workers) as pool:
-        fresh = tqdm(pool.map(lambda i: probe_file(paths[i], max_pixels), todo), total=len(todo),
-                     desc="Reading images", unit="img", disable=not progress or len(todo) < 50)
-        for i, probe in zip(todo, fresh, strict=True):
-            probes[i] = probe
+    if todo:  # (a warm run over an unchanged folder starts neither threads nor a bar)
+        workers = min(8, (os.cpu_count() or 1) + 2)
+        with ThreadPoolExecutor(workers) as pool:
+            fresh = tqdm(pool.map(lambda i: probe_file(paths[i], max_pixels), todo),
+                         total=len(todo), desc="Reading images", unit="img",
+                         disable=not progress or len(todo) < 50)
+            for i, probe in zip(todo, fresh, strict=True):
+                probes[i] = probe
     if db is not None:
         rows = [(keys[i], signatures[i], probes[i].hash, probes[i].width, probes[i].height)
                 for i in todo if probes[i].reason is None and signatures[i] is not None]

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 from PIL import Image
-from tqdm.auto import tqdm
+
+from ._progress import tqdm
 
 if TYPE_CHECKING:
     import torch

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
 
+from .._progress import tqdm
 from ..backends import (
     DescriberError,
     TransformersDescriber,

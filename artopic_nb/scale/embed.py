@@ -52,8 +52,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from .._progress import tqdm
 from ..cache import Cache, make_key
 from ..collection import ImageCollection
 from ..embed import (

@@ -34,8 +34,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tqdm.auto import tqdm
-
+from .._progress import tqdm
 from ..collection import DEFAULT_MAX_PIXELS
 from .downloaded import (
     DownloadCache,
