@@ -12,7 +12,6 @@ from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber
 from .embed import ColorTextureEmbedder, TransformersEmbedder, load_embedder
 from .genre import EmbeddingGenrePredictor, LLMGenrePredictor, evaluate_genres
 from .hub import ModelUnavailableError
-from .sources import from_csv, from_dataframe, from_huggingface, from_iiif
 from .study import Study
 from .topics import find_commonalities
 
@@ -51,3 +50,19 @@ def explore(study, **kwargs):
     from .widgets import explore as _explore
 
     return _explore(study, **kwargs)
+
+
+#: The sources (``an.from_iiif`` ...) are imported on first use: 12 ms of every start-up.
+_FROM_SOURCES = ("from_csv", "from_dataframe", "from_huggingface", "from_iiif")
+
+
+def __getattr__(name: str):
+    if name in _FROM_SOURCES:
+        from . import sources
+
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_FROM_SOURCES])

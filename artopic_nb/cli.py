@@ -140,8 +140,6 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .sources import open_source
-
     try:
         if args.command == "report":
             from .study import Study
@@ -155,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
 
             collection = met_paintings(progress=not args.no_progress)
         else:
+            from .sources import open_source
+
             collection = open_source(
                 args.folder, metadata=args.metadata, url_column=args.url_column,
                 cache_dir=Path(args.cache_dir) / "downloads" if args.cache_dir else None,

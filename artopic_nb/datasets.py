@@ -42,8 +42,6 @@ from pathlib import Path
 import pandas as pd
 
 from .collection import ImageCollection
-from .sources.semart import load_semart as load_semart  # re-exported: an.datasets.load_semart
-from .sources.wikiart import load_wikiart as load_wikiart  # re-exported: an.datasets.load_wikiart
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
 
@@ -151,3 +149,20 @@ def met_paintings(
     return ImageCollection.from_dataframe(
         table, cache_dir=cache_dir, root=folder, progress=progress, name="met_paintings"
     )
+
+
+#: ``an.datasets.load_semart`` and ``load_wikiart`` live in :mod:`artopic_nb.sources`,
+#: imported on first use (the sources cost every start-up 12 ms).
+_FROM_SOURCES = ("load_semart", "load_wikiart")
+
+
+def __getattr__(name: str):
+    if name in _FROM_SOURCES:
+        from . import sources
+
+        return getattr(sources, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_FROM_SOURCES])
