@@ -57,6 +57,23 @@ def test_console_script_is_installed():
     assert "--metadata" in result.stdout
 
 
+def test_start_up_imports_neither_the_sources_nor_tqdm():
+    """A warm run is mostly start-up: the sources and tqdm are imported on first use, and
+    the package's names for them still work."""
+    code = ("import sys, artopic_nb as an; "
+            "print(sorted(m for m in sys.modules if m.startswith(('artopic_nb.sources', 'tqdm')))); "
+            "from artopic_nb import sources; "
+            "print(an.from_iiif is sources.from_iiif, an.datasets.load_semart is sources.load_semart,"
+            " 'from_csv' in dir(an), 'load_wikiart' in dir(an.datasets))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[]", "True True True True"]
+    with pytest.raises(AttributeError, match="no attribute 'from_nowhere'"):
+        import artopic_nb
+
+        artopic_nb.from_nowhere  # noqa: B018
+
+
 def _write_folder(folder, n: int, bad_files: bool = False):
     """``n`` small JPEGs in three colour families (no labels), optionally two unreadable files."""
     import numpy as np

@@ -333,6 +333,26 @@ def test_damaged_thumbnail_on_disk_is_recomputed(tmp_path):
     assert entry.read_bytes() == data
 
 
+@pytest.mark.parametrize("damage", [
+    lambda jpeg: jpeg[: len(jpeg) // 2],                      # truncated
+    lambda jpeg: b"\xff\xd8" + b"not a jpeg at all" + b"\xff\xd9",  # right markers, no header
+    lambda jpeg: b"\xff\xd8" + _png_bytes() + b"\xff\xd9",       # another format inside
+])
+def test_check_jpeg_rejects_damaged_thumbnails(damage):
+    from artopic_nb.images import check_jpeg
+
+    jpeg = load_folder(FIXTURES, progress=False).thumbnail_bytes(0, size=48)
+    check_jpeg(jpeg)
+    with pytest.raises((ValueError, OSError)):  # OSError: PIL's UnidentifiedImageError
+        check_jpeg(damage(jpeg))
+
+
+def _png_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buf, "PNG")
+    return buf.getvalue()
+
+
 def test_memory_thumbnail_cache_is_bounded(monkeypatch):
     col = load_folder(FIXTURES, progress=False)
     one = len(col.thumbnail_bytes(0, size=32))
