@@ -6,6 +6,7 @@ their results; ``artopic_nb.widgets`` shows them in JupyterLab.
 """
 
 from . import datasets, models
+from ._lazy import from_module_on_use
 from .cache import Cache
 from .collection import ImageCollection, ImageLoadError, load_folder, load_image
 from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber, load_describer
@@ -53,16 +54,6 @@ def explore(study, **kwargs):
 
 
 #: The sources (``an.from_iiif`` ...) are imported on first use: 12 ms of every start-up.
-_FROM_SOURCES = ("from_csv", "from_dataframe", "from_huggingface", "from_iiif")
-
-
-def __getattr__(name: str):
-    if name in _FROM_SOURCES:
-        from . import sources
-
-        return getattr(sources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_FROM_SOURCES])
+__getattr__, __dir__ = from_module_on_use(
+    __name__, ("from_csv", "from_dataframe", "from_huggingface", "from_iiif"),
+    "artopic_nb.sources")

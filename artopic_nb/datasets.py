@@ -41,6 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._lazy import from_module_on_use
 from .collection import ImageCollection
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
@@ -153,16 +154,5 @@ def met_paintings(
 
 #: ``an.datasets.load_semart`` and ``load_wikiart`` live in :mod:`artopic_nb.sources`,
 #: imported on first use (the sources cost every start-up 12 ms).
-_FROM_SOURCES = ("load_semart", "load_wikiart")
-
-
-def __getattr__(name: str):
-    if name in _FROM_SOURCES:
-        from . import sources
-
-        return getattr(sources, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_FROM_SOURCES])
+__getattr__, __dir__ = from_module_on_use(
+    __name__, ("load_semart", "load_wikiart"), "artopic_nb.sources")
