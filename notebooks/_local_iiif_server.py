@@ -117,10 +117,12 @@ class LocalServer:
                 try:
                     answer = server._answer(self.path)
                     time.sleep(server.latency + answer.stall)
-                    self.reply(answer)
                 finally:
+                    # counted until its reply starts: once the client has read the reply it
+                    # may send its next request before this thread runs again
                     with server._lock:
                         server.in_flight -= 1
+                self.reply(answer)
 
             def reply(self, answer: Response) -> None:
                 try:
