@@ -5,8 +5,7 @@ Each pipeline step is a module of plain functions (``embed``, ``reduce``, ``clus
 their results; ``artopic_nb.widgets`` shows them in JupyterLab.
 """
 
-from . import datasets, models
-from ._lazy import from_module_on_use
+from . import _lazy, datasets, models
 from .cache import Cache
 from .collection import ImageCollection, ImageLoadError, load_folder, load_image
 from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber, load_describer
@@ -54,6 +53,6 @@ def explore(study, **kwargs):
 
 
 #: The sources (``an.from_iiif`` ...) are imported on first use: 12 ms of every start-up.
-__getattr__, __dir__ = from_module_on_use(
+__getattr__, __dir__ = _lazy.from_module_on_use(
     __name__, ("from_csv", "from_dataframe", "from_huggingface", "from_iiif"),
     "artopic_nb.sources")

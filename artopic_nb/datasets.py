@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._lazy import from_module_on_use
+from . import _lazy
 from .collection import ImageCollection
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
@@ -154,5 +154,5 @@ def met_paintings(
 
 #: ``an.datasets.load_semart`` and ``load_wikiart`` live in :mod:`artopic_nb.sources`,
 #: imported on first use (the sources cost every start-up 12 ms).
-__getattr__, __dir__ = from_module_on_use(
+__getattr__, __dir__ = _lazy.from_module_on_use(
     __name__, ("load_semart", "load_wikiart"), "artopic_nb.sources")

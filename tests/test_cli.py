@@ -68,10 +68,11 @@ def test_start_up_imports_neither_the_sources_nor_tqdm():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert out == ["[]", "True True True True"]
-    with pytest.raises(AttributeError, match="no attribute 'from_nowhere'"):
-        import artopic_nb
+    import artopic_nb
 
+    with pytest.raises(AttributeError, match="no attribute 'from_nowhere'"):
         artopic_nb.from_nowhere  # noqa: B018
+    assert "from_module_on_use" not in dir(artopic_nb) + dir(artopic_nb.datasets)
 
 
 def _write_folder(folder, n: int, bad_files: bool = False):
