@@ -1,19 +1,27 @@
 """artopic_nb: Jupyter-native topic modeling of artworks with multimodal LLMs.
 
-Each pipeline step is a module of plain functions (``embed``, ``reduce``, ``cluster``,
-``sample``, ``describe``, ``genre``, ``topics``); :class:`Study` composes them and keeps
-their results; ``artopic_nb.widgets`` shows them in JupyterLab.
+The folders are the layers, and imports point one way (``widgets`` -> ``pipeline`` ->
+``steps`` -> ``models`` / ``text`` / ``genre`` -> ``data``): ``data`` holds collections and
+the cache; ``models``, ``text`` and ``genre`` the models and text tools the steps use;
+``steps`` one module per pipeline step; ``pipeline`` the runner and :class:`Study` that
+composes the steps; ``widgets`` shows them in JupyterLab; ``sources`` loads collections from
+the web and ``scale`` runs the steps on Ray Data. See ``docs/architecture.md``.
 """
 
 from . import _lazy, datasets, models
-from .cache import Cache
-from .collection import ImageCollection, ImageLoadError, load_folder, load_image
-from .describe import AttributeDescriber, OpenAIDescriber, TransformersDescriber, load_describer
-from .embed import ColorTextureEmbedder, TransformersEmbedder, load_embedder
-from .genre import EmbeddingGenrePredictor, LLMGenrePredictor, evaluate_genres
-from .hub import ModelUnavailableError
-from .study import Study
-from .topics import find_commonalities
+from .data.cache import Cache
+from .data.collection import ImageCollection, ImageLoadError, load_folder, load_image
+from .genre.predict import EmbeddingGenrePredictor, LLMGenrePredictor, evaluate_genres
+from .models.hub import ModelUnavailableError
+from .pipeline.study import Study
+from .steps.commonalities import find_commonalities
+from .steps.describe import (
+    AttributeDescriber,
+    OpenAIDescriber,
+    TransformersDescriber,
+    load_describer,
+)
+from .steps.embed import ColorTextureEmbedder, TransformersEmbedder, load_embedder
 
 __version__ = "0.1.0"
 __all__ = [

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .cluster import METHODS
+from .steps.cluster import METHODS
 
 __all__ = ["main", "run"]
 
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run_study(collection, args) -> int:
-    from .study import Study
+    from .pipeline.study import Study
 
     out = Path(args.out)
     study = Study(collection, cache_dir=args.cache_dir or out / "cache", seed=args.seed,
@@ -101,7 +101,7 @@ def _run_study(collection, args) -> int:
 
 
 def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
-    from .genre import NOT_SCORED
+    from .genre.predict import NOT_SCORED
 
     col = study.collection
     labels = study.labels_
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "report":
-            from .study import Study
+            from .pipeline.study import Study
 
             study = Study.load(args.study_dir, cache_dir=True)
             path = study.to_html(args.out or Path(args.study_dir) / "report.html")

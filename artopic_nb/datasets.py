@@ -42,12 +42,12 @@ from pathlib import Path
 import pandas as pd
 
 from . import _lazy
-from .collection import ImageCollection
+from .data.collection import ImageCollection
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
 
 #: The genres that :func:`genre_from_record` gives (the default label set of the genre
-#: predictors, :mod:`artopic_nb.genre`), without "other".
+#: predictors, :mod:`artopic_nb.genre.predict`), without "other".
 DEMO_GENRES = (
     "portrait", "religious", "mythological", "landscape", "still life", "genre scene",
     "animal", "asian art",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .cache import atomic_write_text
+from .data.cache import atomic_write_text
 
 __all__ = ["render_report", "write_report"]
 
@@ -78,7 +78,7 @@ def _tile(study, i: int, sampled: bool, captions: dict) -> str:
 
 def _rights(meta: pd.DataFrame, i: int) -> str:
     """The rights statement and attribution a source gave (IIIF), kept with every work."""
-    from .metadata import rights_text
+    from .data.metadata import rights_text
 
     text = rights_text(meta, i)
     return f"<div class='muted'>{_e(text)}</div>" if text else ""
@@ -152,7 +152,7 @@ def _section_extras(study) -> list[str]:
         out.append(f"<p>Describing models: {models}; {study.descriptions_.id.nunique()} works "
                    "described (marked with a red frame below, their captions under them).</p>")
     if study.has("predict_genres"):
-        from .genre import NOT_SCORED
+        from .genre.predict import NOT_SCORED
 
         scores = study.genre_report()
         out += ["<h2>Genres predicted from captions</h2>",

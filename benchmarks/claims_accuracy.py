@@ -76,7 +76,7 @@ PLANTED = [
 
 def calibrate() -> None:
     """The threshold at which false matches equal missed ones on the 'before' captions."""
-    from artopic_nb.judges import EMBEDDING_THRESHOLD, EmbeddingJudge
+    from artopic_nb.models.judges import EMBEDDING_THRESHOLD, EmbeddingJudge
 
     captions = pd.read_csv(DATA / "genre_captions.csv")
     judge = EmbeddingJudge()
@@ -138,7 +138,7 @@ def subsample(works: pd.DataFrame, n: int, seed: int) -> np.ndarray:
 
 
 def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = None) -> dict:
-    from artopic_nb.claims import score_claims
+    from artopic_nb.text.claims import score_claims
 
     d = descriptions if ids is None else descriptions[descriptions["id"].isin(ids)]
     claims = pd.DataFrame([(c, text, "user", g) for c in sorted(d["cluster"].unique())
@@ -165,7 +165,7 @@ def genre_errors(judge, descriptions: pd.DataFrame, ids: np.ndarray | None = Non
 
 
 def planted(judge, descriptions: pd.DataFrame, seed: int, ids: np.ndarray | None = None) -> dict:
-    from artopic_nb.claims import score_claims
+    from artopic_nb.text.claims import score_claims
 
     rng = np.random.default_rng(1000 + seed)
     d = descriptions if ids is None else descriptions[descriptions["id"].isin(ids)]
@@ -199,13 +199,13 @@ def main() -> None:
     if args.calibrate:
         calibrate()
         return
-    from artopic_nb.judges import JudgeUnavailable, load_judge
+    from artopic_nb.models.judges import JudgeUnavailable, load_judge
 
     t0 = time.perf_counter()
     judges = {"embedding": load_judge("embedding"), "lexical": load_judge("lexical")}
     not_run = []
     if args.llm:
-        from artopic_nb.backends import load_text_model
+        from artopic_nb.models.registry import load_text_model
 
         judges["llm"] = load_judge("llm", llm=load_text_model(args.llm))
     for name in ("nli", "image"):

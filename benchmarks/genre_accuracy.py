@@ -30,9 +30,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from artopic_nb.genre import DEMO_GENRES, EmbeddingGenrePredictor, evaluate_genres
-from artopic_nb.genre_names import TAXONOMIES
-from artopic_nb.text import load_sentence_encoder
+from artopic_nb.genre.names import TAXONOMIES
+from artopic_nb.genre.predict import DEMO_GENRES, EmbeddingGenrePredictor, evaluate_genres
+from artopic_nb.text.encoder import load_sentence_encoder
 
 DATA = Path(__file__).parent / "data"
 WIKIART = list(TAXONOMIES["WikiArt"])
@@ -146,10 +146,10 @@ _LLM = {}
 
 
 def run_llm(rows, set_name, sub, cands, enc) -> None:
-    from artopic_nb.genre_llm import LLMGenrePredictor
+    from artopic_nb.genre.llm import LLMGenrePredictor
 
     if "model" not in _LLM:
-        from artopic_nb.backends import load_text_model
+        from artopic_nb.models.registry import load_text_model
 
         _LLM["model"] = load_text_model("smollm2")
     llm = LLMGenrePredictor(cands, _LLM["model"])

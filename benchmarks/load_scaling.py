@@ -11,7 +11,7 @@ PNG at varied quality: every file has different bytes), then, each in a fresh pr
   collection, the peak during embedding (sampled every 5 ms), and ``ru_maxrss``. The
   peak should stay flat as the collection grows: images are decoded a batch at a time.
 
-Then re-clustering of 20,000 points: ``artopic_nb.cluster.cluster_labels`` on 5-D data
+Then re-clustering of 20,000 points: ``artopic_nb.steps.cluster.cluster_labels`` on 5-D data
 (PCA of the largest run's embeddings, resampled with jitter to 20,000 rows when needed;
 ``--reduce umap`` uses UMAP instead), HDBSCAN and k-means, median of 3 after a warm-up.
 
@@ -134,7 +134,7 @@ def _maxrss_bytes() -> int:
 
 
 def worker_walk(folder: str) -> dict:
-    from artopic_nb.collection import ImageCollection
+    from artopic_nb.data.collection import ImageCollection
 
     start = time.perf_counter()
     col = ImageCollection.from_folder(folder, progress=False)
@@ -144,9 +144,9 @@ def worker_walk(folder: str) -> dict:
 
 
 def worker_embed(folder: str, cache_dir: str, save_to: str | None) -> dict:
-    from artopic_nb.cache import Cache
-    from artopic_nb.collection import ImageCollection
-    from artopic_nb.embed import ColorTextureEmbedder, embed_collection
+    from artopic_nb.data.cache import Cache
+    from artopic_nb.data.collection import ImageCollection
+    from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
 
     col = ImageCollection.from_folder(folder, progress=False)
     after_load = _rss()
@@ -180,8 +180,8 @@ def in_fresh_process(*args: str) -> dict:
 # -- re-clustering -------------------------------------------------------------------------------
 
 def recluster_times(embeddings: np.ndarray, n_points: int, reduce: str, repeats: int = 3) -> dict:
-    from artopic_nb.cluster import cluster_labels
-    from artopic_nb.reduce import pca, reduce_embeddings
+    from artopic_nb.steps.cluster import cluster_labels
+    from artopic_nb.steps.reduce import pca, reduce_embeddings
 
     rng = np.random.default_rng(0)
     if len(embeddings) < n_points:  # resample with a little jitter

@@ -77,10 +77,10 @@ def bench_embed(args) -> None:
     import torch
 
     from artopic_nb import ImageCollection
-    from artopic_nb.cache import Cache
-    from artopic_nb.embed import TransformersEmbedder, embed_collection
+    from artopic_nb.data.cache import Cache
     from artopic_nb.scale import embed_on_ray, scan_on_ray
     from artopic_nb.scale._embed_workers import _load_preprocessing, _read_crop
+    from artopic_nb.steps.embed import TransformersEmbedder, embed_collection
 
     paths = real_size_jpegs(WORK / "images", args.n_images)
     model_dir = build_model(WORK / "clip_b32")
@@ -191,9 +191,9 @@ def _blobs(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
 def bench_reduce(args) -> None:
     from sklearn.metrics import adjusted_rand_score as ari
 
-    from artopic_nb.cluster import cluster_labels, resolve_params
-    from artopic_nb.reduce import reduce_embeddings
     from artopic_nb.scale import fit_sample_assign
+    from artopic_nb.steps.cluster import cluster_labels, resolve_params
+    from artopic_nb.steps.reduce import reduce_embeddings
 
     X, truth = _blobs(args.points)
     n = len(X)

@@ -45,7 +45,7 @@ import json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import artopic_nb as an
-from artopic_nb.study import Study
+from artopic_nb.pipeline.study import Study
 from artopic_nb.widgets import explore
 
 N = {n}

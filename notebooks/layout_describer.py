@@ -16,8 +16,8 @@ import time
 import numpy as np
 from PIL import Image
 
-from artopic_nb.describe import Description
-from artopic_nb.prompts import get_prompt
+from artopic_nb.steps.describe import Description
+from artopic_nb.text.prompts import get_prompt
 
 LABEL = "[layout heuristics]"
 _ROWS = ("upper", "middle", "lower")

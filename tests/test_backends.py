@@ -11,10 +11,12 @@ import pytest
 from PIL import Image
 
 import artopic_nb as an
-from artopic_nb import backends as B
-from artopic_nb import describe as D
 from artopic_nb import models
-from artopic_nb.backends import (
+from artopic_nb.data.cache import Cache
+from artopic_nb.data.collection import ImageCollection
+from artopic_nb.models import registry as B
+from artopic_nb.models.hub import hf_model_id, precision_tag
+from artopic_nb.models.registry import (
     AttributeDescriber,
     DescriberError,
     ImageDescriber,
@@ -23,10 +25,8 @@ from artopic_nb.backends import (
     TransformersDescriber,
     load_backend,
 )
-from artopic_nb.cache import Cache
-from artopic_nb.collection import ImageCollection
-from artopic_nb.describe import describe_collection
-from artopic_nb.hub import hf_model_id, precision_tag
+from artopic_nb.steps import describe as D
+from artopic_nb.steps.describe import describe_collection
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _tiny_vlm import build_tiny_llama, build_tiny_llava  # noqa: E402
@@ -151,6 +151,6 @@ def test_api_key_stays_out_of_spec_repr_str_and_pickles():
 
 def test_old_names_still_import():
     assert D.load_describer is load_backend and D.Describer is ImageDescriber
-    assert D.TransformersDescriber is TransformersDescriber and D.DEFAULT_MODELS == B.DEFAULT_MODELS
+    assert D.TransformersDescriber is TransformersDescriber and D.DEFAULT_DESCRIBERS == B.DEFAULT_DESCRIBERS
     assert D.smollm2_gguf_path is B.smollm2_gguf_path and D.image_attributes is B.image_attributes
     assert an.load_describer("attributes").model_id == "attributes"

@@ -1,4 +1,4 @@
-"""Unit tests of artopic_nb.cache: keys, round trips, atomic writes, damage, disabled cache."""
+"""Unit tests of artopic_nb.data.cache: keys, round trips, atomic writes, damage, disabled cache."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import warnings
 import numpy as np
 import pytest
 
-from artopic_nb import cache as cache_mod
-from artopic_nb.cache import Cache, atomic_write_bytes, atomic_write_text, make_key
+from artopic_nb.data import cache as cache_mod
+from artopic_nb.data.cache import Cache, atomic_write_bytes, atomic_write_text, make_key
 
 
 @pytest.fixture

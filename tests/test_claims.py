@@ -1,4 +1,4 @@
-"""Tests of artopic_nb.claims and artopic_nb.judges: atomic claims, intervals and their
+"""Tests of artopic_nb.text.claims and artopic_nb.models.judges: atomic claims, intervals and their
 coverage, each judge on hand-made descriptions with known answers, the LLM judge's prompt
 under injection, and claims through Commonalities, the cache and a saved study."""
 
@@ -10,16 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from artopic_nb.claims import (
-    CLAIM_COLUMNS,
-    check_claim,
-    claims_from,
-    difference_interval,
-    score_claims,
-    split_claims,
-    wilson_interval,
-)
-from artopic_nb.judges import (
+from artopic_nb.models.judges import (
     EmbeddingJudge,
     ImageJudge,
     JudgeUnavailable,
@@ -31,7 +22,16 @@ from artopic_nb.judges import (
     load_judge,
     split_sentences,
 )
-from artopic_nb.topics import Commonalities, find_commonalities
+from artopic_nb.steps.commonalities import Commonalities, find_commonalities
+from artopic_nb.text.claims import (
+    CLAIM_COLUMNS,
+    check_claim,
+    claims_from,
+    difference_interval,
+    score_claims,
+    split_claims,
+    wilson_interval,
+)
 
 DESCRIPTIONS = [
     "A small black dog sleeps by the fire. The room is dark.",
@@ -249,7 +249,7 @@ def test_image_judge_decision_rule():
         def text_features(self, texts):
             table = {"a painting of red": [1, 0, 0], "a painting of blue": [0, 1, 0],
                      "a painting": [0.6, 0.6, 0.6]}
-            from artopic_nb.text import l2_normalise
+            from artopic_nb.text.encoder import l2_normalise
             return l2_normalise(np.array([table[t] for t in texts], dtype=np.float32))
 
     judge = Axes("unused", collection=object())
@@ -360,7 +360,7 @@ def test_commonalities_with_claims_round_trip_through_parquet():
 
 
 def test_study_claims_survive_save_and_load_and_check_claim(fixture_collection, tmp_path):
-    from artopic_nb.study import Study
+    from artopic_nb.pipeline.study import Study
 
     study = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
     study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2)
@@ -380,7 +380,7 @@ def test_study_claims_survive_save_and_load_and_check_claim(fixture_collection, 
 # -- the explorer's claims panel and the report -----------------------------------------------
 @pytest.fixture()
 def described_study(fixture_collection, tmp_path):
-    from artopic_nb.study import Study
+    from artopic_nb.pipeline.study import Study
 
     study = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
     study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2)

@@ -1,4 +1,4 @@
-"""Unit tests of artopic_nb.collection on the committed fixture thumbnails (tests/data/images)."""
+"""Unit tests of artopic_nb.data.collection on the committed fixture thumbnails (tests/data/images)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from artopic_nb import collection as collection_mod
-from artopic_nb.collection import ImageCollection, ImageLoadError, load_folder, load_image, to_rgb
+from artopic_nb.data import collection as collection_mod
+from artopic_nb.data.collection import (
+    ImageCollection,
+    ImageLoadError,
+    load_folder,
+    load_image,
+    to_rgb,
+)
 
 FIXTURES = Path(__file__).parent / "data" / "images"
 N_FIXTURES = 24
@@ -339,7 +345,7 @@ def test_damaged_thumbnail_on_disk_is_recomputed(tmp_path):
     lambda jpeg: b"\xff\xd8" + _png_bytes() + b"\xff\xd9",       # another format inside
 ])
 def test_check_jpeg_rejects_damaged_thumbnails(damage):
-    from artopic_nb.images import check_jpeg
+    from artopic_nb.data.images import check_jpeg
 
     jpeg = load_folder(FIXTURES, progress=False).thumbnail_bytes(0, size=48)
     check_jpeg(jpeg)

@@ -21,10 +21,12 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from artopic_nb import backends as B
-from artopic_nb import describe as D
-from artopic_nb import models as M
-from artopic_nb.backends import (
+from artopic_nb.data.cache import Cache
+from artopic_nb.data.collection import ImageCollection
+from artopic_nb.models import registry as B
+from artopic_nb.models import specs as M
+from artopic_nb.models.hub import ModelUnavailableError
+from artopic_nb.models.registry import (
     ATTRIBUTE_LABEL,
     AttributeDescriber,
     DescriberError,
@@ -35,12 +37,10 @@ from artopic_nb.backends import (
     image_attributes,
     load_backend,
 )
-from artopic_nb.cache import Cache
-from artopic_nb.collection import ImageCollection
-from artopic_nb.describe import caption_agreement, describe_collection
-from artopic_nb.hub import ModelUnavailableError
-from artopic_nb.prompts import Prompt, get_prompt
-from artopic_nb.study import Study
+from artopic_nb.pipeline.study import Study
+from artopic_nb.steps import describe as D
+from artopic_nb.steps.describe import caption_agreement, describe_collection
+from artopic_nb.text.prompts import Prompt, get_prompt
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _tiny_vlm import (  # noqa: E402
@@ -317,7 +317,7 @@ def test_unloadable_model_says_how_to_get_it(monkeypatch, capsys):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailableError, match="local folder"):
         TransformersDescriber("nobody/no-such-vlm").load()
-    monkeypatch.setattr(B, "DEFAULT_MODEL", "nobody/no-such-vlm")
+    monkeypatch.setattr(B, "DEFAULT_DESCRIBER", "nobody/no-such-vlm")
     d = load_backend("auto")
     assert isinstance(d, AttributeDescriber)
     out = capsys.readouterr().out
@@ -342,7 +342,7 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
     assert "lfm2-vl-like" in str(info.value)
     # the default pair with such a model in it: one notice, the attribute describer instead
     for module in (B, D, M):  # the default pair, wherever the study reads it
-        monkeypatch.setattr(module, "DEFAULT_MODELS", (str(folder),))
+        monkeypatch.setattr(module, "DEFAULT_DESCRIBERS", (str(folder),))
     study = Study(collection, cache_dir=None, progress=False)
     study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
     study.describe(prompts=("caption",))

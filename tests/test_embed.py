@@ -3,7 +3,8 @@ import pytest
 from PIL import Image
 
 from artopic_nb import Cache
-from artopic_nb.embed import (
+from artopic_nb.models.hub import ModelUnavailableError, hf_model_id
+from artopic_nb.steps.embed import (
     ColorTextureEmbedder,
     Embedder,
     EmbedInChunks,
@@ -13,7 +14,6 @@ from artopic_nb.embed import (
     fast_preprocessor,
     load_embedder,
 )
-from artopic_nb.hub import ModelUnavailableError, hf_model_id
 
 
 def test_colour_texture_embedder_is_normalised_and_deterministic(fixture_collection):

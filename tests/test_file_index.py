@@ -1,4 +1,4 @@
-"""The stat-keyed index of image probes (artopic_nb.file_index) and the hub cache check."""
+"""The stat-keyed index of image probes (artopic_nb.data.file_index) and the hub cache check."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from artopic_nb import file_index, images
-from artopic_nb.collection import ImageCollection
+from artopic_nb.data import file_index, images
+from artopic_nb.data.collection import ImageCollection
 
 FIXTURES = Path(__file__).parent / "data" / "images"
 
@@ -94,7 +94,7 @@ def test_the_index_can_be_turned_off_or_be_unusable(tmp_path, folder, monkeypatc
 def test_hub_cache_check_reads_the_cache_layout(tmp_path, monkeypatch):
     from huggingface_hub import constants, try_to_load_from_cache
 
-    from artopic_nb import hub
+    from artopic_nb.models import hub
 
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
     repo = tmp_path / "models--org--model"

@@ -1,4 +1,4 @@
-"""Tests of artopic_nb.genre: the embedding predictor with the real MiniLM weights on the
+"""Tests of artopic_nb.genre.predict: the embedding predictor with the real MiniLM weights on the
 hand-written caption set, the LLM predictor's prompt/parse/retry logic with a recording LLM,
 and the evaluation against scikit-learn."""
 
@@ -16,7 +16,7 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from artopic_nb.genre import (
+from artopic_nb.genre.predict import (
     DEMO_GENRES,
     UNPARSED,
     EmbeddingGenrePredictor,
@@ -344,7 +344,7 @@ def test_demo_genres_are_the_datasets_labels():
 
 
 def test_llm_prompt_comes_from_the_registry_and_enters_the_cache_id():
-    from artopic_nb.prompts import Prompt, get_prompt
+    from artopic_nb.text.prompts import Prompt, get_prompt
 
     registered = get_prompt("genre_choice")
     llm = RecordingLLM(lambda p: "portrait")
@@ -397,13 +397,13 @@ class _ShortLLM:
     ("fan art", (None, "templates only")),
 ])
 def test_resolve_genre_names_as_users_write_them(name, expected):
-    from artopic_nb.genre_names import resolve_genre
+    from artopic_nb.genre.names import resolve_genre
 
     assert resolve_genre(name) == expected
 
 
 def test_every_taxonomy_name_resolves_to_a_definition():
-    from artopic_nb.genre_names import GENRE_ALIASES, GENRE_DEFINITIONS, TAXONOMIES, resolve_genre
+    from artopic_nb.genre.names import GENRE_ALIASES, GENRE_DEFINITIONS, TAXONOMIES, resolve_genre
 
     assert set(GENRE_ALIASES.values()) <= set(GENRE_DEFINITIONS)
     for taxonomy, names in TAXONOMIES.items():
@@ -436,7 +436,7 @@ def test_predictions_keep_the_users_names_and_resolved_says_how(capsys):
 
 def test_wikiart_names_as_given_on_the_definition_set(captions):
     """The definition set relabelled into WikiArt's names where they map, all 10 as candidates."""
-    from artopic_nb.genre_names import TAXONOMIES
+    from artopic_nb.genre.names import TAXONOMIES
 
     mapping = {"portrait": "portrait", "religious": "religious painting", "landscape": "landscape",
                "still life": "still life", "genre scene": "genre painting"}
@@ -454,7 +454,7 @@ def test_wikiart_names_as_given_on_the_definition_set(captions):
 
 
 def test_calibrations_correct_an_attractor_without_labels():
-    from artopic_nb.genre_calibration import CALIBRATIONS, calibrate
+    from artopic_nb.genre.calibration import CALIBRATIONS, calibrate
 
     rng = np.random.default_rng(0)
     truth = np.repeat(np.arange(3), 20)
@@ -471,7 +471,7 @@ def test_calibrations_correct_an_attractor_without_labels():
 
 
 def test_em_prior_re_estimation_follows_the_batch():
-    from artopic_nb.genre_calibration import calibrate
+    from artopic_nb.genre.calibration import calibrate
 
     rng = np.random.default_rng(1)
     truth = np.array([0] * 50 + [1] * 10)
@@ -586,8 +586,8 @@ def _tiny_llama(folder: Path) -> Path:
 
 
 def test_llm_constrained_choice_with_a_tiny_transformers_model(tmp_path):
-    from artopic_nb.backends.transformers import TransformersTextModel
-    from artopic_nb.genre_llm import label_logprobs
+    from artopic_nb.genre.llm import label_logprobs
+    from artopic_nb.models.backends.transformers import TransformersTextModel
 
     llm = TransformersTextModel(str(_tiny_llama(tmp_path / "llama")), device="cpu")
     genres = ["portrait", "still life", "religious painting"]
@@ -600,7 +600,7 @@ def test_llm_constrained_choice_with_a_tiny_transformers_model(tmp_path):
     scores = label_logprobs(llm, ["a vase of roses"], genres)
     assert np.allclose(scores, label_logprobs(llm, ["a vase of roses"], genres))
     # the prompt's key-value cache shared by the options gives the full forward pass's scores
-    from artopic_nb.genre_llm import _score_cached, _score_full
+    from artopic_nb.genre.llm import _score_cached, _score_full
 
     tok = llm._tokenizer
     pre = tok("a vase of roses answer")["input_ids"]

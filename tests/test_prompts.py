@@ -1,6 +1,6 @@
 import pytest
 
-from artopic_nb.prompts import PROMPTS, Prompt, get_prompt, list_prompts, register_prompt
+from artopic_nb.text.prompts import PROMPTS, Prompt, get_prompt, list_prompts, register_prompt
 
 
 def test_builtin_prompts_have_name_version_text():
@@ -69,8 +69,8 @@ def test_parts_enter_the_key_and_name_themselves():
 
 
 def test_the_code_uses_the_registered_prompts():
-    from artopic_nb.genre import genre_choice_prompt
-    from artopic_nb.topics import summary_prompt
+    from artopic_nb.genre.predict import genre_choice_prompt
+    from artopic_nb.steps.commonalities import summary_prompt
 
     choice, summary = get_prompt("genre_choice"), get_prompt("cluster_summary")
     text = genre_choice_prompt("A dog.", ["animal"])
@@ -83,7 +83,7 @@ def test_the_code_uses_the_registered_prompts():
 
 
 def test_complete_checks_the_text_model_and_batches():
-    from artopic_nb.prompts import TextModel, complete
+    from artopic_nb.text.prompts import TextModel, complete
 
     class Echo:
         model_id = "echo"

@@ -2,9 +2,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from artopic_nb.cluster import agreement, cluster_labels, cluster_summary
-from artopic_nb.reduce import reduce_embeddings
-from artopic_nb.sample import sample_per_cluster
+from artopic_nb.steps.cluster import agreement, cluster_labels, cluster_summary
+from artopic_nb.steps.reduce import reduce_embeddings
+from artopic_nb.steps.sample import sample_per_cluster
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_pca_for_tiny_collections_and_on_request(blobs):
 
 
 def test_size_defaults_scale_with_the_collection():
-    from artopic_nb.cluster import size_defaults
+    from artopic_nb.steps.cluster import size_defaults
 
     assert [size_defaults(n)[0] for n in (1, 5, 12, 20, 50, 174, 10_000)] == [2, 2, 2, 3, 4, 8, 60]
     assert [size_defaults(n, "kmeans")[1] for n in (1, 3, 12, 50, 174, 10_000)] == [1, 1, 2, 5, 8, 8]

@@ -17,9 +17,8 @@ import pytest
 from PIL import Image
 
 import artopic_nb as an
-from artopic_nb.cache import Cache
-from artopic_nb.describe import describe_collection, load_image_describer
-from artopic_nb.embed import TransformersEmbedder, embed_collection
+from artopic_nb.data.cache import Cache
+from artopic_nb.models.backends.attributes import AttributeDescriber
 from artopic_nb.scale import (
     EXTRA_HINT,
     decimate,
@@ -29,6 +28,8 @@ from artopic_nb.scale import (
     fit_sample_assign,
     scan_on_ray,
 )
+from artopic_nb.steps.describe import describe_collection, load_image_describer
+from artopic_nb.steps.embed import TransformersEmbedder, embed_collection
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -231,7 +232,7 @@ class CrashOn:
     """The attribute describer, except that it crashes the job on one image (a killed job)."""
 
     def __init__(self, hash_: str):
-        self.inner = an.backends.AttributeDescriber()
+        self.inner = AttributeDescriber()
         self.hash = hash_
         self.model_id = self.inner.model_id
         self.batch_size = 1

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from artopic_nb import Study
-from artopic_nb.steps import STEPS, StepCodec, digest, downstream, step_key
+from artopic_nb.pipeline.graph import STEPS, StepCodec, digest, downstream, step_key
 
 #: For every step, a base value and another value of each declared parameter.
 PARAMS = {
@@ -55,7 +55,7 @@ def test_the_key_changes_with_each_input_and_only_then(name):
 
 
 def test_the_key_names_library_versions(monkeypatch):
-    import artopic_nb.steps as steps
+    import artopic_nb.pipeline.graph as steps
 
     key = step_key("reduce", {"embeddings_": "d"}, {}, {})
     steps._library_versions.cache_clear()
@@ -98,8 +98,8 @@ def test_commonalities_follow_the_vocabulary_and_the_summary_prompt(described, m
     """Stale-result bug: the key left out the stop words, the lexicon and the prompt text."""
     import dataclasses
 
-    import artopic_nb.keywords as keywords
-    import artopic_nb.prompts as prompts
+    import artopic_nb.text.keywords as keywords
+    import artopic_nb.text.prompts as prompts
 
     described.find_commonalities()
     hits = described.cache.hits

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from artopic_nb import Study
-from artopic_nb.study import StepNotRunError
+from artopic_nb.pipeline.study import StepNotRunError
 
 
 @pytest.fixture()
@@ -180,7 +180,7 @@ def test_describe_needs_samples_or_ids(study):
 
 
 def test_explicit_unloadable_model_is_an_error_default_falls_back(study, capsys, monkeypatch):
-    from artopic_nb.hub import ModelUnavailableError
+    from artopic_nb.models.hub import ModelUnavailableError
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     run_core(study)
@@ -216,8 +216,8 @@ def test_genres_and_commonalities_are_cached(fixture_collection, tmp_path, monke
         return s.describe(describers=["attributes"])
 
     first = fresh().predict_genres().find_commonalities()
-    import artopic_nb.genre as genre_mod
-    import artopic_nb.topics as topics_mod
+    import artopic_nb.genre.predict as genre_mod
+    import artopic_nb.steps.commonalities as topics_mod
 
     def fail(*args, **kwargs):
         raise AssertionError("recomputed instead of read from the cache")

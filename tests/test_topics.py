@@ -1,4 +1,4 @@
-"""Tests of artopic_nb.topics: c-TF-IDF keywords and their aspects, NPMI and diversity against
+"""Tests of artopic_nb.steps.commonalities: c-TF-IDF keywords and their aspects, NPMI and diversity against
 hand computations, representative descriptions, summary prompts, and the result object."""
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from artopic_nb import keywords as keywords_mod
-from artopic_nb.prompts import Prompt, get_prompt
-from artopic_nb.topics import (
+from artopic_nb.steps.commonalities import (
     Commonalities,
     cluster_keywords,
     find_commonalities,
@@ -26,6 +24,8 @@ from artopic_nb.topics import (
     topic_diversity,
     vocabulary_fingerprint,
 )
+from artopic_nb.text import keywords as keywords_mod
+from artopic_nb.text.prompts import Prompt, get_prompt
 
 TEXTS = [
     (0, "A painting of a woman in a red dress against a dark background, soft light on her face."),

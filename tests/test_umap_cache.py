@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("umap")
 
-from artopic_nb import _umap_cache  # noqa: E402
+from artopic_nb.steps import _umap_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,14 +28,14 @@ from numba.core.dispatcher import Dispatcher
 folder, mode = sys.argv[1], sys.argv[2]
 if mode == "plain":
     import umap
-    from artopic_nb.reduce import knn_graph
+    from artopic_nb.steps.reduce import knn_graph
     X = np.load(folder + "/X.npy")
     knn = knn_graph(X, 10, "cosine", 0)
     fit = lambda dim, dist: umap.UMAP(n_components=dim, n_neighbors=10, min_dist=dist,
         metric="cosine", random_state=0, precomputed_knn=knn).fit_transform(X)
     reduced, coords = fit(5, 0.0), fit(2, 0.1)
 else:
-    from artopic_nb.reduce import reduce_embeddings
+    from artopic_nb.steps.reduce import reduce_embeddings
     reduced, coords, used = reduce_embeddings(np.load(folder + "/X.npy"), n_components=5,
                                               n_neighbors=10, seed=0)
     assert used == "umap"
@@ -121,7 +121,7 @@ def test_cache_dir_from_environment(monkeypatch, tmp_path):
 def test_unwritable_cache_dir_leaves_umap_as_it_is(monkeypatch, tmp_path):
     from numba.core.dispatcher import Dispatcher
 
-    from artopic_nb.reduce import reduce_embeddings
+    from artopic_nb.steps.reduce import reduce_embeddings
 
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder")  # a folder under a file cannot be made, even by root

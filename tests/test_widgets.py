@@ -11,14 +11,7 @@ import pytest
 
 pytest.importorskip("anywidget")
 
-from artopic_nb.widgets import (  # noqa: E402
-    CaptionViewer,
-    ClusterGrid,
-    EmbeddingPlot,
-    Explorer,
-    charts,
-    explore,
-)
+from artopic_nb.widgets import CaptionViewer, ClusterGrid, EmbeddingPlot, Explorer, charts, explore
 from artopic_nb.widgets.plot import color_codes  # noqa: E402
 
 STATIC = Path(__file__).resolve().parents[1] / "artopic_nb" / "widgets" / "static"
@@ -27,7 +20,7 @@ XSS_TITLE = '<img src=x onerror="window.__xss=1">'
 
 @pytest.fixture()
 def study(fixture_collection, tmp_path):
-    from artopic_nb.study import Study
+    from artopic_nb.pipeline.study import Study
 
     s = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
     s.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3).sample(per_cluster=2)
@@ -283,7 +276,7 @@ def test_errors_in_callbacks_are_shown_not_swallowed(study, monkeypatch):
 
 
 def test_explorer_needs_a_clustered_study(fixture_collection):
-    from artopic_nb.study import Study
+    from artopic_nb.pipeline.study import Study
 
     s = Study(fixture_collection, cache_dir=None, progress=False)
     with pytest.raises(ValueError, match="reduce"):

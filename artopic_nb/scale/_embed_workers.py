@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from ..collection import ImageCollection
-from ..embed import TransformersEmbedder, as_embedder
-from ..hub import load_pretrained
-from ..images import ImageLoadError, decode_image, open_checked
-from ..preprocess import fast_preprocessor, processor_size
+from ..data.collection import ImageCollection
+from ..data.images import ImageLoadError, decode_image, open_checked
+from ..models.hub import load_pretrained
+from ..models.preprocess import fast_preprocessor, processor_size
+from ..steps.embed import TransformersEmbedder, as_embedder
 
 #: The columns of :func:`~artopic_nb.scale.embedding_dataset`'s rows (and of its parquet shards).
 COLUMNS = ("hash", "path", "model_id", "embedding", "error")
@@ -108,7 +108,7 @@ class _EmbedActor:
 
 
 class _AnyEmbedderActor:
-    """Any :class:`~artopic_nb.embed.Embedder`: its own ``iter_embed`` on each batch's files,
+    """Any :class:`~artopic_nb.steps.embed.Embedder`: its own ``iter_embed`` on each batch's files,
     image by image when the batch holds one it cannot read."""
 
     def __init__(self, embedder: Any, max_pixels: int):

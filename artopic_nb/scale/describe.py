@@ -1,18 +1,18 @@
 """Describing works on Ray Data, cached per image as ``study.describe`` caches them.
 
-Each actor loads the describer once (:func:`~artopic_nb.backends.load_image_describer`, the
+Each actor loads the describer once (:func:`~artopic_nb.models.registry.load_image_describer`, the
 same backends as on one machine): a vision-language model **in process**, on a GPU each when
 the cluster has GPUs, or a client of an **OpenAI-compatible server** (vLLM, ``transformers
 serve``, Ollama ...) that keeps at most ``max_concurrency`` requests in flight per actor and
 retries 429 / 5xx / timeouts with backoff (the ``openai`` backend's own client). Texts stream
 back as they finish and each is written to the cache at once, under the key
-:func:`~artopic_nb.describe.describe_collection` uses (image hash, model id, prompt key and
+:func:`~artopic_nb.steps.describe.describe_collection` uses (image hash, model id, prompt key and
 version, generation settings): a job that is stopped (a killed driver, a lost cluster) keeps
 every text written so far, and a rerun describes only what is missing. Afterwards
 ``study.describe(describers=[same spec])`` reads them all.
 
 An image that cannot be read, or a batch the model refuses (a
-:class:`~artopic_nb.backends.DescriberError`: the server down after its retries ...), is
+:class:`~artopic_nb.models.registry.DescriberError`: the server down after its retries ...), is
 reported in ``result.failed`` and not cached, so the next run tries it again.
 
 The API key of an OpenAI-compatible server never travels with the job (specs and describers
@@ -39,17 +39,17 @@ from typing import Any
 import pandas as pd
 
 from .._progress import tqdm
-from ..backends import (
+from ..data.cache import Cache, make_key
+from ..data.collection import ImageCollection
+from ..data.images import DECODE_VERSION, ImageLoadError, load_image
+from ..models.registry import (
     DescriberError,
     TransformersDescriber,
     load_backend,
     load_image_describer,
 )
-from ..cache import Cache, make_key
-from ..collection import ImageCollection
-from ..images import DECODE_VERSION, ImageLoadError, load_image
-from ..models import ModelSpec, parse
-from ..prompts import Prompt, get_prompt
+from ..models.specs import ModelSpec, parse
+from ..text.prompts import Prompt, get_prompt
 from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks
 
 __all__ = ["RayDescriptions", "describe_on_ray", "description_key"]
@@ -59,10 +59,10 @@ _COLUMNS = ["id", "model", "prompt", "text", "seconds", "tokens", "cached"]
 
 
 def description_key(image_hash: str, model_id: str, prompt: Prompt, cache_params: dict) -> str:
-    """The cache key of one text: the one :func:`~artopic_nb.describe.describe_collection`
+    """The cache key of one text: the one :func:`~artopic_nb.steps.describe.describe_collection`
     reads and writes (tests hold the two together).
 
-    >>> from artopic_nb.prompts import get_prompt
+    >>> from artopic_nb.text.prompts import get_prompt
     >>> len(description_key("ab" * 32, "attributes-v1", get_prompt("caption"), {}))
     64
     """
@@ -132,7 +132,7 @@ class _DescribeActor:
 class RayDescriptions(RayRun):
     """What :func:`describe_on_ray` did (the fields of :class:`~artopic_nb.scale.RayRun`).
 
-    ``descriptions``: the rows of :func:`~artopic_nb.describe.describe_collection` (``id,
+    ``descriptions``: the rows of :func:`~artopic_nb.steps.describe.describe_collection` (``id,
     model, prompt, text, seconds, tokens, cached``) for every (work, prompt) that has a text;
     ``computed`` / ``cached``: texts made now / read from the cache; ``failed``:
     DataFrame(path, prompt, reason) of texts not made (not cached: a rerun tries them).

@@ -5,17 +5,17 @@ The pipeline, for a ``transformers`` image model (CLIP, SigLIP):
 1. the images still missing from the cache become a ``ray.data`` Dataset of (path, content
    hash) rows, in blocks;
 2. **read tasks** read each file, check its hash, decode it and resize / crop it with the
-   embedder's own preprocessing (:func:`~artopic_nb.images.decode_image`,
-   :class:`~artopic_nb.preprocess.FastPreprocessor`, exactly as
-   :class:`~artopic_nb.embed.TransformersEmbedder` does on one machine), and pass the crops on
+   embedder's own preprocessing (:func:`~artopic_nb.data.images.decode_image`,
+   :class:`~artopic_nb.models.preprocess.FastPreprocessor`, exactly as
+   :class:`~artopic_nb.steps.embed.TransformersEmbedder` does on one machine), and pass the crops on
    as uint8 bytes: beside GPU actors they are plain Ray tasks of one CPU each, as many as the
    cluster's CPUs run; on a CPU-only cluster Ray fuses them into the actors, each decoding
    its next batches in threads while its model runs (no CPU would be left for them);
 3. an **actor pool** (``map_batches`` with a class) loads the model once per actor, on a GPU
    each when the cluster has GPUs (half precision: ``float16``), else on CPUs, and runs
-   :meth:`TransformersEmbedder.forward <artopic_nb.embed.TransformersEmbedder.forward>`;
+   :meth:`TransformersEmbedder.forward <artopic_nb.steps.embed.TransformersEmbedder.forward>`;
 4. the rows stream back to this process as they finish, and each is written to the cache
-   under the key :func:`~artopic_nb.embed.embed_collection` uses (image content hash,
+   under the key :func:`~artopic_nb.steps.embed.embed_collection` uses (image content hash,
    ``model_id``, decoding version). ``study.embed(embedder=result.study_embedder)`` reads
    every row and computes nothing; a job stopped half way keeps every row written so far,
    and a rerun computes only the rest.
@@ -23,7 +23,7 @@ The pipeline, for a ``transformers`` image model (CLIP, SigLIP):
 The read tasks and the actors (what runs in Ray's workers) are in
 :mod:`artopic_nb.scale._embed_workers`; this module builds the dataset and fills the cache.
 
-Any other embedder (the no-model :class:`~artopic_nb.embed.ColorTextureEmbedder`, your own)
+Any other embedder (the no-model :class:`~artopic_nb.steps.embed.ColorTextureEmbedder`, your own)
 runs its own ``iter_embed`` on each batch inside the actors. An image that cannot be read is
 reported, never fatal: files that fail when the collection is read are in its ``skipped``
 report (as on one machine), files that fail later (changed, corrupted) in ``result.failed``,
@@ -54,15 +54,15 @@ import numpy as np
 import pandas as pd
 
 from .._progress import tqdm
-from ..cache import Cache, make_key
-from ..collection import ImageCollection
-from ..embed import (
+from ..data.cache import Cache, make_key
+from ..data.collection import ImageCollection
+from ..data.images import DECODE_VERSION
+from ..steps.embed import (
     _NO_MODEL_NAMES,
     TransformersEmbedder,
     as_embedder,
     load_embedder,
 )
-from ..images import DECODE_VERSION
 from ._embed_workers import (
     COLUMNS,
     _AnyEmbedderActor,
@@ -81,7 +81,7 @@ NAMESPACE = "embeddings"
 
 def embedding_key(image_hash: str, model_id: str) -> str:
     """The cache key of one image's embedding row: the one
-    :func:`~artopic_nb.embed.embed_collection` reads and writes (tests hold the two together).
+    :func:`~artopic_nb.steps.embed.embed_collection` reads and writes (tests hold the two together).
 
     >>> len(embedding_key("ab" * 32, "color-texture-v1"))
     64
@@ -97,7 +97,7 @@ def cluster_embedder(embedder: Any = "auto", *, gpu: bool = False, dtype: Any = 
                      batch_size: int = 64) -> Any:
     """The embedder the actors run, not loaded here (its ``model_id`` names the rows).
 
-    ``embedder`` as :func:`~artopic_nb.embed.load_embedder` takes it (``"auto"`` is decided
+    ``embedder`` as :func:`~artopic_nb.steps.embed.load_embedder` takes it (``"auto"`` is decided
     here, with the same notice when CLIP cannot be loaded). A ``transformers`` model runs on
     ``cuda`` in ``float16`` when ``gpu`` (``dtype`` overrides), on the CPU in float32
     otherwise; a device or dtype set on a :class:`TransformersEmbedder` is kept.

@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-from ..cluster import _by_size, resolve_params
-from ..reduce import pca
+from ..steps.cluster import _by_size, resolve_params
+from ..steps.reduce import pca
 
 __all__ = ["SampleFit", "assign_batch", "fit_sample_assign", "fit_sample_models"]
 
@@ -65,7 +65,7 @@ class _Models:
 
 def _umap(X: np.ndarray, dim: int, n_neighbors: int, min_dist: float, metric: str,
           seed: int) -> Any:
-    from .._umap_cache import import_umap
+    from ..steps._umap_cache import import_umap
 
     umap = import_umap()
     with warnings.catch_warnings():
@@ -85,7 +85,7 @@ def _map(model: Any, reducer: str, X: np.ndarray, dim: int) -> np.ndarray:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*force_all_finite.*")
         out = np.asarray(model.transform(X), dtype=np.float32)
-    if reducer == "pca" and out.shape[1] < dim:  # as artopic_nb.reduce.pca pads
+    if reducer == "pca" and out.shape[1] < dim:  # as artopic_nb.steps.reduce.pca pads
         out = np.hstack([out, np.zeros((len(out), dim - out.shape[1]), np.float32)])
     return out
 
@@ -114,7 +114,7 @@ def fit_sample_models(Xs: np.ndarray, n_components: int, n_neighbors: int, min_d
             prediction_data=True).fit(R)
         labels = clusterer.labels_.astype(np.int64)
     else:
-        from ..cluster import cluster_labels
+        from ..steps.cluster import cluster_labels
 
         labels = cluster_labels(R, **cluster)
         clusterer = np.stack([R[labels == c].mean(axis=0) for c in range(labels.max() + 1)])
@@ -141,7 +141,7 @@ class _Assigner:
 
     def __init__(self, models: _Models, n_components: int):
         if models.reducer == "umap":
-            from .._umap_cache import import_umap
+            from ..steps._umap_cache import import_umap
 
             import_umap()  # umap's kernels from the disk cache, not compiled per actor
         self.models, self.n_components = models, n_components

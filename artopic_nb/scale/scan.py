@@ -1,9 +1,9 @@
 """A folder or a list of image files read on a Ray cluster into an :class:`ImageCollection`.
 
-On one machine, :meth:`ImageCollection.from_folder <artopic_nb.collection.ImageCollection.
+On one machine, :meth:`ImageCollection.from_folder <artopic_nb.data.collection.ImageCollection.
 from_folder>` reads every file: hashes it, decodes it completely at a small scale (so that a
 truncated file shows) and records its size. :func:`scan_on_ray` does the same per file with
-the same function (:func:`artopic_nb.file_index.probe_files`), in Ray tasks across the cluster, and
+the same function (:func:`artopic_nb.data.file_index.probe_files`), in Ray tasks across the cluster, and
 builds the same collection: ids in the same order, the same ``skipped`` report, metadata
 joined on file names as ``from_folder`` does. At 10^6 files this is the difference between
 reading them all through one machine and through every node.
@@ -25,15 +25,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..collection import ImageCollection
-from ..file_index import probe_files
-from ..images import (
+from ..data.collection import ImageCollection
+from ..data.file_index import probe_files
+from ..data.images import (
     DEFAULT_MAX_PIXELS,
     IMAGE_EXTENSIONS,
     display_path,
     find_image_files,
 )
-from ..metadata import join_metadata
+from ..data.metadata import join_metadata
 from ._ray import connect, frame_blocks
 
 __all__ = ["as_collection", "scan_on_ray"]

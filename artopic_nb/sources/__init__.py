@@ -1,6 +1,6 @@
 """Where art collections live: IIIF, URL tables, Hugging Face datasets, WikiArt, SemArt.
 
-Every source returns the same :class:`~artopic_nb.collection.ImageCollection`, its labels
+Every source returns the same :class:`~artopic_nb.data.collection.ImageCollection`, its labels
 as metadata (a known genre in ``genre``), so every later step, widget and report works
 unchanged. Downloads (IIIF, URL tables) go through one layer,
 :mod:`artopic_nb.sources.download`: concurrent, polite, cached, failures in ``.skipped``.
@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from ..collection import ImageCollection
+from ..data.collection import ImageCollection
 from .download import DownloadCache, Downloader, default_cache_dir
 from .huggingface import from_huggingface
 from .iiif import from_iiif

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from .._progress import tqdm
-from ..collection import DEFAULT_MAX_PIXELS
+from ..data.collection import DEFAULT_MAX_PIXELS
 from .downloaded import (
     DownloadCache,
     Fetched,

@@ -5,7 +5,7 @@ SHA-256 of the URL, beside a small JSON record of the URL and the SHA-256 of the
 (checked on every read, so a damaged file is fetched again). :class:`Fetched` is what became
 of one URL. :func:`check_image` and :func:`check_json` accept a download's bytes or refuse
 them with a reason (:class:`_Refused`, which the skipped report lists), and
-:func:`collection_from_files` makes the :class:`~artopic_nb.collection.ImageCollection` of
+:func:`collection_from_files` makes the :class:`~artopic_nb.data.collection.ImageCollection` of
 the files. The fetching itself is :class:`~artopic_nb.sources.download.Downloader`; every
 name here is importable from :mod:`artopic_nb.sources.download` too.
 """
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cache import atomic_write_bytes
-from ..collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
+from ..data.cache import atomic_write_bytes
+from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
 
 __all__ = ["DownloadCache", "Fetched", "check_image", "check_json", "collection_from_files",
            "default_cache_dir"]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..collection import DEFAULT_MAX_PIXELS, ImageCollection
+from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection
 from ._sampling import fair_sample
 from .download import DownloadCache, _Refused, check_image, collection_from_files
 

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
-from ..collection import DEFAULT_MAX_PIXELS, ImageCollection
+from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection
 from .download import Downloader, collection_from_files
 
 __all__ = ["from_iiif", "image_url", "label_text"]

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..collection import ImageCollection
+from ..data.collection import ImageCollection
 from ._sampling import fair_sample
 
 __all__ = ["load_semart", "read_semart_csv"]

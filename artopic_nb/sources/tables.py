@@ -19,7 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..collection import _BASE_COLUMNS, DEFAULT_MAX_PIXELS, ImageCollection, _read_metadata_table
+from ..data.collection import (
+    _BASE_COLUMNS,
+    DEFAULT_MAX_PIXELS,
+    ImageCollection,
+    _read_metadata_table,
+)
 from .download import Downloader, collection_from_files
 
 __all__ = ["from_csv", "from_dataframe"]

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..collection import IMAGE_EXTENSIONS, ImageCollection
+from ..data.collection import IMAGE_EXTENSIONS, ImageCollection
 from ._sampling import fair_sample
 
 __all__ = ["load_wikiart", "parse_wikiart_name"]

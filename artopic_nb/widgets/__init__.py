@@ -8,7 +8,7 @@ imports it, so scripts and batch jobs run without a notebook stack.
 >>> ex = aw.explore(study)           # doctest: +SKIP
 """
 
-from . import charts
+from .. import charts
 from .captions import CaptionViewer
 from .explorer import Explorer, Link, explore, link_views
 from .grid import ClusterGrid

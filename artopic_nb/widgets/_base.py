@@ -9,7 +9,6 @@ and a 100,000-point plot costs nothing until a point is hovered.
 
 from __future__ import annotations
 
-import colorsys
 import difflib
 import pathlib
 import traceback
@@ -42,25 +41,8 @@ INFO_COLUMNS = ("title", "artist", "date", "genre")
 INTERNAL_COLUMNS = ("path", "file_name", "hash")
 
 # tab20, reordered so the first ten are the strong colours.
-_TAB20 = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
-    "#17becf", "#7f7f7f", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
-    "#f7b6d2", "#dbdb8d", "#9edae5", "#393b79",
-]
-NOISE_COLOR = "#b4b4b4"
 
 ThumbnailSource = Callable[[int, int], bytes]
-
-
-def palette(n: int) -> list[str]:
-    """``n`` distinct hex colours: tab20, then golden-angle hues."""
-    colors = list(_TAB20[:n])
-    for i in range(len(colors), n):
-        h = (i * 0.618033988749895) % 1.0
-        light = 0.45 + 0.15 * ((i // 7) % 2)
-        r, g, b = colorsys.hls_to_rgb(h, light, 0.65)
-        colors.append(f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}")
-    return colors
 
 
 def check_kwargs(widget: anywidget.AnyWidget, kwargs: dict[str, Any]) -> None:

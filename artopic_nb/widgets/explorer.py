@@ -32,7 +32,7 @@ from contextlib import contextmanager
 import ipywidgets as W
 import pandas as pd
 
-from ..cluster import METHODS, size_defaults
+from ..steps.cluster import METHODS, size_defaults
 from ._base import format_exception
 from .captions import CaptionViewer
 from .grid import ClusterGrid
@@ -218,7 +218,7 @@ class Explorer(W.VBox):
     Parameters
     ----------
     study:
-        A :class:`~artopic_nb.study.Study` that has run ``embed``, ``reduce`` and ``cluster``.
+        A :class:`~artopic_nb.pipeline.study.Study` that has run ``embed``, ``reduce`` and ``cluster``.
     height:
         Height of the plot and the grid in pixels.
     page_size, thumb_size:

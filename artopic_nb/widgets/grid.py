@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
-from ..metadata import rights_text
+from ..data.metadata import rights_text
 from ._base import (
     STATIC,
     ArtopicWidget,

@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
+from ..data.colour import NOISE_COLOR, palette
 from ._base import (
     INTERNAL_COLUMNS,
-    NOISE_COLOR,
     STATIC,
     ArtopicWidget,
     ThumbnailSource,
@@ -32,7 +32,6 @@ from ._base import (
     as_int_list,
     clean_text,
     esm,
-    palette,
     study_thumbnails,
 )
 

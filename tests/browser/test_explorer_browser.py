@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 import artopic_nb as an
-from artopic_nb.study import Study
+from artopic_nb.pipeline.study import Study
 from artopic_nb.widgets import explore
 
 images = Path({str(IMAGES)!r})

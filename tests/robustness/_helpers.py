@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 import artopic_nb as an
-from artopic_nb.study import Study
+from artopic_nb.pipeline.study import Study
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "images"
 #: Three fixture paintings of different genres (asian art, religious, portrait).
@@ -122,8 +122,8 @@ def make_many(folder: Path, n: int, seed: int = 0) -> Path:
 
 def fill_cache(folder: str, cache_dir: str, rounds: int = 1):
     """Embed ``folder`` into ``cache_dir`` (run in several processes at once)."""
-    from artopic_nb.cache import Cache
-    from artopic_nb.embed import ColorTextureEmbedder, embed_collection
+    from artopic_nb.data.cache import Cache
+    from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
 
     col = load_quietly(folder)
     out = None

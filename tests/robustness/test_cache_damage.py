@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import artopic_nb as an
-from artopic_nb.cache import Cache
-from artopic_nb.embed import ColorTextureEmbedder, embed_collection
-from artopic_nb.study import Study
+from artopic_nb.data.cache import Cache
+from artopic_nb.pipeline.study import Study
+from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
 
 from ._helpers import FIXTURES, fill_cache, make_many
 

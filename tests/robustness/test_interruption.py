@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import artopic_nb as an
-from artopic_nb.cache import Cache, make_key
-from artopic_nb.collection import DECODE_VERSION
-from artopic_nb.embed import ColorTextureEmbedder, embed_collection
-from artopic_nb.study import Study
+from artopic_nb.data.cache import Cache, make_key
+from artopic_nb.data.collection import DECODE_VERSION
+from artopic_nb.pipeline.study import Study
+from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
 
 from ._helpers import make_many
 
@@ -136,8 +136,8 @@ def test_interrupt_from_a_custom_embedder_wrapper(many, tmp_path):
 KILLED_SCRIPT = textwrap.dedent("""
     import sys, time
     import artopic_nb as an
-    from artopic_nb.embed import ColorTextureEmbedder
-    from artopic_nb.study import Study
+    from artopic_nb.steps.embed import ColorTextureEmbedder
+    from artopic_nb.pipeline.study import Study
 
     real = ColorTextureEmbedder.features
     def slow(self, image):

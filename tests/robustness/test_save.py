@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import artopic_nb as an
-from artopic_nb.study import Study
+from artopic_nb.pipeline.study import Study
 
 from ._helpers import FIXTURES, is_root, run_study
 

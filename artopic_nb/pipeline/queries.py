@@ -1,0 +1,111 @@
+"""The queries of a :class:`~artopic_nb.pipeline.study.Study`: read-only views of its results, as
+pandas objects (cluster sizes and genre shares, agreement with known genres, genre scores,
+caption agreement, an analyst's own claim checked against a cluster). Scores that need scikit-learn are cached, so a warm study answers them
+without importing it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from ..data.cache import JSON_CODEC, make_key
+from ..steps import cluster as cluster_mod
+from .storage import quiet_model_loading
+
+__all__ = ["StudyQueries"]
+
+
+class StudyQueries:
+    """Queries over a study's results (mixed into :class:`~artopic_nb.pipeline.study.Study`)."""
+
+    def _scores(self, query: str, reads: Sequence[str], compute: Callable[[], Any]) -> Any:
+        """A query's JSON-able answer, cached by the digests of the results it reads."""
+        key = None if not self.cache.enabled else make_key(
+            "scores", query, {r: self._digest(r) for r in reads}, _known_genres(self.collection))
+        return self.cache.get_or_compute("scores", key, compute, JSON_CODEC)
+
+    # -- queries --------------------------------------------------------------------------------
+    def cluster_summary(self) -> pd.DataFrame:
+        """Per cluster: size, share, medoid id, and each known genre's share."""
+        self._require("labels_")
+        return cluster_mod.cluster_summary(self.labels_, self.embeddings_, self.collection.genres)
+
+    def agreement(self) -> pd.Series:
+        """ARI, NMI, purity, noise share and cluster count against the known genres (empty
+        without known genres)."""
+        self._require("labels_")
+        genres = self.collection.genres
+        if genres is None:
+            return pd.Series(dtype="float64", name="agreement")
+        # cached: scoring needs scikit-learn, whose import costs more than a warm study
+        found = self._scores("agreement", ["labels_"],
+                             lambda: cluster_mod.agreement(self.labels_, genres))
+        return pd.Series(found, name="agreement")
+
+    def caption_agreement(self) -> pd.Series:
+        """Per artwork, the cosine similarity of the first two models' captions."""
+        from ..steps.describe import caption_agreement
+
+        self._require("descriptions_")
+        models = list(dict.fromkeys(self.descriptions_["model"]))
+        if len(models) < 2:
+            raise ValueError(f"caption agreement needs two describing models; this study has {models}")
+        with quiet_model_loading(not self.progress):
+            return caption_agreement(self.descriptions_, models[0], models[1])
+
+    def genre_report(self) -> pd.DataFrame:
+        """Accuracy, macro-F1 and the majority baseline per describing model (no rows without
+        known genres)."""
+        from ..genre.predict import compare_models
+
+        self._require("genre_predictions_")
+        found = self._scores("genre_report", ["genre_predictions_"],
+                             lambda: compare_models(self.genre_predictions_).to_json(orient="table"))
+        return pd.read_json(io.StringIO(found), orient="table")
+
+    def check_claim(self, text: str, cluster: int, judge: Any = "embedding", *,
+                    llm: Any = None, prompt: str | None = None, **options: Any) -> pd.DataFrame:
+        """An analyst's claim about ``cluster``, checked as the keywords are: a one-row
+        claims table (support among the cluster's described works, contrast outside,
+        difference and lift with intervals, flags, supporting and contradicting ids).
+
+        ``judge``: ``"embedding"`` (offline default), ``"lexical"``, ``"nli[:model]"``,
+        ``"llm"`` (with ``llm=``, a text model or spec), ``"image[:clip model]"``, or a judge
+        object (:mod:`artopic_nb.models.judges`). ``prompt``: which texts are read (the one
+        ``find_commonalities`` used, else ``"description"``). ``options`` go to
+        :func:`artopic_nb.text.claims.score_claims` (``min_support``, ``max_outside`` ...).
+
+        Example: ``study.check_claim("gold background", cluster=3)``.
+        """
+        from ..models.judges import load_judge
+        from ..steps.describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
+        from ..text.claims import check_claim
+
+        self._require("descriptions_", "labels_")
+        prompt = prompt or self.params_.get("commonalities", {}).get("prompt", "description")
+        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
+        if texts.empty:
+            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
+        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):  # as find_commonalities reads them
+            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
+        texts = texts.assign(cluster=self.labels_[texts["id"].to_numpy()])[["id", "text", "cluster"]]
+        judge = load_judge(judge, llm=llm, collection=self.collection)
+        with quiet_model_loading(not self.progress):
+            return check_claim(text, texts, cluster, judge, seed=self.seed, **options)
+
+    def genre_reports(self) -> dict:
+        """Per describing model, its full :class:`~artopic_nb.genre.predict.GenreReport`."""
+        from ..genre.predict import evaluate_genres
+
+        self._require("genre_predictions_")
+        return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
+                for model, g in self.genre_predictions_.groupby("model", sort=True)}
+
+
+def _known_genres(collection) -> list | None:
+    genres = collection.genres
+    return None if genres is None else genres.astype(str).tolist()

@@ -1,0 +1,294 @@
+"""What :class:`~artopic_nb.pipeline.study.Study` needs besides orchestration: saving and loading a study
+through the steps' codecs, loading the models a step is given, and showing a study.
+
+A saved study is a folder of plain files: ``study.json`` (format, parameters, timings, notes
+and the small JSON results), one ``.npy`` per array, one ``.parquet`` per table, and
+``commonalities_<part>.parquet`` for the commonalities. The layout is format 1, the one
+artopic_nb 0.1.0 wrote, so studies saved by 0.1.0 load unchanged.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..data.cache import _umask, atomic_write_bytes
+from ..data.collection import ImageCollection
+from .graph import STEPS, decode, encode
+
+__all__ = ["commonalities_identity", "describe_identity", "genre_predictor", "load",
+           "load_describers", "load_text_model", "quiet_model_loading", "save", "text_model_id"]
+
+FORMAT_VERSION = 1
+_PART = re.compile(r"^[a-z_]{1,40}$")
+
+
+# -- models ---------------------------------------------------------------------------------------
+
+def load_describers(describers: Sequence[Any] | None, options: dict) -> list:
+    """The image describers named (None: the default pair, each falling back, said out loud,
+    to the attribute describer when it cannot be loaded), one per distinct model.
+
+    Each spec carries its own options (:mod:`artopic_nb.models.specs`); ``options`` (deprecated)
+    are merged into every spec and checked against its backend.
+    """
+    from ..models.hub import ModelUnavailableError
+    from ..models.registry import AttributeDescriber, load_image_describer
+    from ..models.specs import DEFAULT_DESCRIBERS
+
+    loaded = []
+    for spec in ([f"hf:{m}" for m in DEFAULT_DESCRIBERS] if describers is None else describers):
+        try:
+            loaded.append(load_image_describer(spec, **options))
+        except ModelUnavailableError as exc:
+            if describers is not None:
+                raise
+            print(f"artopic_nb: {exc.args[0].split('. ')[0]}; describing with the no-model "
+                  "attribute describer instead (its texts report measured colour, light "
+                  "and texture, not subjects).")
+            loaded.append(AttributeDescriber())
+    unique = {d.model_id: d for d in loaded}
+    if len(unique) < len(loaded):
+        print(f"artopic_nb: {len(loaded)} describers but {len(unique)} distinct models; "
+              "each model describes once.")
+    return list(unique.values())
+
+
+def describe_identity(describers: Sequence, prompts: Sequence[str], collection,
+                      ids: Sequence[int]) -> dict:
+    """What descriptions depend on besides their parameters: each model's full identity and
+    generation settings per prompt, the prompts' text versions, and the images' content."""
+    from ..text.prompts import get_prompt
+
+    prompt_objs = [get_prompt(p) for p in prompts]
+    hashes = collection.hashes
+    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
+                           for d in describers],
+            "prompts": [p.key for p in prompt_objs], "images": [hashes[i] for i in ids]}
+
+
+def genre_predictor(predictor: Any, genres: Sequence[str], llm: Any):
+    """The genre predictor ``predictor`` names: ``"embedding"``, ``"llm"`` (with ``llm``), or
+    an object with ``predict``."""
+    from ..genre import predict as genre
+
+    if predictor == "embedding":
+        return genre.EmbeddingGenrePredictor(genres)
+    if predictor == "llm":
+        if llm is None:
+            raise ValueError("predictor='llm' needs llm=<text model spec or object>")
+        return genre.LLMGenrePredictor(genres, load_text_model(llm))
+    if not hasattr(predictor, "predict"):
+        raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
+    return predictor
+
+
+def load_text_model(llm: Any):
+    """A text model (with ``complete``) from a spec string or :mod:`artopic_nb.models.specs` spec,
+    or ``llm`` itself."""
+    from ..models.registry import load_text_model as load
+
+    return load(llm)
+
+
+def text_model_id(llm: Any) -> str | None:
+    """The full identity of a text model (weights fingerprint and precision) without loading
+    its weights; None for no model, or an object that does not name itself."""
+    if llm is None:
+        return None
+    if hasattr(llm, "complete"):
+        return getattr(llm, "model_id", None)
+    from ..models.registry import load_backend
+
+    return load_backend(llm, load=False).model_id
+
+
+def commonalities_identity() -> dict:
+    """What commonalities depend on besides texts, clusters and parameters: the vocabulary
+    (stop words, visual lexicon, tokens), the summary prompt's version and the encoder."""
+    from ..models.judges import EmbeddingJudge
+    from ..text.encoder import encoder_id
+    from ..text.keywords import vocabulary_fingerprint
+    from ..text.prompts import get_prompt
+
+    return {"vocabulary": vocabulary_fingerprint(),
+            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
+            "claims_judge": EmbeddingJudge().judge_id}
+
+
+@contextmanager
+def quiet_model_loading(quiet: bool):
+    """Hide transformers' own progress bars ("Loading weights") while ``quiet``."""
+    if not quiet:
+        yield
+        return
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as bars
+        is_on, off, on = bars.is_progress_bar_enabled, bars.disable_progress_bar, \
+            bars.enable_progress_bar
+    else:  # transformers reads this switch when it is imported; importing it here costs seconds
+        from huggingface_hub import utils as bars
+        is_on = lambda: not bars.are_progress_bars_disabled()  # noqa: E731
+        off, on = bars.disable_progress_bars, bars.enable_progress_bars
+    was_on = is_on()
+    off()
+    try:
+        yield
+    finally:
+        if was_on:
+            on()
+
+
+# -- display --------------------------------------------------------------------------------------
+
+def study_html(study) -> str:
+    """A study's steps, parameters, timings and notes as an HTML table."""
+    rows = "".join(
+        f"<tr><td>{html.escape(s)}</td><td>{html.escape(json.dumps(study.params_.get(s, {})))}"
+        f"</td><td>{study.timings_.get(s, 0):.2f} s</td>"
+        f"<td>{html.escape(study.notes_.get(s, ''))}</td></tr>"
+        for s in study.steps_done())
+    extra = ""
+    if study.has("cluster"):
+        labels = study.labels_
+        extra = (f"<p>{len(set(labels.tolist()) - {-1})} clusters, {int((labels < 0).sum())} "
+                 f"noise points, embedder {html.escape(str(study.get('embedder_id_')))}</p>")
+    return (f"<div><b>{html.escape(repr(study))}</b>{extra}<table><tr><th>step</th>"
+            f"<th>parameters</th><th>time</th><th>note</th></tr>{rows}</table></div>")
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+def save(study, path: str | os.PathLike) -> Path:
+    """Write ``study`` to folder ``path``.
+
+    The files go to a temporary folder first, swapped in at the end, so a failure (a full
+    disk, an interruption) leaves a previously saved study intact.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes a private folder; use the usual mode
+    try:
+        _write(study, tmp)
+        if path.exists():
+            old = path.with_name(f".{path.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            path.rename(old)
+            tmp.rename(path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(path)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        message = f"could not save the study to {path} ({exc}); any previously saved study there is unchanged"
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, message) from exc
+        if isinstance(exc, Exception):  # e.g. a metadata column parquet cannot store
+            raise RuntimeError(message) from exc
+        raise
+    return path
+
+
+def _write(study, folder: Path) -> None:
+    col = study.collection
+    col.metadata.to_parquet(folder / "collection.parquet")
+    col.skipped.to_parquet(folder / "skipped.parquet")
+    col.metadata_issues.astype({"row": "int64"}).to_parquet(folder / "metadata_issues.parquet")
+    listed: dict[str, Any] = {"arrays": [], "tables": [], "objects": {}, "scalars": {}}
+    for step in study.steps_done():
+        for file, data in encode(step, {r: study.get(r) for r in STEPS[step].results}).items():
+            stem, ext = file.rsplit(".", 1)
+            if ext == "json":  # small results live in the manifest
+                listed["scalars"][stem + "_"] = json.loads(data)
+                continue
+            atomic_write_bytes(folder / file, data, fsync=False)
+            if stem + "_" in STEPS[step].results:
+                listed["arrays" if ext == "npy" else "tables"].append(stem + "_")
+            else:  # one part of an object stored as frames: <result>_<part>
+                result = next(r for r in STEPS[step].results if stem.startswith(r))
+                listed["objects"].setdefault(result, []).append(stem[len(result):])
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "collection": {"name": col.name, "root": None if col.root is None else str(col.root),
+                       "max_pixels": col.max_pixels},
+        "cache_dir": None if study.cache_dir is None else str(study.cache_dir),
+        "seed": study.seed, "params": study.params_, "timings": study.timings_,
+        "notes": study.notes_, **listed,
+    }
+    atomic_write_bytes(folder / "study.json", json.dumps(manifest, indent=2).encode("utf-8"))
+
+
+def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | bool = True,
+         progress: bool = True):
+    """Read a study written by :func:`save` (or by artopic_nb 0.1.0)."""
+    path = Path(path)
+    previous = path.with_name(f".{path.name}.old")
+    if not path.exists() and (previous / "study.json").is_file():
+        # a save was interrupted between moving the old study aside and the new one in
+        warnings.warn(f"{path} is missing; loading the previous save from {previous}", stacklevel=3)
+        path = previous
+    manifest_path = path / "study.json"
+    if not manifest_path.is_file():
+        raise FileNotFoundError(f"{path} is not a saved study (no study.json)")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{path}: study format {manifest.get('format_version')!r} is not one this "
+                         f"version of artopic_nb reads (format {FORMAT_VERSION}); save it again "
+                         "with the version that wrote it, or rerun the study")
+    files = _files(manifest, path)
+    info = manifest["collection"]
+    col = ImageCollection(
+        pd.read_parquet(path / "collection.parquet"), pd.read_parquet(path / "skipped.parquet"),
+        pd.read_parquet(path / "metadata_issues.parquet"), root=info["root"],
+        max_pixels=info["max_pixels"], name=info["name"])
+    study = cls(col, manifest["cache_dir"] if cache_dir is True else cache_dir,
+                seed=manifest["seed"], progress=progress)
+    for step in STEPS.values():
+        if step.name in manifest["params"] and all(
+                any(f.startswith(f"{r.rstrip('_')}_") for f in files) if kind == "frames"
+                else f"{r.rstrip('_')}.{kind}" in files for r, kind in step.results.items()):
+            for name, value in decode(step.name, files).items():
+                setattr(study, name, value)
+    study.params_ = {s: p for s, p in manifest["params"].items() if study.has(s)}
+    study.timings_ = {s: t for s, t in manifest["timings"].items() if study.has(s)}
+    study.notes_ = manifest.get("notes", {})
+    return study
+
+
+def _files(manifest: dict, path: Path) -> dict[str, bytes]:
+    """The result files a manifest lists, as bytes; refuses names that are not a study's own."""
+    known = {r: kind for step in STEPS.values() for r, kind in step.results.items()}
+    bad = [a for a in manifest.get("arrays", []) if known.get(a) != "npy"]
+    bad += [t for t in manifest.get("tables", []) if known.get(t) != "parquet"]
+    bad += [k for k in manifest.get("scalars", {}) if known.get(k) != "json"]
+    objects = manifest.get("objects", {})
+    bad += [o for o in objects if known.get(o) != "frames"]
+    bad += [p for parts in objects.values() for p in parts if not _PART.match(str(p).lstrip("_"))]
+    if bad:
+        raise ValueError(f"{path / 'study.json'} names unexpected entries {bad}; "
+                         "it was not written by Study.save")
+    files = {f"{a.rstrip('_')}.npy": (path / f"{a.rstrip('_')}.npy").read_bytes()
+             for a in manifest.get("arrays", [])}
+    files |= {f"{t.rstrip('_')}.parquet": (path / f"{t.rstrip('_')}.parquet").read_bytes()
+              for t in manifest.get("tables", [])}
+    files |= {f"{k.rstrip('_')}.json": json.dumps(v).encode()
+              for k, v in manifest.get("scalars", {}).items()}
+    for name, parts in objects.items():
+        stem = name.rstrip("_")
+        for part in parts:
+            part = str(part).lstrip("_")
+            files[f"{stem}_{part}.parquet"] = (path / f"{stem}_{part}.parquet").read_bytes()
+    return files

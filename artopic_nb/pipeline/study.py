@@ -1,0 +1,297 @@
+"""Study: one object that holds a collection and the results of every step.
+
+A :class:`Study` only orchestrates: each step method resolves its parameters, and
+:meth:`Study._run` reads the step's declaration in :mod:`artopic_nb.pipeline.graph` to check its
+inputs ran, derive its cache key, compute or read the result through
+:meth:`Cache.get_or_compute <artopic_nb.data.cache.Cache.get_or_compute>`, drop what depended on
+an older result, and record parameters and timings. Results are attributes that exist once
+their step ran (``embeddings_``, ``coords_``, ``labels_`` ...); ``study.get(name)`` reads one
+that may not exist. Every step returns the study; queries (``cluster_summary``,
+``agreement``, ``genre_report`` ...) return pandas objects. Randomness takes one ``seed``
+(the study's, unless a step is given its own). :meth:`Study.save` writes plain files
+(parquet, npy, JSON; no pickle) and :meth:`Study.load` reads them back.
+
+Example
+-------
+>>> import artopic_nb as an
+>>> study = an.Study(an.datasets.met_paintings(), cache_dir=".artopic")   # doctest: +SKIP
+>>> study.embed().reduce().cluster("hdbscan", min_cluster_size=8)          # doctest: +SKIP
+>>> study.sample(per_cluster=6, strategy="diverse")                        # doctest: +SKIP
+>>> study.save("my_study/"); an.Study.load("my_study/")                    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..data.cache import Cache
+from ..data.collection import ImageCollection
+from ..steps import cluster as cluster_mod
+from . import storage as study_io
+from .graph import digest
+from .queries import StudyQueries, _known_genres
+from .runner import StepNotRunError, StepRunner, renamed
+
+__all__ = ["Study", "StepNotRunError"]
+
+class Study(StepRunner, StudyQueries):
+    """A collection of artworks and every step's results.
+
+    Parameters
+    ----------
+    collection:
+        An :class:`~artopic_nb.data.collection.ImageCollection` (never modified).
+    cache_dir:
+        Folder of the content-addressed cache; ``None`` caches nothing. A step rerun on the
+        same inputs and parameters reads its result from it.
+    seed:
+        Seed of every random step unless a step is given its own.
+    progress:
+        Show progress bars.
+    """
+
+    def __init__(self, collection: ImageCollection, cache_dir: str | os.PathLike | None = ".artopic",
+                 seed: int = 0, progress: bool = True):
+        if not isinstance(collection, ImageCollection):
+            raise TypeError(f"collection must be an ImageCollection, not {type(collection).__name__}; "
+                            "build one with artopic_nb.load_folder(...)")
+        if len(collection) == 0:
+            raise ValueError("the collection has no readable images (see collection.skipped)")
+        self.collection = collection
+        self.cache_dir = cache_dir
+        super().__init__(Cache(cache_dir), seed, progress)
+
+    # -- steps ----------------------------------------------------------------------------------
+    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto", *,
+              model: Any = None) -> Study:
+        """Embed every image (``embeddings_``), reading cached rows where they exist.
+
+        ``embedder``: ``"auto"`` (CLIP when it can be loaded, else the no-model embedder, said
+        out loud), ``"color"`` (no model), a ``transformers`` hub id or local folder, or an
+        embedder object. (``model=`` is its old name.)
+        """
+        from ..steps.embed import embed_collection, load_embedder
+
+        spec = embedder if model is None else renamed("model", "embedder", model)
+        named = isinstance(spec, (str, os.PathLike))
+        kwargs = {"batch_size": batch_size, "device": device} \
+            if named and str(spec) not in ("color", "colour") else {}
+        embedder = load_embedder(spec, **kwargs)
+        params = {"embedder": str(spec) if named else repr(spec), "batch_size": batch_size}
+        identity = {"embedder": embedder.model_id, "images": self._images_digest()}
+        return self._run("embed", params, lambda: {
+            "embeddings_": embed_collection(embedder, self.collection, self.cache,
+                                            progress=self.progress),
+            "embedder_id_": embedder.model_id}, identity)
+
+    def reduce(self, n_components: int = 5, n_neighbors: int = 15, min_dist: float = 0.0,
+               metric: str = "cosine", method: str = "auto", seed: int | None = None) -> Study:
+        """Reduce embeddings to n-D (``reduced_``, for clustering) and 2-D (``coords_``)."""
+        params = {"n_components": n_components, "n_neighbors": n_neighbors, "min_dist": min_dist,
+                  "metric": metric, "method": method, "seed": self._seed(seed)}
+
+        def compute() -> dict:
+            from ..steps.reduce import reduce_embeddings
+
+            reduced, coords, used = reduce_embeddings(self.embeddings_, **params)
+            return {"reduced_": reduced, "coords_": coords, "reducer_": used}
+
+        return self._run("reduce", params, compute, identity={})
+
+    def cluster(self, method: str = "hdbscan", **method_params: Any) -> Study:
+        """Cluster the reduced embeddings (``labels_``; -1 is noise).
+
+        ``method_params`` are ``method``'s own (see :data:`artopic_nb.steps.cluster.METHOD_PARAMS`):
+        HDBSCAN's ``min_cluster_size``, ``min_samples``, ``cluster_selection_epsilon``;
+        k-means' ``n_clusters`` (and ``seed``); agglomerative's ``n_clusters`` and
+        ``linkage``. Sizes left unset fit the collection
+        (:func:`artopic_nb.steps.cluster.size_defaults`); ``notes_["cluster"]`` says so.
+        """
+        self._require("reduced_")
+        n = len(self.reduced_)
+        params, why = cluster_mod.resolve_params(method, n, self.seed, **method_params)
+        self._run("cluster", params, lambda: {
+            "labels_": cluster_mod.cluster_labels(self.reduced_, **params)}, identity={})
+        self._note("cluster", why and f"chosen for {n} works: {why}")
+        return self
+
+    def recluster(self, n_neighbors: int | None = None, **changes: Any) -> Study:
+        """Cluster again with some parameters changed, reusing the reduction.
+
+        Only a new ``n_neighbors`` reruns the reduction (read from the cache when it was
+        computed before). A new ``method`` keeps the parameters that apply to it.
+        """
+        self._require("labels_")
+        old = self.params_["cluster"]
+        method = changes.pop("method", old["method"])
+        kept = {k: v for k, v in old.items() if k in cluster_mod.METHOD_PARAMS[method]}
+        if n_neighbors is not None and n_neighbors != self.params_["reduce"]["n_neighbors"]:
+            self.reduce(**{**self.params_["reduce"], "n_neighbors": n_neighbors})
+        return self.cluster(method, **{**kept, **changes})
+
+    def sample(self, per_cluster: int = 6, strategy: str = "diverse", seed: int | None = None,
+               include_noise: bool = False) -> Study:
+        """Pick up to ``per_cluster`` works per cluster (``samples_``: id, cluster, rank).
+
+        Noise is left out unless ``include_noise``, or unless clustering found no cluster:
+        then the noise is sampled as one group, and the study says so.
+        """
+        from ..steps.sample import sample_per_cluster
+
+        self._require("labels_")
+        only_noise = not include_noise and not (self.labels_ >= 0).any()
+        params = {"per_cluster": per_cluster, "strategy": strategy, "seed": self._seed(seed),
+                  "include_noise": include_noise or only_noise}
+        self._run("sample", params, lambda: {
+            "samples_": sample_per_cluster(self.embeddings_, self.labels_, **params)}, {})
+        if only_noise:
+            n = len(self.labels_)
+            self._note("sample", "a single work forms no cluster: it is described and "
+                       "summarised as a group of its own" if n == 1 else
+                       f"clustering found no cluster: all {n} works are noise (-1), sampled as "
+                       "one group so that they are still described and summarised; a smaller "
+                       "min_cluster_size, or k-means, makes groups", say=True)
+        return self
+
+    def describe(self, describers: Sequence[Any] | None = None,
+                 prompts: Sequence[str] = ("caption", "description"),
+                 ids: Sequence[int] | str | None = None, *, models: Sequence[Any] | None = None,
+                 **describer_kwargs: Any) -> Study:
+        """Describe the sampled works with each describer and prompt (``descriptions_``).
+
+        ``describers`` (old name ``models=``): describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
+        ``"attributes"``, or an :mod:`artopic_nb.models.specs` spec carrying its own options) or
+        describer objects; ``None`` means the two default vision-language models, each
+        replaced (with one notice) by the no-model attribute describer when it cannot be
+        loaded. A model named explicitly that cannot be loaded is an error. ``ids``: ``None``
+        (the samples), ``"all"``, or ids. Texts are cached per image, model, prompt version
+        and generation settings, so an interrupted run resumes where it stopped.
+        """
+        from ..steps.describe import describe_collection
+
+        if ids is None:
+            self._require("samples_")
+            ids = self.samples_["id"].tolist()
+        elif isinstance(ids, str) and ids == "all":
+            ids = self.collection.ids.tolist()
+        ids = [int(i) for i in ids]
+        if models is not None:
+            describers = renamed("models", "describers", models)
+        if describer_kwargs:  # options shared by every model: each spec now carries its own
+            warnings.warn("describe(**options) is deprecated: give each model its options, e.g. "
+                          "describers=[an.models.hf(name, quantize=True)]", DeprecationWarning,
+                          stacklevel=2)
+        describers = study_io.load_describers(describers, describer_kwargs)
+        identity = study_io.describe_identity(describers, prompts, self.collection, ids)
+        params = {"describers": [d.model_id for d in describers], "prompts": list(prompts),
+                  "n_ids": len(ids)}
+        return self._run("describe", params, lambda: {"descriptions_": pd.concat(
+            [describe_collection(d, self.collection, ids, prompts, self.cache,
+                                 progress=self.progress) for d in describers],
+            ignore_index=True)}, identity,
+            on_hit=lambda r: {"descriptions_": r["descriptions_"].assign(cached=True)})
+
+    def predict_genres(self, predictor: Any = "embedding", genres: Sequence[str] | None = None,
+                       llm: Any = None) -> Study:
+        """Predict each described work's genre from its caption, per model (``genre_predictions_``).
+
+        ``predictor``: ``"embedding"`` (sentence-embedding prototypes, offline), ``"llm"`` (a
+        constrained choice by ``llm``, a text-model spec or object with ``complete``), or any
+        object with ``predict(captions)``. ``genres``: names or a name -> definition mapping;
+        by default the collection's known genres.
+        """
+        from ..genre import predict as genre_mod
+
+        self._require("descriptions_")
+        known = self.collection.genres
+        if genres is None:
+            genres = sorted(known.dropna().unique()) if known is not None else genre_mod.DEMO_GENRES
+        predictor = study_io.genre_predictor(predictor, genres, llm)
+        name = getattr(predictor, "model_id", type(predictor).__name__)
+        # cached when the predictor names all it depends on (not fitted on examples)
+        cache_id = None if hasattr(predictor, "n_examples_") else getattr(predictor, "cache_id", None)
+        identity = None if cache_id is None else {
+            "predictor": cache_id, "known": _known_genres(self.collection),
+            "genre_texts": predictor.genre_texts()
+            if isinstance(predictor, genre_mod.EmbeddingGenrePredictor) else None}
+        params = {"predictor": str(name), "genres": [str(g) for g in genres]}
+        return self._run("predict_genres", params, lambda: {
+            "genre_predictions_": genre_mod.predict_genres(
+                self.descriptions_, predictor, known=known)}, identity)
+
+    def find_commonalities(self, llm: Any = None, top_k: int = 10,
+                           prompt: str = "description") -> Study:
+        """Keywords (visual / content), representative descriptions and, with ``llm``, a
+        summary per cluster and aspect (``commonalities_``).
+
+        ``llm``: a text model: a spec (``"smollm2"`` or ``an.models.smollm2()`` run offline)
+        or an object with ``complete``.
+        Uses the ``prompt`` texts of every model, with each work's current cluster. Noise is
+        summarised as a group of its own only when no described work is in a cluster.
+        """
+        from ..steps import commonalities as topics
+        from ..steps.describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
+
+        self._require("descriptions_", "labels_")
+        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
+        if texts.empty:
+            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
+        # the attribute describer's label marks its texts for readers; it is no keyword
+        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):
+            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
+        texts = texts[["id", "model", "text"]]
+        include_noise = not (self.labels_[texts["id"].to_numpy()] >= 0).any()
+        llm_id = study_io.text_model_id(llm)  # the weights and precision, not only a name
+        params = {"llm": None if llm is None else llm_id if llm_id and not isinstance(
+            llm, (str, os.PathLike)) else str(llm), "top_k": top_k, "prompt": prompt}
+        identity = None if llm is not None and llm_id is None else {
+            "llm": llm_id, "include_noise": include_noise, **study_io.commonalities_identity()}
+
+        def compute() -> dict:
+            model = None if llm is None else study_io.load_text_model(llm)
+            return {"commonalities_": topics.find_commonalities(
+                texts, pd.Series(self.labels_), top_k=top_k, llm=model,
+                include_noise=include_noise)}
+
+        return self._run("commonalities", params, compute, identity)
+
+    def commonalities(self, *args: Any, **kwargs: Any) -> Study:
+        """Deprecated name of :meth:`find_commonalities`."""
+        warnings.warn("study.commonalities() is now study.find_commonalities()",
+                      DeprecationWarning, stacklevel=2)
+        return self.find_commonalities(*args, **kwargs)
+
+    # -- display and files ----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (f"Study({self.collection.name!r}, {len(self.collection)} images, "
+                f"steps done: {', '.join(self.steps_done()) or 'none'})")
+
+    def _repr_html_(self) -> str:
+        return study_io.study_html(self)
+
+    def to_html(self, path: str | os.PathLike, **kwargs: Any) -> Path:
+        """Write the self-contained HTML report (see :mod:`artopic_nb.report`)."""
+        from ..report import write_report
+
+        return write_report(self, path, **kwargs)
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the study to folder ``path`` (parquet, npy, JSON; no pickle), atomically."""
+        return study_io.save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | bool = True,
+             progress: bool = True) -> Study:
+        """Read a study written by :meth:`save`. ``cache_dir=True`` keeps the saved cache folder."""
+        return study_io.load(cls, path, cache_dir, progress)
+
+    def _images_digest(self) -> str:
+        return digest(self.collection.hashes)
+
+

@@ -1,0 +1,366 @@
+"""Commonalities of clusters from their descriptions: keywords, representatives, summaries.
+
+Inputs are plain pandas: a DataFrame of descriptions with columns ``id`` and ``text`` (extra
+columns such as ``model`` and ``prompt`` are kept out of the way), and a cluster label per id
+(a ``cluster`` column, or ``labels`` given as a Series / mapping id -> cluster / array indexed
+by id). Noise (cluster -1) is left out unless ``include_noise=True``.
+
+- keywords per cluster and aspect (visual / content) by c-TF-IDF, and the figures of their
+  quality, from :mod:`artopic_nb.text.keywords` (:func:`cluster_keywords`,
+  :func:`topic_diversity`, :func:`keyword_coherence`, :func:`vocabulary_fingerprint` ...,
+  importable from here too);
+- :func:`representative_descriptions`: the descriptions nearest the cluster's centroid in
+  sentence-embedding space (all-MiniLM-L6-v2 by default);
+- :func:`summarize_clusters`: one short summary per cluster and aspect by a text model; the
+  prompt is the registered, versioned ``cluster_summary`` (:mod:`artopic_nb.text.prompts`), with
+  the descriptions quoted as data and the top keywords listed (:func:`summary_prompt`; both
+  live in :mod:`artopic_nb.text.summaries` and are importable from here);
+- claims (:mod:`artopic_nb.text.claims`): every keyword and every atomic claim of every summary
+  with its support inside the cluster, its contrast outside, an interval, flags and the ids
+  of the works that show it (``Commonalities.claims``), by a judge (:mod:`artopic_nb.models.judges`;
+  by default the offline sentence-embedding judge). The summary prompt lists the keywords
+  with the highest lift and their support; a summary sentence below ``min_support`` is
+  marked where users read it (:meth:`Commonalities.marked_summary`);
+- :func:`find_commonalities` runs them all into a :class:`Commonalities`, which shows itself
+  as HTML and round-trips through plain DataFrames (:meth:`Commonalities.to_frames` /
+  :meth:`Commonalities.from_frames`) for parquet/JSON storage.
+
+A cache key of commonalities names the vocabulary by :func:`vocabulary_fingerprint` and the
+summary prompt by ``get_prompt("cluster_summary").key``. The keyword chart is
+:func:`artopic_nb.charts.keywords`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..text.claims import (
+    CLAIM_COLUMNS,
+    EVIDENCE_COLUMNS,
+    MIN_SUPPORT,
+    claims_from,
+    keyword_figures,
+    mark_summary,
+    score_claims,
+)
+from ..text.encoder import encode_texts, l2_normalise, load_sentence_encoder
+from ..text.keywords import (
+    ART_STOP_WORDS,
+    ASPECTS,
+    VISUAL_LEXICON,
+    ClusterLabels,
+    cluster_keywords,
+    keyword_aspect,
+    keyword_coherence,
+    npmi,
+    topic_diversity,
+    vocabulary_fingerprint,
+    with_clusters,
+)
+from ..text.prompts import Prompt, TextModel, get_prompt, text_model_id
+from ..text.summaries import summarize_clusters, summary_prompt
+
+if TYPE_CHECKING:
+    import altair as alt
+
+__all__ = [
+    "ART_STOP_WORDS",
+    "ASPECTS",
+    "VISUAL_LEXICON",
+    "Commonalities",
+    "cluster_keywords",
+    "find_commonalities",
+    "keyword_aspect",
+    "keyword_coherence",
+    "keyword_figures",
+    "keywords_chart",
+    "npmi",
+    "representative_descriptions",
+    "summarize_clusters",
+    "summary_prompt",
+    "topic_diversity",
+    "vocabulary_fingerprint",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# representative descriptions
+
+
+def representative_descriptions(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *, n: int = 3,
+                                model: str | os.PathLike | Any | None = None, embeddings: np.ndarray | None = None,
+                                include_noise: bool = False) -> pd.DataFrame:
+    """The ``n`` descriptions nearest each cluster's centroid in sentence-embedding space.
+
+    ``model``: as in :func:`artopic_nb.text.encoder.load_sentence_encoder` (default MiniLM), or give
+    ``embeddings`` aligned with the rows of ``descriptions``. The centroid is the mean of the
+    cluster's L2-normalised embeddings; similarity is cosine. Returns
+    DataFrame(cluster, rank, id, text, similarity) (plus ``model`` when the input has it).
+    """
+    df = descriptions.reset_index(drop=True)
+    if embeddings is not None:
+        emb = np.asarray(embeddings, dtype=np.float32)
+        if len(emb) != len(df):
+            raise ValueError(f"{len(emb)} embeddings for {len(df)} descriptions")
+        df = df.assign(_row=np.arange(len(df)))
+    df = with_clusters(df, labels, include_noise=include_noise)
+    extra = ["model"] if "model" in df.columns else []
+    cols = ["cluster", "rank", "id", "text", "similarity", *extra]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    if embeddings is not None:
+        emb = emb[df["_row"].to_numpy()]
+        emb = l2_normalise(emb)
+    else:
+        emb = encode_texts(load_sentence_encoder(model), df["text"].astype(str).tolist())
+    rows = []
+    for c in sorted(df["cluster"].unique()):
+        idx = np.flatnonzero(df["cluster"].to_numpy() == c)
+        centroid = l2_normalise(emb[idx].mean(axis=0, keepdims=True))[0]
+        sims = emb[idx] @ centroid
+        for rank, k in enumerate(np.argsort(-sims, kind="stable")[:n], start=1):
+            r = df.iloc[idx[k]]
+            rows.append((int(c), rank, r.get("id"), str(r["text"]), float(sims[k]),
+                         *[r[e] for e in extra]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------
+# the result object
+
+
+@dataclass
+class Commonalities:
+    """Everything :func:`find_commonalities` found, as DataFrames plus two figures.
+
+    ``keywords``: DataFrame(cluster, aspect, rank, term, score, count, category);
+    ``representatives``: DataFrame(cluster, rank, id, text, similarity);
+    ``summaries``: DataFrame(cluster, aspect, summary, model, prompt) or empty;
+    ``clusters``: DataFrame(cluster, n_descriptions, npmi, ...) per cluster;
+    ``diversity``: topic diversity of the top ``params["top_k"]`` keywords;
+    ``params``: the parameters used (JSON-serialisable);
+    ``claims``: DataFrame of :data:`artopic_nb.text.claims.CLAIM_COLUMNS`: every keyword and
+    summary claim with support, contrast, lift, intervals, judge, flags and evidence ids
+    (empty when no judge ran).
+    """
+
+    keywords: pd.DataFrame
+    representatives: pd.DataFrame
+    summaries: pd.DataFrame
+    clusters: pd.DataFrame
+    diversity: float
+    params: dict = field(default_factory=dict)
+    claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+
+    @property
+    def coherence(self) -> float:
+        """Mean NPMI over clusters."""
+        vals = self.clusters["npmi"].dropna() if "npmi" in self.clusters else []
+        return float(np.mean(vals)) if len(vals) else float("nan")
+
+    def figures_text(self) -> str:
+        """The two figures in words, saying why one is missing rather than printing NaN."""
+        diversity = "n/a (no keywords)" if math.isnan(self.diversity) else f"{self.diversity:.2f}"
+        coherence = ("n/a (needs two keywords seen in two descriptions)"
+                     if math.isnan(self.coherence) else f"{self.coherence:.3f}")
+        return f"topic diversity {diversity}, keyword coherence (mean NPMI) {coherence}"
+
+    def keywords_of(self, cluster: int, aspect: str | None = None, top_k: int | None = None) -> list[str]:
+        kw = self.keywords[self.keywords["cluster"] == cluster]
+        if aspect is not None:
+            kw = kw[kw["aspect"] == aspect]
+        terms = kw.sort_values("score", ascending=False, kind="stable")["term"].tolist()
+        return terms if top_k is None else terms[:top_k]
+
+    def claims_of(self, cluster: int, *, judge: str | None = None, source: str | None = None,
+                  sort: str = "lift") -> pd.DataFrame:
+        """The claims table of one cluster, highest ``sort`` first (one judge's rows, or all)."""
+        c = self.claims
+        keep = (c["cluster"] == cluster) & (c["judge"] == judge if judge else True) \
+            & (c["source"] == source if source else True)
+        return c[keep].sort_values([sort, "support"], ascending=False, kind="stable") \
+            .reset_index(drop=True)
+
+    def marked_summary(self, cluster: int, aspect: str,
+                       min_support: float | None = None) -> list[tuple[str, float | None, bool]]:
+        """The cluster's summary for ``aspect`` as (sentence, support, weak) triples
+        (:func:`artopic_nb.text.claims.mark_summary`); empty without a summary."""
+        s = self.summaries
+        row = s[(s["cluster"] == cluster) & (s["aspect"] == aspect)] if len(s) else s
+        if not len(row):
+            return []
+        ms = self.params.get("min_support", MIN_SUPPORT) if min_support is None else min_support
+        return mark_summary(str(row["summary"].iloc[0]), self.claims, cluster, aspect, ms)
+
+    def summary_text(self, cluster: int, aspect: str) -> str:
+        """The summary with each weakly supported sentence marked ``[weak: 23% of the group]``."""
+        return " ".join(sentence if not weak else f"{sentence} [weak: {support:.0%} of the group]"
+                        for sentence, support, weak in self.marked_summary(cluster, aspect))
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Plain DataFrames (parquet/JSON-safe columns) that :meth:`from_frames` reads back;
+        the claims' evidence ids travel as space-separated strings."""
+        meta = pd.DataFrame({"diversity": [self.diversity],
+                             "params": [json.dumps(self.params, sort_keys=True, default=str)]})
+        claims = self.claims.copy()
+        for col in EVIDENCE_COLUMNS:
+            claims[col] = claims[col].map(lambda ids: " ".join(map(str, ids))).astype(str)
+        return {"keywords": self.keywords.copy(), "representatives": self.representatives.copy(),
+                "summaries": self.summaries.copy(), "clusters": self.clusters.copy(), "meta": meta,
+                "claims": claims}
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame]) -> Commonalities:
+        meta = frames["meta"]
+        claims = frames.get("claims")
+        if claims is None:  # saved before claims existed
+            claims = pd.DataFrame(columns=CLAIM_COLUMNS)
+        else:
+            claims = claims.reset_index(drop=True)
+            for col in EVIDENCE_COLUMNS:
+                claims[col] = claims[col].map(lambda text: [int(i) for i in str(text).split()])
+        return cls(keywords=frames["keywords"].reset_index(drop=True),
+                   representatives=frames["representatives"].reset_index(drop=True),
+                   summaries=frames.get("summaries", pd.DataFrame()).reset_index(drop=True),
+                   clusters=frames["clusters"].reset_index(drop=True),
+                   diversity=float(meta["diversity"].iloc[0]),
+                   params=json.loads(meta["params"].iloc[0]), claims=claims)
+
+    def table(self, top_k: int = 6) -> pd.DataFrame:
+        """One row per cluster: size, NPMI, visual/content keywords, a representative, summaries."""
+        rows = []
+        for _, r in self.clusters.iterrows():
+            c = int(r["cluster"])
+            row = {"cluster": c, "descriptions": int(r.get("n_descriptions", 0)),
+                   "npmi": r.get("npmi", float("nan")),
+                   "visual keywords": ", ".join(self.keywords_of(c, "visual", top_k)),
+                   "content keywords": ", ".join(self.keywords_of(c, "content", top_k))}
+            rep = self.representatives[self.representatives["cluster"] == c]
+            row["most representative"] = rep.sort_values("rank")["text"].iloc[0] if len(rep) else ""
+            if len(self.summaries):
+                for _, s in self.summaries[self.summaries["cluster"] == c].iterrows():
+                    row[f"{s['aspect']} summary"] = self.summary_text(c, s["aspect"])
+            if len(self.claims):
+                mine = self.claims[self.claims["cluster"] == c]
+                row["claims checked"] = len(mine)
+                row["claims flagged"] = int((mine["flags"] != "").sum())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return (f"Commonalities({len(self.clusters)} clusters, diversity={self.diversity:.2f}, "
+                f"NPMI={self.coherence:.3f}, summaries={len(self.summaries)}, "
+                f"claims={len(self.claims)})")
+
+    def _repr_html_(self) -> str:
+        head = (f"<p><b>Commonalities</b> of {len(self.clusters)} clusters: topic diversity "
+                f"{self.diversity:.2f}, mean keyword coherence (NPMI) {self.coherence:.3f}.</p>")
+        table = self.table()
+        body = ["<table><thead><tr>"]
+        body += [f"<th>{html.escape(str(c))}</th>" for c in table.columns]
+        body.append("</tr></thead><tbody>")
+        for _, r in table.iterrows():
+            cells = []
+            for c in table.columns:
+                v = r[c]
+                v = f"{v:.3f}" if isinstance(v, float) else str(v)
+                cells.append(f"<td style='text-align:left;vertical-align:top'>{html.escape(v)}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        body.append("</tbody></table>")
+        return f"<div class='artopic-commonalities'>{head}{''.join(body)}</div>"
+
+
+def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *,
+                       top_k: int = 10, n_representative: int = 3,
+                       llm: TextModel | None = None, model: str | os.PathLike | Any | None = None,
+                       embeddings: np.ndarray | None = None, include_noise: bool = False,
+                       summary_tokens: int | None = None,
+                       summary_prompt: str | Prompt = "cluster_summary",
+                       judge: Any = "embedding", min_support: float = MIN_SUPPORT) -> Commonalities:
+    """Keywords, representative descriptions, figures, claims and (with ``llm``) summaries.
+
+    ``model``/``embeddings`` go to :func:`representative_descriptions`; ``n_representative=0``
+    skips the sentence encoder. ``judge`` (:func:`artopic_nb.models.judges.load_judge`; default the
+    sentence-embedding judge, with ``model`` as its encoder when given; ``None`` checks no
+    claim) scores every keyword and, after the summaries, every atomic summary claim
+    (``claims``; flags below ``min_support``). ``llm`` (optional, a text model) gets the
+    representatives and the highest-lift keywords with their support
+    (:func:`summarize_clusters`, with ``summary_prompt`` and ``summary_tokens``, by default
+    the prompt's answer length). ``params`` records the vocabulary's fingerprint, the
+    judge and, with ``llm``, the summary prompt's key.
+    """
+    from ..models.judges import EmbeddingJudge, load_judge
+
+    df = with_clusters(descriptions, labels, include_noise=include_noise)
+    keywords = cluster_keywords(df, top_k=top_k, include_noise=include_noise)
+    if n_representative > 0:
+        emb = None
+        if embeddings is not None:  # align the given embeddings with the kept rows
+            if len(embeddings) != len(descriptions):
+                raise ValueError(f"{len(embeddings)} embeddings for {len(descriptions)} descriptions")
+            kept = with_clusters(descriptions.reset_index(drop=True)
+                                  .assign(_row=np.arange(len(descriptions))), labels,
+                                  include_noise=include_noise)["_row"].to_numpy()
+            emb = np.asarray(embeddings)[kept]
+        reps = representative_descriptions(df, n=n_representative, model=model, embeddings=emb,
+                                           include_noise=include_noise)
+    else:
+        reps = pd.DataFrame(columns=["cluster", "rank", "id", "text", "similarity"])
+    if judge is not None:
+        judge = EmbeddingJudge(model) if isinstance(judge, str) and judge == "embedding" \
+            else load_judge(judge)
+        claims = score_claims(claims_from(keywords), df, judge, min_support=min_support)
+    else:
+        claims = pd.DataFrame(columns=CLAIM_COLUMNS)
+    if llm is not None:
+        summaries = summarize_clusters(df, llm=llm, keywords=keywords,
+                                       representatives=reps if len(reps) else None,
+                                       max_new_tokens=summary_tokens, include_noise=include_noise,
+                                       prompt=summary_prompt,
+                                       keyword_claims=claims if len(claims) else None)
+        if judge is not None:
+            found = score_claims(claims_from(summaries=summaries), df, judge,
+                                 min_support=min_support)
+            claims = pd.concat([claims, found], ignore_index=True) if len(found) else claims
+    else:
+        summaries = pd.DataFrame(columns=["cluster", "aspect", "summary", "model", "prompt"])
+    coh = keyword_coherence(keywords, df, top_k=top_k, include_noise=include_noise)
+    sizes = df.groupby("cluster").size().rename("n_descriptions").reset_index()
+    clusters = sizes.merge(coh, on="cluster", how="left")
+    for aspect in ("visual", "content"):
+        a = keyword_coherence(keywords, df, top_k=top_k, aspect=aspect, include_noise=include_noise)
+        clusters = clusters.merge(a[["cluster", "npmi"]].rename(columns={"npmi": f"npmi_{aspect}"}),
+                                  on="cluster", how="left")
+    params = {"top_k": top_k, "n_representative": n_representative,
+              "include_noise": include_noise,
+              "llm": None if llm is None else text_model_id(llm),
+              "summary_prompt": None if llm is None else get_prompt(summary_prompt).key,
+              "vocabulary": vocabulary_fingerprint(),
+              "encoder": None if model is None else str(model) if isinstance(model, str)
+              else type(model).__name__,
+              "judge": None if judge is None else judge.judge_id, "min_support": min_support}
+    return Commonalities(keywords=keywords, representatives=reps, summaries=summaries,
+                         clusters=clusters, diversity=topic_diversity(keywords, top_k),
+                         params=params, claims=claims.reset_index(drop=True))
+
+
+def keywords_chart(keywords: pd.DataFrame | Commonalities, top_k: int = 8, *, columns: int = 3,
+                   width: int = 180) -> alt.FacetChart:
+    """Deprecated: :func:`artopic_nb.charts.keywords` draws it (charts live with the
+    widgets, so that the core never imports altair)."""
+    warnings.warn("artopic_nb.steps.commonalities.keywords_chart is deprecated and goes in the next release: "
+                  "use artopic_nb.charts.keywords(commonalities)",
+                  DeprecationWarning, stacklevel=2)
+    from ..widgets import charts
+
+    return charts.keywords(keywords, top_k=top_k, columns=columns, width=width)

@@ -1,0 +1,88 @@
+"""LLM summaries of clusters: the prompt and the calls (importable from :mod:`artopic_nb.steps.commonalities`).
+
+:func:`summary_prompt` fills the registered, versioned ``cluster_summary`` prompt
+(:mod:`artopic_nb.text.prompts`) with a cluster's descriptions quoted as data and its keywords
+(with their support, when the claims were checked first: :func:`artopic_nb.text.claims.keyword_figures`);
+:func:`summarize_clusters` sends one prompt per cluster and aspect to a text model.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import pandas as pd
+
+from .claims import keyword_figures
+from .encoder import quote_as_data
+from .keywords import ASPECTS, ClusterLabels, cluster_keywords, top_terms, with_clusters
+from .prompts import Prompt, TextModel, complete, get_prompt, text_model_id
+
+__all__ = ["summarize_clusters", "summary_prompt"]
+
+
+def summary_prompt(texts: Sequence[str], keywords: Sequence[str] = (), aspect: str = "content",
+                   *, max_chars: int = 600, prompt: str | Prompt = "cluster_summary") -> str:
+    """The prompt asking a text model to summarise one cluster's descriptions for one aspect.
+
+    ``prompt``: the template (by default the registered ``cluster_summary``), whose part
+    named ``aspect`` says what to summarise. Each description is quoted between
+    ``<description>`` tags (look-alike tags inside are neutralised) and cut to ``max_chars``
+    characters; the prompt says the quoted text is data, not instructions.
+    """
+    if aspect not in ASPECTS:
+        raise ValueError(f"aspect must be one of {list(ASPECTS)}, not {aspect!r}")
+    template = get_prompt(prompt)
+    quoted = "\n".join(
+        quote_as_data(str(t)[:max_chars], "<description>", "</description>") for t in texts)
+    listed = template.part("keywords").format(keywords=", ".join(map(str, keywords))) \
+        if len(keywords) else ""
+    return template.format(n=str(len(texts)), descriptions=quoted, keywords=listed,
+                           ask=template.part(aspect))
+
+
+def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None = None,
+                       llm: TextModel | None = None, *, keywords: pd.DataFrame | None = None,
+                       representatives: pd.DataFrame | None = None,
+                       aspects: Sequence[str] = ASPECTS, max_descriptions: int = 8,
+                       top_k: int = 8, max_new_tokens: int | None = None,
+                       include_noise: bool = False, prompt: str | Prompt = "cluster_summary",
+                       n_keywords: int | None = None,
+                       keyword_claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One summary per cluster and aspect, by a text model.
+
+    ``llm``: a :class:`~artopic_nb.text.prompts.TextModel` (``complete(prompts,
+    max_new_tokens=...) -> list[str]`` and ``model_id``). The descriptions in each prompt
+    (:func:`summary_prompt`) are the cluster's representatives when given (in their order),
+    else its first ``max_descriptions``; the keywords are the cluster's top ``top_k`` of that
+    aspect (computed when ``keywords`` is None). With ``keyword_claims`` (a claims table of
+    the keywords, :func:`artopic_nb.text.claims.score_claims`), they are instead the aspect's
+    ``top_k`` keywords of highest lift, each with its support inside and outside
+    ("gold (in 80% of the group, 12% of the others)"), those not true of most of the group
+    left out. ``max_new_tokens`` defaults to the prompt's.
+    All prompts go in one ``complete`` call. Returns DataFrame(cluster, aspect, summary,
+    model, prompt). ``n_keywords`` is the old name of ``top_k`` (deprecated).
+    """
+    if n_keywords is not None:
+        warnings.warn("summarize_clusters(n_keywords=) is deprecated: use top_k=",
+                      DeprecationWarning, stacklevel=2)
+        top_k = n_keywords
+    df = with_clusters(descriptions, labels, include_noise=include_noise)
+    if keywords is None:
+        keywords = cluster_keywords(df, include_noise=include_noise, top_k=top_k)
+    jobs = []
+    for c in sorted(df["cluster"].unique()):
+        if representatives is not None and len(representatives):
+            rep = representatives[representatives["cluster"] == c].sort_values("rank")
+            texts = rep["text"].astype(str).tolist()[:max_descriptions]
+        else:
+            texts = df.loc[df["cluster"] == c, "text"].astype(str).tolist()[:max_descriptions]
+        for aspect in aspects:
+            top = top_terms(keywords, top_k, aspect).get(int(c), []) if keyword_claims is None \
+                else keyword_figures(keyword_claims, int(c), aspect, top_k)
+            jobs.append((int(c), aspect, summary_prompt(texts, top, aspect, prompt=prompt)))
+    answers = complete(llm, [p for *_, p in jobs],
+                       max_new_tokens=max_new_tokens or get_prompt(prompt).max_new_tokens)
+    return pd.DataFrame([(c, a, s.strip(), text_model_id(llm), p)
+                         for (c, a, p), s in zip(jobs, answers, strict=True)],
+                        columns=["cluster", "aspect", "summary", "model", "prompt"])
