@@ -34,13 +34,15 @@ from ..data.cache import Cache
 from ..data.collection import ImageCollection
 from ..steps import cluster as cluster_mod
 from . import storage as study_io
+from .ask import StudyAsk
 from .graph import digest
 from .queries import StudyQueries, _known_genres
 from .runner import StepNotRunError, StepRunner, renamed
+from .shaping import StudyShaping
 
 __all__ = ["Study", "StepNotRunError"]
 
-class Study(StepRunner, StudyQueries):
+class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
     """A collection of artworks and every step's results.
 
     Parameters
