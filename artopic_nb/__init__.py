@@ -9,22 +9,24 @@ the web and ``scale`` runs the steps on Ray Data. See ``docs/architecture.md``.
 """
 
 from . import _lazy, datasets, models
+from ._version import __version__
 from .data.cache import Cache
 from .data.collection import ImageCollection, ImageLoadError, load_folder, load_image
-from .genre.predict import EmbeddingGenrePredictor, LLMGenrePredictor, evaluate_genres
+from .genre.embedding import EmbeddingGenrePredictor
+from .genre.evaluation import evaluate_genres
+from .genre.llm import LLMGenrePredictor
+from .models.backends.attributes import AttributeDescriber
+from .models.backends.clip import TransformersEmbedder
+from .models.backends.color import ColorTextureEmbedder
+from .models.backends.openai import OpenAIDescriber
+from .models.backends.transformers import TransformersDescriber
 from .models.hub import ModelUnavailableError
+from .models.registry import load_backend, load_embedder
 from .pipeline.study import Study
 from .steps.commonalities import find_commonalities
-from .steps.describe import (
-    AttributeDescriber,
-    OpenAIDescriber,
-    TransformersDescriber,
-    load_describer,
-)
-from .steps.embed import ColorTextureEmbedder, TransformersEmbedder, load_embedder
 
-__version__ = "0.1.0"
 __all__ = [
+    "__version__",
     "AttributeDescriber",
     "Cache",
     "ColorTextureEmbedder",
@@ -41,11 +43,11 @@ __all__ = [
     "evaluate_genres",
     "explore",
     "find_commonalities",
+    "load_backend",
     "from_csv",
     "from_dataframe",
     "from_huggingface",
     "from_iiif",
-    "load_describer",
     "load_embedder",
     "load_folder",
     "load_image",

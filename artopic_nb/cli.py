@@ -101,7 +101,7 @@ def _run_study(collection, args) -> int:
 
 
 def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
-    from .genre.predict import NOT_SCORED
+    from .genre.evaluation import NOT_SCORED
 
     col = study.collection
     labels = study.labels_

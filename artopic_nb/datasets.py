@@ -43,15 +43,13 @@ import pandas as pd
 
 from . import _lazy
 from .data.collection import ImageCollection
+from .genre.names import DEFAULT_GENRES
 
 __all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
 
-#: The genres that :func:`genre_from_record` gives (the default label set of the genre
-#: predictors, :mod:`artopic_nb.genre.predict`), without "other".
-DEMO_GENRES = (
-    "portrait", "religious", "mythological", "landscape", "still life", "genre scene",
-    "animal", "asian art",
-)
+#: The genres that :func:`genre_from_record` gives, without "other": the genre predictors'
+#: default label set (:data:`artopic_nb.genre.names.DEFAULT_GENRES`).
+DEMO_GENRES = DEFAULT_GENRES
 #: Every label of the demo collection: :data:`DEMO_GENRES` and "other".
 GENRES = (*DEMO_GENRES, "other")
 

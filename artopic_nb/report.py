@@ -152,7 +152,7 @@ def _section_extras(study) -> list[str]:
         out.append(f"<p>Describing models: {models}; {study.descriptions_.id.nunique()} works "
                    "described (marked with a red frame below, their captions under them).</p>")
     if study.has("predict_genres"):
-        from .genre.predict import NOT_SCORED
+        from .genre.evaluation import NOT_SCORED
 
         scores = study.genre_report()
         out += ["<h2>Genres predicted from captions</h2>",

@@ -18,9 +18,7 @@ from artopic_nb.models.judges import (
     LLMJudge,
     NLIJudge,
     claim_check_prompt,
-    claim_core,
     load_judge,
-    split_sentences,
 )
 from artopic_nb.steps.commonalities import Commonalities, find_commonalities
 from artopic_nb.text.claims import (
@@ -29,9 +27,9 @@ from artopic_nb.text.claims import (
     claims_from,
     difference_interval,
     score_claims,
-    split_claims,
     wilson_interval,
 )
+from artopic_nb.text.sentences import claim_core, split_claims, split_sentences
 
 DESCRIPTIONS = [
     "A small black dog sleeps by the fire. The room is dark.",

@@ -22,7 +22,6 @@ from artopic_nb.models.backends.attributes import AttributeDescriber
 from artopic_nb.scale import (
     EXTRA_HINT,
     decimate,
-    decimated_plot,
     describe_on_ray,
     embed_on_ray,
     fit_sample_assign,
@@ -30,6 +29,7 @@ from artopic_nb.scale import (
 )
 from artopic_nb.steps.describe import describe_collection, load_image_describer
 from artopic_nb.steps.embed import TransformersEmbedder, embed_collection
+from artopic_nb.widgets import decimated_plot
 
 sys.path.insert(0, str(Path(__file__).parent))
 

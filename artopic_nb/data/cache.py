@@ -36,8 +36,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["Cache", "Codec", "JSON_CODEC", "make_key", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["Cache", "Codec", "JSON_CODEC", "digest", "make_key", "atomic_write_bytes", "atomic_write_text"]
 
 
 def user_cache_root() -> Path:
@@ -53,6 +54,28 @@ def make_key(*parts: Any) -> str:
     """A stable SHA-256 hex key from JSON-serialisable parts (dict keys are sorted)."""
     blob = json.dumps(parts, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+#: Columns that record how a result was made, not what it is: left out of digests, so that
+#: descriptions read from the cache feed later steps the same key as freshly made ones.
+BOOKKEEPING_COLUMNS = ("seconds", "tokens", "cached")
+
+
+def digest(value: Any) -> str:
+    """A SHA-256 of a result's content (arrays by bytes, shape and dtype; frames by values,
+    without :data:`BOOKKEEPING_COLUMNS`)."""
+    h = hashlib.sha256()
+    if isinstance(value, pd.DataFrame):
+        value = value.drop(columns=[c for c in BOOKKEEPING_COLUMNS if c in value.columns])
+    if isinstance(value, np.ndarray):
+        a = np.ascontiguousarray(value)
+        h.update(a.tobytes() + str((a.shape, a.dtype.str)).encode())
+    elif isinstance(value, pd.DataFrame):
+        h.update(json.dumps([list(map(str, value.columns)), list(map(str, value.dtypes))]).encode())
+        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+    else:
+        h.update(json.dumps(value, sort_keys=True, default=str).encode())
+    return h.hexdigest()
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, fsync: bool = True) -> None:

@@ -45,20 +45,16 @@ from .images import (
     display_path,
     find_image_files,
     load_image,
-    open_checked,
     to_rgb,
     to_srgb,
 )
-from .metadata import METADATA_KEYS, join_metadata, read_metadata_table
+from .metadata import METADATA_KEYS, join_metadata
 
-__all__ = ["DECODE_VERSION", "DEFAULT_MAX_PIXELS", "IMAGE_EXTENSIONS", "METADATA_KEYS",
+__all__ = ["BASE_COLUMNS", "DECODE_VERSION", "DEFAULT_MAX_PIXELS", "IMAGE_EXTENSIONS", "METADATA_KEYS",
            "ImageCollection", "ImageLoadError", "load_folder", "load_image", "to_rgb", "to_srgb"]
 
-# Their old private names, still imported by artopic_nb.sources.
-_open_checked = open_checked
-_read_metadata_table = read_metadata_table
-
-_BASE_COLUMNS = ["path", "file_name", "hash", "width", "height"]
+#: The columns every collection's metadata has, filled by the collection itself.
+BASE_COLUMNS = ["path", "file_name", "hash", "width", "height"]
 #: Bound of the in-memory thumbnail cache of each collection (the least recently used go).
 THUMBNAIL_MEMORY_BYTES = 64 * 1024 * 1024
 
@@ -101,7 +97,7 @@ class ImageCollection:
         max_pixels: int = DEFAULT_MAX_PIXELS,
         name: str | None = None,
     ):
-        missing = [c for c in _BASE_COLUMNS if c not in metadata.columns]
+        missing = [c for c in BASE_COLUMNS if c not in metadata.columns]
         if missing:
             raise ValueError(f"metadata lacks the columns {missing}; build collections with "
                              "ImageCollection.from_folder / from_paths / from_dataframe")
@@ -160,7 +156,7 @@ class ImageCollection:
         })
         if metadata is not None:
             extra = metadata.iloc[keep].reset_index(drop=True)
-            extra = extra.drop(columns=[c for c in _BASE_COLUMNS if c in extra.columns])
+            extra = extra.drop(columns=[c for c in BASE_COLUMNS if c in extra.columns])
             table = pd.concat([table, extra], axis=1)
         if not skipped.empty:
             warnings.warn(

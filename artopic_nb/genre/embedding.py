@@ -25,13 +25,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..datasets import DEMO_GENRES
 from ..text.encoder import encode_texts, encoder_id, l2_normalise, load_sentence_encoder
 from .calibration import calibrate, softmax
 from .evaluation import UNPARSED, is_missing, text_list
 from .names import (
     BARE_TEMPLATES,
     CAPTION_TEMPLATES,
+    DEFAULT_GENRES,
     GENRE_DEFINITIONS,
     describe_resolved,
     normalise_genre_name,
@@ -104,7 +104,7 @@ class EmbeddingGenrePredictor:
 
     def __init__(
         self,
-        genres: Sequence[str] | Mapping[str, str | Sequence[str] | None] = DEMO_GENRES,
+        genres: Sequence[str] | Mapping[str, str | Sequence[str] | None] = DEFAULT_GENRES,
         model: str | os.PathLike | Any | None = None,
         *,
         use_definitions: bool = True,

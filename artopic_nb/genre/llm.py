@@ -32,10 +32,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..datasets import DEMO_GENRES
+from ..models.protocols import TextModel
 from ..text.encoder import quote_as_data
-from ..text.prompts import Prompt, TextModel, complete, get_prompt, text_model_id
+from ..text.prompts import Prompt, complete, get_prompt, model_name
 from .evaluation import UNPARSED, text_list
+from .names import DEFAULT_GENRES
 
 __all__ = ["LLMGenrePredictor", "genre_choice_prompt", "label_logprobs", "parse_genre_answer"]
 
@@ -134,7 +135,7 @@ def label_logprobs(llm: Any, prompts: Sequence[str], options: Sequence[str]) -> 
         return np.asarray(llm.label_logprobs(list(prompts), list(options)), dtype=np.float64)
     parts = _in_process_parts(llm)
     if parts is None:
-        raise TypeError(f"{text_model_id(llm)} cannot score options in this process "
+        raise TypeError(f"{model_name(llm)} cannot score options in this process "
                         "(an HTTP model): use mode='generate'")
     model, tok, owner = parts
     end = [tok.eos_token_id] if tok.eos_token_id is not None else []
@@ -207,7 +208,7 @@ class LLMGenrePredictor:
     genres
         Genre names (a mapping's keys are the names).
     llm
-        A :class:`~artopic_nb.text.prompts.TextModel`: ``complete(prompts: list[str],
+        A :class:`~artopic_nb.models.protocols.TextModel`: ``complete(prompts: list[str],
         max_new_tokens: int) -> list[str]`` and ``model_id`` (the language-model describers
         of :mod:`artopic_nb.steps.describe` provide both).
     max_new_tokens
@@ -235,7 +236,7 @@ class LLMGenrePredictor:
     ``n_unparsed_``.
     """
 
-    def __init__(self, genres: Sequence[str] | Mapping[str, Any] = DEMO_GENRES,
+    def __init__(self, genres: Sequence[str] | Mapping[str, Any] = DEFAULT_GENRES,
                  llm: TextModel | None = None, *, max_new_tokens: int | None = None,
                  batch_size: int = 16, prompt: str | Prompt = "genre_choice",
                  mode: str = "auto", calibrate: bool = True):
@@ -256,7 +257,7 @@ class LLMGenrePredictor:
     @property
     def model_id(self) -> str:
         """A readable name (for tables): ``llm:`` and the text model's ``model_id``."""
-        return f"llm:{text_model_id(self.llm)}"
+        return f"llm:{model_name(self.llm)}"
 
     @property
     def cache_id(self) -> str:

@@ -23,8 +23,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BARE_TEMPLATES", "CAPTION_TEMPLATES", "GENRE_ALIASES", "GENRE_DEFINITIONS",
+__all__ = ["DEFAULT_GENRES", "BARE_TEMPLATES", "CAPTION_TEMPLATES", "GENRE_ALIASES", "GENRE_DEFINITIONS",
            "TAXONOMIES", "describe_resolved", "normalise_genre_name", "resolve_genre"]
+
+#: The genre predictors' default label set (the demo collection's genres, without "other").
+DEFAULT_GENRES = (
+    "portrait", "religious", "mythological", "landscape", "still life", "genre scene",
+    "animal", "asian art",
+)
 
 #: Caption-style sentences per built-in genre, written as captioning models write (and never
 #: fitted to an evaluation set's captions). The first eight are the demo genres.

@@ -12,8 +12,8 @@ Two predictors share one small interface (``predict(captions) -> list of labels`
   ``genre_choice`` prompt and its retry with an HTTP one.
 
 :func:`predict_genres` runs a predictor over a study's captions, per describing model. Scoring
-(:func:`evaluate_genres`, :func:`compare_models`, :class:`GenreReport` ...) lives in
-:mod:`artopic_nb.genre.evaluation`; the names of all these modules are importable from here.
+(:func:`~artopic_nb.genre.evaluation.evaluate_genres`, :func:`~artopic_nb.genre.evaluation.compare_models`
+...) lives in :mod:`artopic_nb.genre.evaluation`.
 
 Example
 -------
@@ -23,69 +23,14 @@ Example
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Mapping
 
 import pandas as pd
 
-from ..datasets import DEMO_GENRES
-from ..text.encoder import load_sentence_encoder
-from .calibration import CALIBRATIONS
-from .embedding import (
-    DEFAULT_CALIBRATION,
-    FIT_WEIGHT_GRID,
-    LABEL_TEMPLATES,
-    EmbeddingGenrePredictor,
-)
-from .evaluation import (
-    NOT_SCORED,
-    UNPARSED,
-    GenreReport,
-    compare_models,
-    evaluate_genres,
-    predictions_side_by_side,
-)
-from .llm import LLMGenrePredictor, genre_choice_prompt, parse_genre_answer
-from .names import CAPTION_TEMPLATES, GENRE_ALIASES, GENRE_DEFINITIONS, resolve_genre
+from ..models.protocols import GenrePredictor
+from .embedding import EmbeddingGenrePredictor
 
-if TYPE_CHECKING:
-    import altair as alt
-
-__all__ = [
-    "CALIBRATIONS",
-    "CAPTION_TEMPLATES",
-    "DEFAULT_CALIBRATION",
-    "DEMO_GENRES",
-    "GENRE_ALIASES",
-    "FIT_WEIGHT_GRID",
-    "GENRE_DEFINITIONS",
-    "LABEL_TEMPLATES",
-    "NOT_SCORED",
-    "UNPARSED",
-    "EmbeddingGenrePredictor",
-    "GenrePredictor",
-    "GenreReport",
-    "LLMGenrePredictor",
-    "compare_models",
-    "confusion_chart",
-    "evaluate_genres",
-    "genre_choice_prompt",
-    "load_sentence_encoder",
-    "parse_genre_answer",
-    "predict_genres",
-    "predictions_side_by_side",
-    "resolve_genre",
-]
-
-
-class GenrePredictor(Protocol):
-    """What :func:`predict_genres` runs: one label per caption, and a readable ``model_id``.
-    A ``cache_id`` (its full identity, or None) lets a study cache its predictions."""
-
-    model_id: str
-
-    def predict(self, captions: Sequence[str]) -> list[str]: ...
+__all__ = ["predict_genres"]
 
 
 def predict_genres(descriptions: pd.DataFrame, predictor: GenrePredictor | None = None,
@@ -114,15 +59,3 @@ def predict_genres(descriptions: pd.DataFrame, predictor: GenrePredictor | None 
     else:
         out["known"] = None
     return out.reset_index(drop=True)
-
-
-def confusion_chart(report: GenreReport, *, normalize: bool = True,
-                    width: int = 320) -> alt.LayerChart:
-    """Deprecated: :func:`artopic_nb.charts.confusion_matrix` draws it (charts live
-    with the widgets, so that the core never imports altair)."""
-    warnings.warn("artopic_nb.genre.predict.confusion_chart is deprecated and goes in the next release: "
-                  "use artopic_nb.charts.confusion_matrix(report)",
-                  DeprecationWarning, stacklevel=2)
-    from ..widgets import charts
-
-    return charts.confusion_matrix(report, normalize=normalize, width=width)

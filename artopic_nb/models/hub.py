@@ -12,12 +12,14 @@ import hashlib
 import os
 import re
 import socket
+import sys
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-__all__ = [
+__all__ = ["quiet_model_loading",
     "ModelUnavailableError",
     "auto_device",
     "auto_dtype",
@@ -230,3 +232,26 @@ def hf_model_id(model: str | os.PathLike) -> str:
     if path.is_file():
         return f"hf:{path.stem}@{fingerprint([path])}"
     return f"hf:{model}"
+
+
+@contextmanager
+def quiet_model_loading(quiet: bool):
+    """Hide transformers' own progress bars ("Loading weights") while ``quiet``."""
+    if not quiet:
+        yield
+        return
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as bars
+        is_on, off, on = bars.is_progress_bar_enabled, bars.disable_progress_bar, \
+            bars.enable_progress_bar
+    else:  # transformers reads this switch when it is imported; importing it here costs seconds
+        from huggingface_hub import utils as bars
+        is_on = lambda: not bars.are_progress_bars_disabled()  # noqa: E731
+        off, on = bars.disable_progress_bars, bars.enable_progress_bars
+    was_on = is_on()
+    off()
+    try:
+        yield
+    finally:
+        if was_on:
+            on()

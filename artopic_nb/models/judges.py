@@ -34,13 +34,12 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..text.claims import claim_core, claim_statement, split_sentences
 from ..text.encoder import encode_texts, encoder_id, load_sentence_encoder, quote_as_data
-from ..text.prompts import Prompt, complete, get_prompt, register_prompt, text_model_id
+from ..text.prompts import Prompt, complete, get_prompt, model_name, register_prompt
+from ..text.sentences import claim_core, claim_statement, split_sentences
 
 __all__ = ["EMBEDDING_THRESHOLD", "EmbeddingJudge", "ImageJudge", "Judge", "JudgeUnavailable",
-           "LLMJudge", "LexicalJudge", "NLIJudge", "claim_check_prompt", "claim_core",
-           "claim_statement", "load_judge", "split_sentences"]
+           "LLMJudge", "LexicalJudge", "NLIJudge", "claim_check_prompt", "load_judge"]
 
 #: Cosine similarity (all-MiniLM-L6-v2) at or above which a description sentence matches a
 #: claim. Calibrated by ``python benchmarks/claims_accuracy.py --calibrate`` on the 112
@@ -182,7 +181,7 @@ class NLIJudge:
     @property
     def judge_id(self) -> str:
         m = self.model
-        return f"nli:{encoder_id(m) if isinstance(m, (str, os.PathLike)) else text_model_id(m)}"
+        return f"nli:{encoder_id(m) if isinstance(m, (str, os.PathLike)) else model_name(m)}"
 
     @property
     def what(self) -> str:
@@ -272,11 +271,11 @@ class LLMJudge:
 
     @property
     def judge_id(self) -> str:
-        return f"llm:{text_model_id(self.llm)}:{get_prompt(self.prompt).key}"
+        return f"llm:{model_name(self.llm)}:{get_prompt(self.prompt).key}"
 
     @property
     def what(self) -> str:
-        return (f"text model {text_model_id(self.llm)} answers yes/no to 'does the description "
+        return (f"text model {model_name(self.llm)} answers yes/no to 'does the description "
                 "support the statement?' (prompt claim_check; other answers count as 0)")
 
     def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:

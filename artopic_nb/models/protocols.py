@@ -17,19 +17,37 @@ precision they run in change, and never contains a secret.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image
 
-from ..text.prompts import Prompt, TextModel
+from ..text.prompts import Prompt
 
-__all__ = ["DescriberError", "Description", "ImageDescriber", "TextModel",
+__all__ = ["GenrePredictor", "DescriberError", "Description", "ImageDescriber", "TextModel",
            "as_image_describer", "as_text_model", "max_new_tokens_for"]
 
 
 class DescriberError(RuntimeError):
     """A model that cannot do its work (server down, key refused, bad answer, wrong kind ...)."""
+
+
+
+@runtime_checkable
+class TextModel(Protocol):
+    """The text-model protocol: what :class:`~artopic_nb.genre.predict.LLMGenrePredictor` and
+    :func:`~artopic_nb.steps.commonalities.summarize_clusters` send their prompts to.
+
+    ``complete`` returns one answer per prompt, in order; ``model_id`` names the model (and
+    should change when its weights do), for tables and cache keys. The language-model
+    describers of :mod:`artopic_nb.models.backends` implement it.
+    """
+
+    model_id: str
+
+    def complete(self, prompts: list[str], max_new_tokens: int = ...) -> list[str]: ...
+
 
 
 @dataclass(frozen=True)
@@ -96,3 +114,13 @@ def max_new_tokens_for(cap: int | None, prompt: Prompt | None, default: int = 0)
     if cap is not None:
         return cap
     return prompt.max_new_tokens if prompt is not None else default
+
+
+@runtime_checkable
+class GenrePredictor(Protocol):
+    """What :func:`predict_genres` runs: one label per caption, and a readable ``model_id``.
+    A ``cache_id`` (its full identity, or None) lets a study cache its predictions."""
+
+    model_id: str
+
+    def predict(self, captions: Sequence[str]) -> list[str]: ...

@@ -1,19 +1,16 @@
-"""Model backends, one module each, behind two protocols (:mod:`.base`).
+"""One place that turns a model's name into a model, for every kind.
 
-========================  =======================================  ========================
-module                    backend                                  protocols
-========================  =======================================  ========================
-:mod:`.transformers`      a ``transformers`` VLM in this process   image describer, text
-:mod:`.openai`            an OpenAI-compatible HTTP server         image describer, text
-:mod:`.gguf`              a GGUF language model (SmolLM2 offline)  text
-:mod:`.attributes`        no model: measured colour and light      image describer
-========================  =======================================  ========================
+- describers and text models: :func:`load_backend` builds one from a spec (a string such as
+  ``"hf:<id or folder>"``, ``"openai:<model>@<url>"``, ``"attributes"``, ``"smollm2"``,
+  ``"gguf:<file>"``, ``"auto"``; an :mod:`artopic_nb.models` spec carrying the model's own
+  options; or a backend object, returned as it is); :func:`load_image_describer` and
+  :func:`load_text_model` also check the role; :func:`load_describers` the study's list, with
+  the default pair's fallback; :func:`text_model_id` a text model's full identity without
+  loading it;
+- embedders: :func:`load_embedder` (:mod:`artopic_nb.models.embedders`);
+- judges: :func:`~artopic_nb.models.judges.load_judge`.
 
-:func:`load_backend` builds one from a spec: a string (``"hf:<id or folder>"``,
-``"openai:<model>@<url>"``, ``"attributes"``, ``"smollm2"``, ``"gguf:<file>"``, ``"auto"``),
-an :mod:`artopic_nb.models.specs` spec carrying the model's own options, or a backend object
-(returned as it is). :func:`load_image_describer` and :func:`load_text_model` also check
-that the backend can play the role asked of it, with a clear message when it cannot.
+Backends register themselves (:func:`artopic_nb.models.backends.register`).
 
 Example
 -------
@@ -25,63 +22,38 @@ Example
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
-from . import specs as models
-from .backends.attributes import (
-    ATTRIBUTE_LABEL,
-    ATTRIBUTE_PREAMBLE,
-    AttributeDescriber,
-    image_attributes,
-)
-from .backends.gguf import GGUFTextModel, smollm2_gguf_path
-from .backends.openai import OpenAIDescriber
-from .backends.transformers import TransformersDescriber, TransformersTextModel
+from . import specs
+from .backends import backend_class
+from .backends.attributes import AttributeDescriber
+from .backends.transformers import DEFAULT_DESCRIBER, DEFAULT_DESCRIBERS, TransformersDescriber
+from .embedders import load_embedder
 from .hub import ModelUnavailableError, ensure_available
-from .protocols import (
-    DescriberError,
-    Description,
-    ImageDescriber,
-    TextModel,
-    as_image_describer,
-    as_text_model,
-)
-from .specs import DEFAULT_DESCRIBER, DEFAULT_DESCRIBERS, ModelSpec
+from .protocols import ImageDescriber, TextModel, as_image_describer, as_text_model
+from .specs import ModelSpec
 
-__all__ = [
-    "ATTRIBUTE_LABEL", "ATTRIBUTE_PREAMBLE", "BACKENDS", "DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS",
-    "AttributeDescriber", "DescriberError", "Description", "GGUFTextModel", "ImageDescriber",
-    "ModelSpec", "OpenAIDescriber", "TextModel", "TransformersDescriber", "TransformersTextModel",
-    "image_attributes", "load_backend", "load_image_describer", "load_text_model",
-    "smollm2_gguf_path",
-]
-
-#: The class each :class:`~artopic_nb.models.specs.ModelSpec` backend name builds.
-BACKENDS: dict[str, type] = {
-    "hf": TransformersDescriber,
-    "gguf": GGUFTextModel,
-    "openai": OpenAIDescriber,
-    "attributes": AttributeDescriber,
-    "auto": TransformersDescriber,
-}
+__all__ = ["load_backend", "load_describers", "load_embedder", "load_image_describer",
+           "load_text_model", "text_model_id"]
 
 
 def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", *, load: bool = True,
                  **options: Any) -> Any:
     """The backend ``spec`` names, ready to use (an in-process model is loaded now).
 
-    ``spec``: a spec string (:func:`artopic_nb.models.specs.parse`), a
-    :class:`~artopic_nb.models.specs.ModelSpec` (``an.models.hf(...)``, ``an.models.openai(...)``
+    ``spec``: a spec string (:func:`artopic_nb.models.parse`), a
+    :class:`~artopic_nb.models.ModelSpec` (``an.models.hf(...)``, ``an.models.openai(...)``
     ...), or an object that already is an image describer or a text model (returned as it
     is). ``options`` are added to the spec's own (string specs take their options this way);
-    they cannot go with an object. ``"auto"`` is :data:`~artopic_nb.models.specs.DEFAULT_DESCRIBER`
+    they cannot go with an object. ``"auto"`` is :data:`~artopic_nb.models.DEFAULT_DESCRIBER`
     when it can be loaded, else, with one printed notice, the :class:`AttributeDescriber`.
     Raises :class:`~artopic_nb.models.hub.ModelUnavailableError` for a model that cannot be had
     here, saying how to get it. ``load=False`` leaves the weights unloaded (they load on first
     use): enough to read ``model_id`` for a cache key, which costs no model load.
     """
     if isinstance(spec, (str, os.PathLike)):
-        spec = models.parse(spec)
+        spec = specs.parse(spec)
     if not isinstance(spec, ModelSpec):
         if not isinstance(spec, (ImageDescriber, TextModel)):
             raise TypeError(f"a model spec, an image describer or a text model is needed, "
@@ -95,7 +67,7 @@ def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", *, load: bo
     opts = dict(spec.options)
     if spec.backend == "auto":
         return _auto(opts, load)
-    cls = BACKENDS[spec.backend]
+    cls = backend_class(spec.backend)
     backend = cls(**opts) if spec.model is None else cls(spec.model, **opts)
     return backend.load() if load and hasattr(backend, "load") else backend
 
@@ -123,3 +95,36 @@ def load_image_describer(spec: Any = "auto", **options: Any) -> ImageDescriber:
 def load_text_model(spec: Any, **options: Any) -> TextModel:
     """:func:`load_backend`, checked to complete text prompts."""
     return as_text_model(load_backend(spec, **options))
+
+
+def load_describers(describers: Sequence[Any] | None) -> list:
+    """The image describers named (None: the default pair, each falling back, said out loud,
+    to the attribute describer when it cannot be loaded), one per distinct model.
+    Each spec carries its own options (:mod:`artopic_nb.models`).
+    """
+    loaded = []
+    for spec in ([f"hf:{m}" for m in DEFAULT_DESCRIBERS] if describers is None else describers):
+        try:
+            loaded.append(load_image_describer(spec))
+        except ModelUnavailableError as exc:
+            if describers is not None:
+                raise
+            print(f"artopic_nb: {exc.args[0].split('. ')[0]}; describing with the no-model "
+                  "attribute describer instead (its texts report measured colour, light "
+                  "and texture, not subjects).")
+            loaded.append(AttributeDescriber())
+    unique = {d.model_id: d for d in loaded}
+    if len(unique) < len(loaded):
+        print(f"artopic_nb: {len(loaded)} describers but {len(unique)} distinct models; "
+              "each model describes once.")
+    return list(unique.values())
+
+
+def text_model_id(llm: Any) -> str | None:
+    """The full identity of a text model (weights fingerprint and precision) without loading
+    its weights; None for no model, or an object that does not name itself."""
+    if llm is None:
+        return None
+    if hasattr(llm, "complete"):
+        return getattr(llm, "model_id", None)
+    return load_backend(llm, load=False).model_id

@@ -26,20 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .backends import backend_class
+from .backends.transformers import DEFAULT_DESCRIBER, DEFAULT_DESCRIBERS
+
 __all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "ModelSpec", "attributes", "auto", "gguf", "hf",
            "openai", "parse", "smollm2"]
 
-#: The default in-process model. SmolVLM-256M-Instruct is the smallest instruction-tuned
-#: VLM in ``transformers`` that follows a describing prompt: ~0.5 GB in float16, a few
-#: seconds a caption on a laptop CPU, and no remote code.
-DEFAULT_DESCRIBER = "HuggingFaceTB/SmolVLM-256M-Instruct"
-#: Two small models from *different* families (SmolVLM: SigLIP + SmolLM2; LFM2-VL:
-#: SigLIP2 NaFlex + LFM2), both native in ``transformers`` (no remote code) and laptop-CPU
-#: sized (256M and 450M parameters), so the study's two-model comparison compares two
-#: independent "eyes" rather than two sizes of one. LFM2-VL's image processor needs
-#: torchvision (without it the model is unavailable, named as such, and the default falls
-#: back). Pass any other pair to ``Study.describe``.
-DEFAULT_DESCRIBERS = (DEFAULT_DESCRIBER, "LiquidAI/LFM2-VL-450M")
 
 _SECRET_OPTIONS = ("api_key",)
 _SMOLLM2_NAMES = ("smollm2", "smollm2-135m", "smollm2-135m-instruct", "hf:smollm2", "gguf:smollm2")
@@ -83,18 +75,10 @@ class ModelSpec:
         _check_options(spec)
         return spec
 
-    def load(self):
-        """The backend this spec names (see :func:`~artopic_nb.models.registry.load_backend`)."""
-        from .registry import load_backend
-
-        return load_backend(self)
-
 
 def _check_options(spec: ModelSpec) -> None:
     """Raise TypeError now for an option the backend's constructor does not take."""
-    from . import registry as backends
-
-    cls = backends.BACKENDS[spec.backend]
+    cls = backend_class(spec.backend)
     try:
         inspect.signature(cls).bind_partial(**dict(spec.options))
     except TypeError as exc:

@@ -1,7 +1,5 @@
-"""The pipeline's steps, declared once: what each reads, what it makes, what its result depends
-on, and how the result is stored.
-
-Everything else is derived from these declarations: which steps a rerun invalidates
+"""The step graph: the steps (each declared beside its code in :mod:`artopic_nb.steps`), and
+what is derived from their declarations: which steps a rerun invalidates
 (:func:`downstream`), the cache key of a result (:func:`step_key`: the digests of the results
 it reads, its parameters, the full identities of its models, prompts and vocabulary, its
 ``version`` and the versions of the libraries it depends on), and the files a result is
@@ -18,11 +16,9 @@ Example
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
-from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from typing import Any
@@ -31,49 +27,15 @@ import numpy as np
 import pandas as pd
 
 from ..data.cache import make_key
+from ..steps import cluster, commonalities, describe, embed, predict_genres, reduce, sample
+from ..steps.base import Step
 
-__all__ = ["STEPS", "Step", "decode", "digest", "downstream", "encode", "producer", "step_key"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """One pipeline step.
-
-    ``reads``: the results of earlier steps it reads; ``results``: result name -> how it is
-    stored (``"npy"``, ``"parquet"``, ``"json"``, or ``"frames"`` for an object that
-    round-trips through ``to_frames`` / ``from_frames``); ``params``: the parameters that
-    enter its key; ``version``: bumped when the computation changes; ``libraries``: the
-    distributions whose versions its numbers depend on.
-    """
-
-    name: str
-    reads: tuple[str, ...]
-    results: dict[str, str]
-    params: tuple[str, ...]
-    version: int = 1
-    libraries: tuple[str, ...] = ()
+__all__ = ["STEPS", "StepCodec", "decode", "downstream", "encode", "producer", "step_key"]
 
 
-STEPS: dict[str, Step] = {s.name: s for s in (
-    Step("embed", (), {"embeddings_": "npy", "embedder_id_": "json"}, ("embedder", "batch_size")),
-    Step("reduce", ("embeddings_",), {"reduced_": "npy", "coords_": "npy", "reducer_": "json"},
-         ("n_components", "n_neighbors", "min_dist", "metric", "method", "seed"),
-         libraries=("umap-learn", "scikit-learn", "numba")),
-    Step("cluster", ("reduced_",), {"labels_": "npy"},
-         ("method", "min_cluster_size", "min_samples", "cluster_selection_epsilon", "n_clusters",
-          "linkage", "seed"), libraries=("hdbscan", "scikit-learn")),
-    Step("sample", ("embeddings_", "labels_"), {"samples_": "parquet"},
-         ("per_cluster", "strategy", "seed", "include_noise")),
-    # describing reads the images it is given (``ids``), not the sample: a new sample keeps
-    # the descriptions made so far
-    Step("describe", (), {"descriptions_": "parquet"}, ("describers", "prompts", "n_ids")),
-    Step("predict_genres", ("descriptions_",), {"genre_predictions_": "parquet"},
-         ("predictor", "genres"), libraries=("sentence-transformers",)),
-    # the method is the verb find_commonalities(); the step keeps its result's name
-    Step("commonalities", ("descriptions_", "labels_"), {"commonalities_": "frames"},
-         ("llm", "top_k", "prompt"), version=2,  # 2: with the claims table
-         libraries=("scikit-learn", "sentence-transformers")),
-)}
+#: Every step, in pipeline order; each is declared in its own module of :mod:`artopic_nb.steps`.
+STEPS: dict[str, Step] = {s.STEP.name: s.STEP for s in (
+    embed, reduce, cluster, sample, describe, predict_genres, commonalities)}
 
 
 def producer(result: str) -> str:
@@ -96,28 +58,6 @@ def downstream(name: str) -> tuple[str, ...]:
                 found.add(step.name)
                 changed = True
     return tuple(s for s in STEPS if s in found)
-
-
-#: Columns that record how a result was made, not what it is: left out of digests, so that
-#: descriptions read from the cache feed later steps the same key as freshly made ones.
-BOOKKEEPING_COLUMNS = ("seconds", "tokens", "cached")
-
-
-def digest(value: Any) -> str:
-    """A SHA-256 of a result's content (arrays by bytes, shape and dtype; frames by values,
-    without :data:`BOOKKEEPING_COLUMNS`)."""
-    h = hashlib.sha256()
-    if isinstance(value, pd.DataFrame):
-        value = value.drop(columns=[c for c in BOOKKEEPING_COLUMNS if c in value.columns])
-    if isinstance(value, np.ndarray):
-        a = np.ascontiguousarray(value)
-        h.update(a.tobytes() + str((a.shape, a.dtype.str)).encode())
-    elif isinstance(value, pd.DataFrame):
-        h.update(json.dumps([list(map(str, value.columns)), list(map(str, value.dtypes))]).encode())
-        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
-    else:
-        h.update(json.dumps(value, sort_keys=True, default=str).encode())
-    return h.hexdigest()
 
 
 @cache
@@ -186,10 +126,8 @@ def decode(name: str, files: dict[str, bytes]) -> dict[str, Any]:
         elif kind == "parquet":
             results[result] = pd.read_parquet(io.BytesIO(files[f"{stem}.parquet"]))
         elif kind == "frames":
-            from ..steps.commonalities import Commonalities
-
             prefix = f"{stem}_"
-            results[result] = Commonalities.from_frames({
+            results[result] = STEPS[name].frames.from_frames({
                 f[len(prefix):-len(".parquet")]: pd.read_parquet(io.BytesIO(data))
                 for f, data in files.items() if f.startswith(prefix) and f.endswith(".parquet")})
         else:

@@ -13,8 +13,10 @@ from typing import Any
 import pandas as pd
 
 from ..data.cache import JSON_CODEC, make_key
+from ..models.hub import quiet_model_loading
 from ..steps import cluster as cluster_mod
-from .storage import quiet_model_loading
+from ..steps.commonalities import description_texts
+from ..steps.predict_genres import known_genres
 
 __all__ = ["StudyQueries"]
 
@@ -25,7 +27,7 @@ class StudyQueries:
     def _scores(self, query: str, reads: Sequence[str], compute: Callable[[], Any]) -> Any:
         """A query's JSON-able answer, cached by the digests of the results it reads."""
         key = None if not self.cache.enabled else make_key(
-            "scores", query, {r: self._digest(r) for r in reads}, _known_genres(self.collection))
+            "scores", query, {r: self._digest(r) for r in reads}, known_genres(self.collection))
         return self.cache.get_or_compute("scores", key, compute, JSON_CODEC)
 
     # -- queries --------------------------------------------------------------------------------
@@ -60,7 +62,7 @@ class StudyQueries:
     def genre_report(self) -> pd.DataFrame:
         """Accuracy, macro-F1 and the majority baseline per describing model (no rows without
         known genres)."""
-        from ..genre.predict import compare_models
+        from ..genre.evaluation import compare_models
 
         self._require("genre_predictions_")
         found = self._scores("genre_report", ["genre_predictions_"],
@@ -82,16 +84,11 @@ class StudyQueries:
         Example: ``study.check_claim("gold background", cluster=3)``.
         """
         from ..models.judges import load_judge
-        from ..steps.describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
         from ..text.claims import check_claim
 
         self._require("descriptions_", "labels_")
         prompt = prompt or self.params_.get("commonalities", {}).get("prompt", "description")
-        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
-        if texts.empty:
-            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
-        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):  # as find_commonalities reads them
-            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
+        texts = description_texts(self.descriptions_, prompt)  # as find_commonalities reads them
         texts = texts.assign(cluster=self.labels_[texts["id"].to_numpy()])[["id", "text", "cluster"]]
         judge = load_judge(judge, llm=llm, collection=self.collection)
         with quiet_model_loading(not self.progress):
@@ -99,13 +96,8 @@ class StudyQueries:
 
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.predict.GenreReport`."""
-        from ..genre.predict import evaluate_genres
+        from ..genre.evaluation import evaluate_genres
 
         self._require("genre_predictions_")
         return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
                 for model, g in self.genre_predictions_.groupby("model", sort=True)}
-
-
-def _known_genres(collection) -> list | None:
-    genres = collection.genres
-    return None if genres is None else genres.astype(str).tolist()

@@ -11,54 +11,44 @@ parameters and timings, and tells whoever listens (the widgets).
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable
 from typing import Any
 
-from ..data.cache import Cache
-from .graph import STEPS, StepCodec, digest, downstream, producer, step_key
-from .storage import quiet_model_loading
+from ..data.cache import Cache, digest
+from ..models.hub import quiet_model_loading
+from ..steps.base import Inputs
+from .graph import STEPS, StepCodec, downstream, producer, step_key
 
-__all__ = ["StepNotRunError", "StepRunner", "renamed"]
-
-#: The method that runs a step, where it differs from the step's name.
-_METHOD = {"commonalities": "find_commonalities"}
-
-
-def renamed(old: str, new: str, value: Any) -> Any:
-    """``value``, given under a parameter's old name: warns that it is now ``new``."""
-    warnings.warn(f"{old}= is now {new}= (the old name goes in the next release)",
-                  DeprecationWarning, stacklevel=3)
-    return value
+__all__ = ["StepNotRunError", "StepRunner"]
 
 
 class StepNotRunError(AttributeError):
     """A result was asked for before the step that makes it ran."""
 
 
-def _result(name: str, step: str) -> property:
+def _result(name: str, verb: str) -> property:
     def get(self):
         try:
             return self._results[name]
         except KeyError:
-            raise StepNotRunError(f"{name} does not exist yet: run "
-                                  f"study.{_METHOD.get(step, step)}() first") from None
+            raise StepNotRunError(f"{name} does not exist yet: run study.{verb}() first") from None
 
     def set_(self, value):
         self._results[name] = value
         self._digests.pop(name, None)
 
-    return property(get, set_, doc=f"Result of :meth:`Study.{_METHOD.get(step, step)}`.")
+    return property(get, set_, doc=f"Result of :meth:`Study.{verb}`.")
 
 
 
 class StepRunner:
-    """Results, parameters, timings and notes of steps run over one cache.
+    """Results, parameters, timings and notes of steps run over one collection and one cache.
 
     ``seed`` is the seed of every random step that is not given its own.
     """
 
-    def __init__(self, cache: Cache, seed: int = 0, progress: bool = True):
+    def __init__(self, collection: Any, cache: Cache, seed: int = 0, progress: bool = True):
+        self.collection = collection
         self.cache = cache
         self.seed = seed
         self.progress = progress
@@ -74,7 +64,7 @@ class StepRunner:
         super().__init_subclass__(**kwargs)
         for step in STEPS.values():
             for name in step.results:
-                setattr(cls, name, _result(name, step.name))
+                setattr(cls, name, _result(name, step.verb))
 
     def get(self, name: str, default: Any = None) -> Any:
         """Result ``name`` (e.g. ``"labels_"``), or ``default`` when its step has not run."""
@@ -82,7 +72,7 @@ class StepRunner:
 
     def has(self, step: str) -> bool:
         """Whether ``step`` has run (and its results are current)."""
-        step = {v: k for k, v in _METHOD.items()}.get(step, step)
+        step = next((s.name for s in STEPS.values() if s.verb == step), step)
         return all(r in self._results for r in STEPS[step].results)
 
     def steps_done(self) -> list[str]:
@@ -115,29 +105,30 @@ class StepRunner:
     def _require(self, *names: str) -> None:
         for name in names:
             if name not in self._results:
-                step = producer(name)
-                raise StepNotRunError(f"run study.{_METHOD.get(step, step)}() first")
+                raise StepNotRunError(f"run study.{STEPS[producer(name)].verb}() first")
 
-    def _run(self, name: str, params: dict, compute: Callable[[], dict],
-             identity: dict | None = None, on_hit: Callable[[dict], dict] | None = None) -> StepRunner:
-        """Run step ``name``: its result from the cache (passed through ``on_hit``) or
-        ``compute()``; ``identity=None`` computes without caching (an input that cannot be
-        named, such as a model object)."""
+    def _run(self, name: str, params: dict, given: dict | None = None) -> StepRunner:
+        """Run step ``name`` with ``params`` (and ``given``: what its parameters name but
+        cannot hold, such as loaded models): its result from the cache, or computed and
+        cached; then drop what depended on an older result, and record and announce it."""
         step = STEPS[name]
         self._require(*step.reads)
         start = time.perf_counter()
-        key = None if identity is None or not self.cache.enabled else step_key(
+        inputs = Inputs({r: self._results[r] for r in step.reads}, self.collection, self.cache,
+                        self.progress, given or {})
+        identity = step.identity(inputs, **params) if self.cache.enabled else None
+        key = None if identity is None else step_key(
             name, {r: self._digest(r) for r in step.reads}, params, identity)
         computed = []
 
-        def compute_quietly() -> dict:
+        def compute() -> dict:
             computed.append(True)
             with quiet_model_loading(not self.progress):
-                return compute()
+                return step.compute(inputs, **params)
 
-        results = self.cache.get_or_compute(name, key, compute_quietly, StepCodec(name))
-        if on_hit is not None and not computed:
-            results = on_hit(results)
+        results = self.cache.get_or_compute(name, key, compute, StepCodec(name))
+        if step.on_hit is not None and not computed:
+            results = step.on_hit(results)
         for stale in (name, *downstream(name)):
             self._drop(stale)
         self._results.update(results)

@@ -1,5 +1,4 @@
-"""What :class:`~artopic_nb.pipeline.study.Study` needs besides orchestration: saving and loading a study
-through the steps' codecs, loading the models a step is given, and showing a study.
+"""Saving and loading a :class:`~artopic_nb.pipeline.study.Study` through the steps' codecs.
 
 A saved study is a folder of plain files: ``study.json`` (format, parameters, timings, notes
 and the small JSON results), one ``.npy`` per array, one ``.parquet`` per table, and
@@ -9,16 +8,12 @@ artopic_nb 0.1.0 wrote, so studies saved by 0.1.0 load unchanged.
 
 from __future__ import annotations
 
-import html
 import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import warnings
-from collections.abc import Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,145 +23,10 @@ from ..data.cache import _umask, atomic_write_bytes
 from ..data.collection import ImageCollection
 from .graph import STEPS, decode, encode
 
-__all__ = ["commonalities_identity", "describe_identity", "genre_predictor", "load",
-           "load_describers", "load_text_model", "quiet_model_loading", "save", "text_model_id"]
+__all__ = ["load", "save"]
 
 FORMAT_VERSION = 1
 _PART = re.compile(r"^[a-z_]{1,40}$")
-
-
-# -- models ---------------------------------------------------------------------------------------
-
-def load_describers(describers: Sequence[Any] | None, options: dict) -> list:
-    """The image describers named (None: the default pair, each falling back, said out loud,
-    to the attribute describer when it cannot be loaded), one per distinct model.
-
-    Each spec carries its own options (:mod:`artopic_nb.models.specs`); ``options`` (deprecated)
-    are merged into every spec and checked against its backend.
-    """
-    from ..models.hub import ModelUnavailableError
-    from ..models.registry import AttributeDescriber, load_image_describer
-    from ..models.specs import DEFAULT_DESCRIBERS
-
-    loaded = []
-    for spec in ([f"hf:{m}" for m in DEFAULT_DESCRIBERS] if describers is None else describers):
-        try:
-            loaded.append(load_image_describer(spec, **options))
-        except ModelUnavailableError as exc:
-            if describers is not None:
-                raise
-            print(f"artopic_nb: {exc.args[0].split('. ')[0]}; describing with the no-model "
-                  "attribute describer instead (its texts report measured colour, light "
-                  "and texture, not subjects).")
-            loaded.append(AttributeDescriber())
-    unique = {d.model_id: d for d in loaded}
-    if len(unique) < len(loaded):
-        print(f"artopic_nb: {len(loaded)} describers but {len(unique)} distinct models; "
-              "each model describes once.")
-    return list(unique.values())
-
-
-def describe_identity(describers: Sequence, prompts: Sequence[str], collection,
-                      ids: Sequence[int]) -> dict:
-    """What descriptions depend on besides their parameters: each model's full identity and
-    generation settings per prompt, the prompts' text versions, and the images' content."""
-    from ..text.prompts import get_prompt
-
-    prompt_objs = [get_prompt(p) for p in prompts]
-    hashes = collection.hashes
-    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
-                           for d in describers],
-            "prompts": [p.key for p in prompt_objs], "images": [hashes[i] for i in ids]}
-
-
-def genre_predictor(predictor: Any, genres: Sequence[str], llm: Any):
-    """The genre predictor ``predictor`` names: ``"embedding"``, ``"llm"`` (with ``llm``), or
-    an object with ``predict``."""
-    from ..genre import predict as genre
-
-    if predictor == "embedding":
-        return genre.EmbeddingGenrePredictor(genres)
-    if predictor == "llm":
-        if llm is None:
-            raise ValueError("predictor='llm' needs llm=<text model spec or object>")
-        return genre.LLMGenrePredictor(genres, load_text_model(llm))
-    if not hasattr(predictor, "predict"):
-        raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
-    return predictor
-
-
-def load_text_model(llm: Any):
-    """A text model (with ``complete``) from a spec string or :mod:`artopic_nb.models.specs` spec,
-    or ``llm`` itself."""
-    from ..models.registry import load_text_model as load
-
-    return load(llm)
-
-
-def text_model_id(llm: Any) -> str | None:
-    """The full identity of a text model (weights fingerprint and precision) without loading
-    its weights; None for no model, or an object that does not name itself."""
-    if llm is None:
-        return None
-    if hasattr(llm, "complete"):
-        return getattr(llm, "model_id", None)
-    from ..models.registry import load_backend
-
-    return load_backend(llm, load=False).model_id
-
-
-def commonalities_identity() -> dict:
-    """What commonalities depend on besides texts, clusters and parameters: the vocabulary
-    (stop words, visual lexicon, tokens), the summary prompt's version and the encoder."""
-    from ..models.judges import EmbeddingJudge
-    from ..text.encoder import encoder_id
-    from ..text.keywords import vocabulary_fingerprint
-    from ..text.prompts import get_prompt
-
-    return {"vocabulary": vocabulary_fingerprint(),
-            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
-            "claims_judge": EmbeddingJudge().judge_id}
-
-
-@contextmanager
-def quiet_model_loading(quiet: bool):
-    """Hide transformers' own progress bars ("Loading weights") while ``quiet``."""
-    if not quiet:
-        yield
-        return
-    if "transformers" in sys.modules:
-        from transformers.utils import logging as bars
-        is_on, off, on = bars.is_progress_bar_enabled, bars.disable_progress_bar, \
-            bars.enable_progress_bar
-    else:  # transformers reads this switch when it is imported; importing it here costs seconds
-        from huggingface_hub import utils as bars
-        is_on = lambda: not bars.are_progress_bars_disabled()  # noqa: E731
-        off, on = bars.disable_progress_bars, bars.enable_progress_bars
-    was_on = is_on()
-    off()
-    try:
-        yield
-    finally:
-        if was_on:
-            on()
-
-
-# -- display --------------------------------------------------------------------------------------
-
-def study_html(study) -> str:
-    """A study's steps, parameters, timings and notes as an HTML table."""
-    rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(json.dumps(study.params_.get(s, {})))}"
-        f"</td><td>{study.timings_.get(s, 0):.2f} s</td>"
-        f"<td>{html.escape(study.notes_.get(s, ''))}</td></tr>"
-        for s in study.steps_done())
-    extra = ""
-    if study.has("cluster"):
-        labels = study.labels_
-        extra = (f"<p>{len(set(labels.tolist()) - {-1})} clusters, {int((labels < 0).sum())} "
-                 f"noise points, embedder {html.escape(str(study.get('embedder_id_')))}</p>")
-    return (f"<div><b>{html.escape(repr(study))}</b>{extra}<table><tr><th>step</th>"
-            f"<th>parameters</th><th>time</th><th>note</th></tr>{rows}</table></div>")
 
 
 # -- files ----------------------------------------------------------------------------------------

@@ -22,25 +22,27 @@ Example
 
 from __future__ import annotations
 
+import html
+import json
 import os
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from ..data.cache import Cache
 from ..data.collection import ImageCollection
-from ..steps import cluster as cluster_mod
-from . import storage as study_io
+from ..genre.names import DEFAULT_GENRES
+from ..models.registry import load_describers, load_embedder, text_model_id
+from ..steps import cluster as cluster_step
+from ..steps.predict_genres import load_genre_predictor
+from . import storage
 from .ask import StudyAsk
-from .graph import digest
-from .queries import StudyQueries, _known_genres
-from .runner import StepNotRunError, StepRunner, renamed
+from .queries import StudyQueries
+from .runner import StepNotRunError, StepRunner
 from .shaping import StudyShaping
 
 __all__ = ["Study", "StepNotRunError"]
+
 
 class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
     """A collection of artworks and every step's results.
@@ -65,46 +67,30 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
                             "build one with artopic_nb.load_folder(...)")
         if len(collection) == 0:
             raise ValueError("the collection has no readable images (see collection.skipped)")
-        self.collection = collection
         self.cache_dir = cache_dir
-        super().__init__(Cache(cache_dir), seed, progress)
+        super().__init__(collection, Cache(cache_dir), seed, progress)
 
-    # -- steps ----------------------------------------------------------------------------------
-    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto", *,
-              model: Any = None) -> Study:
+    # -- steps: each turns the user's arguments into its step's parameters ----------------------
+    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto") -> Study:
         """Embed every image (``embeddings_``), reading cached rows where they exist.
 
         ``embedder``: ``"auto"`` (CLIP when it can be loaded, else the no-model embedder, said
         out loud), ``"color"`` (no model), a ``transformers`` hub id or local folder, or an
-        embedder object. (``model=`` is its old name.)
+        embedder object (:mod:`artopic_nb.models.embedders`).
         """
-        from ..steps.embed import embed_collection, load_embedder
-
-        spec = embedder if model is None else renamed("model", "embedder", model)
-        named = isinstance(spec, (str, os.PathLike))
+        named = isinstance(embedder, (str, os.PathLike))
         kwargs = {"batch_size": batch_size, "device": device} \
-            if named and str(spec) not in ("color", "colour") else {}
-        embedder = load_embedder(spec, **kwargs)
-        params = {"embedder": str(spec) if named else repr(spec), "batch_size": batch_size}
-        identity = {"embedder": embedder.model_id, "images": self._images_digest()}
-        return self._run("embed", params, lambda: {
-            "embeddings_": embed_collection(embedder, self.collection, self.cache,
-                                            progress=self.progress),
-            "embedder_id_": embedder.model_id}, identity)
+            if named and str(embedder) not in ("color", "colour") else {}
+        model = load_embedder(embedder, **kwargs)
+        params = {"embedder": str(embedder) if named else repr(embedder), "batch_size": batch_size}
+        return self._run("embed", params, {"embedder": model})
 
     def reduce(self, n_components: int = 5, n_neighbors: int = 15, min_dist: float = 0.0,
                metric: str = "cosine", method: str = "auto", seed: int | None = None) -> Study:
         """Reduce embeddings to n-D (``reduced_``, for clustering) and 2-D (``coords_``)."""
-        params = {"n_components": n_components, "n_neighbors": n_neighbors, "min_dist": min_dist,
-                  "metric": metric, "method": method, "seed": self._seed(seed)}
-
-        def compute() -> dict:
-            from ..steps.reduce import reduce_embeddings
-
-            reduced, coords, used = reduce_embeddings(self.embeddings_, **params)
-            return {"reduced_": reduced, "coords_": coords, "reducer_": used}
-
-        return self._run("reduce", params, compute, identity={})
+        return self._run("reduce", {"n_components": n_components, "n_neighbors": n_neighbors,
+                                    "min_dist": min_dist, "metric": metric, "method": method,
+                                    "seed": self._seed(seed)})
 
     def cluster(self, method: str = "hdbscan", **method_params: Any) -> Study:
         """Cluster the reduced embeddings (``labels_``; -1 is noise).
@@ -117,9 +103,8 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         """
         self._require("reduced_")
         n = len(self.reduced_)
-        params, why = cluster_mod.resolve_params(method, n, self.seed, **method_params)
-        self._run("cluster", params, lambda: {
-            "labels_": cluster_mod.cluster_labels(self.reduced_, **params)}, identity={})
+        params, why = cluster_step.resolve_params(method, n, self.seed, **method_params)
+        self._run("cluster", params)
         self._note("cluster", why and f"chosen for {n} works: {why}")
         return self
 
@@ -132,7 +117,7 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         self._require("labels_")
         old = self.params_["cluster"]
         method = changes.pop("method", old["method"])
-        kept = {k: v for k, v in old.items() if k in cluster_mod.METHOD_PARAMS[method]}
+        kept = {k: v for k, v in old.items() if k in cluster_step.METHOD_PARAMS[method]}
         if n_neighbors is not None and n_neighbors != self.params_["reduce"]["n_neighbors"]:
             self.reduce(**{**self.params_["reduce"], "n_neighbors": n_neighbors})
         return self.cluster(method, **{**kept, **changes})
@@ -144,14 +129,10 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         Noise is left out unless ``include_noise``, or unless clustering found no cluster:
         then the noise is sampled as one group, and the study says so.
         """
-        from ..steps.sample import sample_per_cluster
-
         self._require("labels_")
         only_noise = not include_noise and not (self.labels_ >= 0).any()
-        params = {"per_cluster": per_cluster, "strategy": strategy, "seed": self._seed(seed),
-                  "include_noise": include_noise or only_noise}
-        self._run("sample", params, lambda: {
-            "samples_": sample_per_cluster(self.embeddings_, self.labels_, **params)}, {})
+        self._run("sample", {"per_cluster": per_cluster, "strategy": strategy,
+                             "seed": self._seed(seed), "include_noise": include_noise or only_noise})
         if only_noise:
             n = len(self.labels_)
             self._note("sample", "a single work forms no cluster: it is described and "
@@ -163,41 +144,27 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
 
     def describe(self, describers: Sequence[Any] | None = None,
                  prompts: Sequence[str] = ("caption", "description"),
-                 ids: Sequence[int] | str | None = None, *, models: Sequence[Any] | None = None,
-                 **describer_kwargs: Any) -> Study:
+                 ids: Sequence[int] | str | None = None) -> Study:
         """Describe the sampled works with each describer and prompt (``descriptions_``).
 
-        ``describers`` (old name ``models=``): describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
-        ``"attributes"``, or an :mod:`artopic_nb.models.specs` spec carrying its own options) or
+        ``describers``: describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
+        ``"attributes"``, or an :mod:`artopic_nb.models` spec carrying its own options) or
         describer objects; ``None`` means the two default vision-language models, each
         replaced (with one notice) by the no-model attribute describer when it cannot be
         loaded. A model named explicitly that cannot be loaded is an error. ``ids``: ``None``
         (the samples), ``"all"``, or ids. Texts are cached per image, model, prompt version
         and generation settings, so an interrupted run resumes where it stopped.
         """
-        from ..steps.describe import describe_collection
-
         if ids is None:
             self._require("samples_")
             ids = self.samples_["id"].tolist()
         elif isinstance(ids, str) and ids == "all":
             ids = self.collection.ids.tolist()
         ids = [int(i) for i in ids]
-        if models is not None:
-            describers = renamed("models", "describers", models)
-        if describer_kwargs:  # options shared by every model: each spec now carries its own
-            warnings.warn("describe(**options) is deprecated: give each model its options, e.g. "
-                          "describers=[an.models.hf(name, quantize=True)]", DeprecationWarning,
-                          stacklevel=2)
-        describers = study_io.load_describers(describers, describer_kwargs)
-        identity = study_io.describe_identity(describers, prompts, self.collection, ids)
-        params = {"describers": [d.model_id for d in describers], "prompts": list(prompts),
+        models = load_describers(describers)
+        params = {"describers": [d.model_id for d in models], "prompts": list(prompts),
                   "n_ids": len(ids)}
-        return self._run("describe", params, lambda: {"descriptions_": pd.concat(
-            [describe_collection(d, self.collection, ids, prompts, self.cache,
-                                 progress=self.progress) for d in describers],
-            ignore_index=True)}, identity,
-            on_hit=lambda r: {"descriptions_": r["descriptions_"].assign(cached=True)})
+        return self._run("describe", params, {"describers": models, "ids": ids})
 
     def predict_genres(self, predictor: Any = "embedding", genres: Sequence[str] | None = None,
                        llm: Any = None) -> Study:
@@ -208,24 +175,14 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         object with ``predict(captions)``. ``genres``: names or a name -> definition mapping;
         by default the collection's known genres.
         """
-        from ..genre import predict as genre_mod
-
         self._require("descriptions_")
         known = self.collection.genres
         if genres is None:
-            genres = sorted(known.dropna().unique()) if known is not None else genre_mod.DEMO_GENRES
-        predictor = study_io.genre_predictor(predictor, genres, llm)
-        name = getattr(predictor, "model_id", type(predictor).__name__)
-        # cached when the predictor names all it depends on (not fitted on examples)
-        cache_id = None if hasattr(predictor, "n_examples_") else getattr(predictor, "cache_id", None)
-        identity = None if cache_id is None else {
-            "predictor": cache_id, "known": _known_genres(self.collection),
-            "genre_texts": predictor.genre_texts()
-            if isinstance(predictor, genre_mod.EmbeddingGenrePredictor) else None}
-        params = {"predictor": str(name), "genres": [str(g) for g in genres]}
-        return self._run("predict_genres", params, lambda: {
-            "genre_predictions_": genre_mod.predict_genres(
-                self.descriptions_, predictor, known=known)}, identity)
+            genres = sorted(known.dropna().unique()) if known is not None else DEFAULT_GENRES
+        model = load_genre_predictor(predictor, genres, llm)
+        params = {"predictor": str(getattr(model, "model_id", type(model).__name__)),
+                  "genres": [str(g) for g in genres]}
+        return self._run("predict_genres", params, {"predictor": model})
 
     def find_commonalities(self, llm: Any = None, top_k: int = 10,
                            prompt: str = "description") -> Study:
@@ -237,37 +194,11 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         Uses the ``prompt`` texts of every model, with each work's current cluster. Noise is
         summarised as a group of its own only when no described work is in a cluster.
         """
-        from ..steps import commonalities as topics
-        from ..steps.describe import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
-
         self._require("descriptions_", "labels_")
-        texts = self.descriptions_[self.descriptions_["prompt"] == prompt]
-        if texts.empty:
-            raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
-        # the attribute describer's label marks its texts for readers; it is no keyword
-        for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):
-            texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
-        texts = texts[["id", "model", "text"]]
-        include_noise = not (self.labels_[texts["id"].to_numpy()] >= 0).any()
-        llm_id = study_io.text_model_id(llm)  # the weights and precision, not only a name
+        llm_id = text_model_id(llm)  # the weights and precision, not only a name
         params = {"llm": None if llm is None else llm_id if llm_id and not isinstance(
             llm, (str, os.PathLike)) else str(llm), "top_k": top_k, "prompt": prompt}
-        identity = None if llm is not None and llm_id is None else {
-            "llm": llm_id, "include_noise": include_noise, **study_io.commonalities_identity()}
-
-        def compute() -> dict:
-            model = None if llm is None else study_io.load_text_model(llm)
-            return {"commonalities_": topics.find_commonalities(
-                texts, pd.Series(self.labels_), top_k=top_k, llm=model,
-                include_noise=include_noise)}
-
-        return self._run("commonalities", params, compute, identity)
-
-    def commonalities(self, *args: Any, **kwargs: Any) -> Study:
-        """Deprecated name of :meth:`find_commonalities`."""
-        warnings.warn("study.commonalities() is now study.find_commonalities()",
-                      DeprecationWarning, stacklevel=2)
-        return self.find_commonalities(*args, **kwargs)
+        return self._run("commonalities", params, {"llm": llm, "llm_id": llm_id})
 
     # -- display and files ----------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -275,7 +206,7 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
                 f"steps done: {', '.join(self.steps_done()) or 'none'})")
 
     def _repr_html_(self) -> str:
-        return study_io.study_html(self)
+        return _study_html(self)
 
     def to_html(self, path: str | os.PathLike, **kwargs: Any) -> Path:
         """Write the self-contained HTML report (see :mod:`artopic_nb.report`)."""
@@ -285,15 +216,26 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the study to folder ``path`` (parquet, npy, JSON; no pickle), atomically."""
-        return study_io.save(self, path)
+        return storage.save(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | bool = True,
              progress: bool = True) -> Study:
         """Read a study written by :meth:`save`. ``cache_dir=True`` keeps the saved cache folder."""
-        return study_io.load(cls, path, cache_dir, progress)
-
-    def _images_digest(self) -> str:
-        return digest(self.collection.hashes)
+        return storage.load(cls, path, cache_dir, progress)
 
 
+def _study_html(study) -> str:
+    """A study's steps, parameters, timings and notes as an HTML table."""
+    rows = "".join(
+        f"<tr><td>{html.escape(s)}</td><td>{html.escape(json.dumps(study.params_.get(s, {})))}"
+        f"</td><td>{study.timings_.get(s, 0):.2f} s</td>"
+        f"<td>{html.escape(study.notes_.get(s, ''))}</td></tr>"
+        for s in study.steps_done())
+    extra = ""
+    if study.has("cluster"):
+        labels = study.labels_
+        extra = (f"<p>{len(set(labels.tolist()) - {-1})} clusters, {int((labels < 0).sum())} "
+                 f"noise points, embedder {html.escape(str(study.get('embedder_id_')))}</p>")
+    return (f"<div><b>{html.escape(repr(study))}</b>{extra}<table><tr><th>step</th>"
+            f"<th>parameters</th><th>time</th><th>note</th></tr>{rows}</table></div>")

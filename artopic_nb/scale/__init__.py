@@ -41,11 +41,11 @@ from .embed import (
     embedding_key,
     import_embeddings,
 )
-from .plot import Decimation, decimate, decimated_plot
+from .plot import Decimation, decimate
 from .reduce import SampleFit, fit_sample_assign
 from .scan import scan_on_ray
 
 __all__ = ["EXTRA_HINT", "Decimation", "RayDescriptions", "RayEmbedding", "RayRun", "SampleFit",
-           "cluster_embedder", "connect", "decimate", "decimated_plot", "describe_on_ray",
+           "cluster_embedder", "connect", "decimate", "describe_on_ray",
            "description_key", "embed_on_ray", "embedding_dataset", "embedding_key",
            "fit_sample_assign", "import_embeddings", "require_ray", "scan_on_ray"]

@@ -13,6 +13,7 @@ the works in the selected points' cells.
 
 Example
 -------
+>>> from artopic_nb.widgets import decimated_plot                                   # doctest: +SKIP
 >>> plot, view = decimated_plot(study.coords_, study.labels_, max_points=100_000)  # doctest: +SKIP
 >>> plot                                        # draws at most 100,000 points       # doctest: +SKIP
 >>> ids = view.members(plot.selected_ids)       # every work of the selected cells   # doctest: +SKIP
@@ -26,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Decimation", "decimate", "decimated_plot"]
+__all__ = ["Decimation", "decimate"]
 
 
 @dataclass
@@ -101,20 +102,3 @@ def decimate(coords: Any, labels: Any = None, max_points: int = 100_000, seed: i
     first = np.full(len(keys), n, dtype=np.int64)
     np.minimum.at(first, group[order], np.arange(n))
     return Decimation(order[first], group, np.bincount(group, minlength=len(keys)), lo)
-
-
-def decimated_plot(coords: Any, labels: Any = None, max_points: int = 100_000, seed: int = 0,
-                   metadata: Any = None, **traits: Any) -> tuple[Any, Decimation]:
-    """An :class:`~artopic_nb.widgets.EmbeddingPlot` of :func:`decimate`'s points and the
-    :class:`Decimation` that resolves its selection (``view.members(plot.selected_ids)``).
-    ``metadata`` (indexed by id, as ``collection.metadata``) gives the hover text of the
-    drawn works; ``traits`` go to the plot."""
-    from ..widgets import EmbeddingPlot
-
-    view = decimate(coords, labels, max_points, seed)
-    coords = np.asarray(coords, dtype=np.float32)
-    shown_meta = None if metadata is None else metadata.iloc[view.shown].reset_index(drop=True)
-    plot = EmbeddingPlot(coords[view.shown],
-                         None if labels is None else np.asarray(labels)[view.shown],
-                         metadata=shown_meta, **traits)
-    return plot, view

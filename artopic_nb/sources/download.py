@@ -70,7 +70,7 @@ _CHUNK = 64 * 1024
 
 def user_agent() -> str:
     """The User-Agent of every request: the project, its version and where to read about it."""
-    from .. import __version__
+    from .._version import __version__
 
     return f"artopic_nb/{__version__} (+https://github.com/artopic-nb/artopic_nb)"
 

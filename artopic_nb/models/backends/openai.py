@@ -20,6 +20,7 @@ from PIL import Image
 
 from ...text.prompts import Prompt, get_prompt
 from ..protocols import DescriberError, Description, max_new_tokens_for
+from . import register
 
 __all__ = ["OpenAIDescriber"]
 
@@ -43,6 +44,7 @@ def _data_url(image: Image.Image, max_side: int, quality: int) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+@register("openai")
 class OpenAIDescriber:
     """A model behind an OpenAI-compatible chat-completions endpoint.
 

@@ -30,9 +30,21 @@ from ..hub import (
     quantize_int8,
 )
 from ..protocols import DescriberError, Description, max_new_tokens_for
-from ..specs import DEFAULT_DESCRIBER
+from . import register
 
-__all__ = ["DEFAULT_DESCRIBER", "TransformersDescriber", "TransformersTextModel"]
+__all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "TransformersDescriber", "TransformersTextModel"]
+
+#: The default in-process model. SmolVLM-256M-Instruct is the smallest instruction-tuned
+#: VLM in ``transformers`` that follows a describing prompt: ~0.5 GB in float16, a few
+#: seconds a caption on a laptop CPU, and no remote code.
+DEFAULT_DESCRIBER = "HuggingFaceTB/SmolVLM-256M-Instruct"
+#: Two small models from *different* families (SmolVLM: SigLIP + SmolLM2; LFM2-VL:
+#: SigLIP2 NaFlex + LFM2), both native in ``transformers`` (no remote code) and laptop-CPU
+#: sized (256M and 450M parameters), so the study's two-model comparison compares two
+#: independent "eyes" rather than two sizes of one. LFM2-VL's image processor needs
+#: torchvision (without it the model is unavailable, named as such, and the default falls
+#: back). Pass any other pair to ``Study.describe``.
+DEFAULT_DESCRIBERS = (DEFAULT_DESCRIBER, "LiquidAI/LFM2-VL-450M")
 
 _WHAT = "describing model"
 
@@ -239,6 +251,7 @@ class TransformersTextModel:
         return answers
 
 
+@register("hf", "auto")
 class TransformersDescriber(TransformersTextModel):
     """A ``transformers`` vision-language model in this process: describes images and completes
     text. Parameters: those of :class:`TransformersTextModel`.

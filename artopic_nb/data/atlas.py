@@ -1,0 +1,363 @@
+"""Pictures of a map: which works to show first, sprite atlases of thumbnails, a still image.
+
+The image map (``EmbeddingPlot(draw="images")``) draws every work as its thumbnail at its map
+position. Three pieces of that live here, below the widgets, so that the report can use them
+too:
+
+- :func:`picture_ranks`: the order in which works earn a picture when there is no room for
+  all of them (PixPlot's hotspots, then a spatial hierarchy): first each cluster's medoid,
+  largest cluster first, then one work per cell of a grid that doubles in resolution at every
+  level, dense cells first. Any prefix of the order is spread over the map.
+- :func:`atlas_page`: the thumbnails of up to ``(page_size // cell) ** 2`` works packed into
+  one JPEG page, each fitted into a ``cell`` x ``cell`` square at its top-left corner, row by
+  row. A page is cached by content (the works' image hashes and the layout), so a second
+  build costs one file read.
+- :func:`map_image`: the map with its pictures as a PIL image (the report's still image).
+
+Example
+-------
+>>> import numpy as np
+>>> coords = np.random.default_rng(0).normal(size=(500, 2))
+>>> ranks = picture_ranks(coords, labels=(coords[:, 0] > 0).astype(int))
+>>> sorted(ranks.tolist()) == list(range(500))
+True
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from .cache import Cache, make_key
+from .colour import NOISE_COLOR, palette
+from .images import DECODE_VERSION, check_jpeg
+
+__all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "atlas_page", "cluster_centroids",
+           "map_image", "medoids", "picture_boxes", "picture_ranks", "works_per_page"]
+
+#: Version of the page layout and encoding (part of every page's cache key).
+ATLAS_VERSION = 1
+#: Side of a work's square in an atlas page (pixels), and of a page.
+ATLAS_CELL = 32
+ATLAS_PAGE = 2048
+#: Cached thumbnail size the pages are made from (decoded at reduced scale to the cell).
+ATLAS_SOURCE = 64
+ATLAS_QUALITY = 85
+#: Pages kept in memory (bytes in all), so a view shown twice reads no file.
+PAGE_MEMORY_BYTES = 96 * 1024 * 1024
+
+Thumbnails = Callable[[int, int], bytes]
+
+
+# -- which works first --------------------------------------------------------------------------
+def medoids(coords: np.ndarray, labels: np.ndarray, sample: int = 128, seed: int = 0
+            ) -> dict[int, int]:
+    """Each cluster's medoid in the map: the member with the least summed distance to the
+    others (to ``sample`` of them, drawn with ``seed``, for a large cluster). Noise (-1) has
+    none.
+
+    >>> medoids(np.array([[0., 0], [1, 0], [5, 0], [9, 9]]), np.array([0, 0, 0, -1]))
+    {0: 1}
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    labels = np.asarray(labels).astype(np.int64)
+    rng = np.random.default_rng(seed)
+    out = {}
+    for c in np.unique(labels[labels >= 0]):
+        members = np.flatnonzero(labels == c)
+        ref = members if len(members) <= sample else rng.choice(members, sample, replace=False)
+        d = np.sqrt(((coords[members, None, :] - coords[None, ref, :]) ** 2).sum(-1)).sum(1)
+        out[int(c)] = int(members[int(np.argmin(d))])
+    return out
+
+
+def cluster_centroids(coords: np.ndarray, labels: np.ndarray) -> dict[int, tuple[float, float]]:
+    """The mean position of each cluster's works (noise excluded).
+
+    >>> cluster_centroids(np.array([[0., 0], [2, 2], [5, 5]]), np.array([0, 0, -1]))
+    {0: (1.0, 1.0)}
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    labels = np.asarray(labels).astype(np.int64)
+    return {int(c): tuple(float(v) for v in coords[labels == c].mean(0))
+            for c in np.unique(labels[labels >= 0])}
+
+
+def picture_ranks(coords: np.ndarray, labels: np.ndarray | None = None, seed: int = 0,
+                  max_levels: int = 16) -> np.ndarray:
+    """The rank of every work (0 first) in the order works earn a picture; see the module
+    docstring. Returns an int32 permutation of ``0..n-1`` indexed by work.
+
+    >>> picture_ranks(np.array([[0., 0], [1, 1], [0.1, 0.1]]), np.array([0, 0, 0]))[0]
+    2
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    n = len(coords)
+    order: list[np.ndarray] = []
+    taken = np.zeros(n, dtype=bool)
+    if labels is not None and n:
+        labels = np.asarray(labels).astype(np.int64)
+        sizes = {c: int((labels == c).sum()) for c in np.unique(labels[labels >= 0])}
+        med = medoids(coords, labels, seed=seed)
+        first = np.array([med[c] for c in sorted(sizes, key=lambda c: (-sizes[c], c))], np.int64)
+        order.append(first)
+        taken[first] = True
+    if n:
+        lo = coords.min(0)
+        span = np.maximum(coords.max(0) - lo, 1e-12)
+        unit = (coords - lo) / span
+        for level in range(1, max_levels + 1):
+            if taken.all():
+                break
+            g = 1 << level
+            cell = np.minimum((unit * g).astype(np.int64), g - 1)
+            cid = cell[:, 1] * g + cell[:, 0]
+            count = np.bincount(cid, minlength=g * g)
+            mean = np.stack([np.bincount(cid, coords[:, k], minlength=g * g) for k in (0, 1)], 1)
+            mean /= np.maximum(count, 1)[:, None]
+            has = np.zeros(g * g, dtype=bool)
+            has[cid[taken]] = True
+            cand = np.flatnonzero(~taken & ~has[cid])
+            if not len(cand):
+                continue
+            dist = ((coords[cand] - mean[cid[cand]]) ** 2).sum(1)
+            # per cell the candidate nearest the cell's mean; cells by population, densest first
+            by = np.lexsort((dist, cid[cand]))
+            cand, ccid = cand[by], cid[cand][by]
+            firsts = cand[np.r_[True, ccid[1:] != ccid[:-1]]]
+            firsts = firsts[np.argsort(-count[cid[firsts]], kind="stable")]
+            order.append(firsts)
+            taken[firsts] = True
+        rest = np.flatnonzero(~taken)
+        if len(rest):
+            order.append(rest)
+    flat = np.concatenate(order) if order else np.zeros(0, np.int64)
+    ranks = np.empty(n, dtype=np.int32)
+    ranks[flat] = np.arange(n, dtype=np.int32)
+    return ranks
+
+
+# -- atlas pages --------------------------------------------------------------------------------
+def picture_boxes(widths, heights, cell: int) -> np.ndarray:
+    """``(n, 2)`` uint16 width and height of each work fitted into a ``cell`` square (aspect kept,
+    at least 1 px); a work of unknown size (0) is square.
+
+    >>> picture_boxes([400, 300], [300, 300], 32).tolist()
+    [[32, 24], [32, 32]]
+    """
+    w = np.asarray(widths, dtype=np.float64)
+    h = np.asarray(heights, dtype=np.float64)
+    bad = ~((w > 0) & (h > 0))
+    w, h = np.where(bad, 1.0, w), np.where(bad, 1.0, h)
+    scale = cell / np.maximum(w, h)
+    out = np.stack([np.floor(w * scale + 0.5), np.floor(h * scale + 0.5)], 1)
+    return np.clip(out, 1, cell).astype(np.uint16)
+
+
+def works_per_page(cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE) -> int:
+    return (page_size // cell) ** 2
+
+
+class _PageMemory:
+    """Encoded pages in memory by key, least recently used dropped beyond a bound."""
+
+    def __init__(self, limit: int):
+        self.limit, self.bytes = limit, 0
+        self.entries: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            data = self.entries.get(key)
+            if data is not None:
+                self.entries.move_to_end(key)
+            return data
+
+    def put(self, key: str, data: bytes) -> None:
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = data
+            self.bytes += len(data)
+            while self.bytes > self.limit and len(self.entries) > 1:
+                self.bytes -= len(self.entries.popitem(last=False)[1])
+
+
+_PAGES = _PageMemory(PAGE_MEMORY_BYTES)
+
+
+def page_key(hashes: Sequence[str], cell: int, page_size: int, source: int, quality: int) -> str:
+    return make_key("atlas-page", ATLAS_VERSION, DECODE_VERSION, cell, page_size, source, quality,
+                    list(hashes))
+
+
+def _fitted(data: bytes, box: tuple[int, int]) -> Image.Image | None:
+    if not data:
+        return None
+    try:
+        im = Image.open(io.BytesIO(data))
+        im.draft("RGB", box)  # JPEG: decode at the smallest scale still >= box
+        im = im.convert("RGB")
+        if im.size != box:
+            im = im.resize(box, Image.Resampling.BILINEAR, reducing_gap=2.0)
+        return im
+    except Exception:  # an unreadable thumbnail is a blank square
+        return None
+
+
+def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
+               hashes: Sequence[str] | None = None, cache: Cache | None = None, *,
+               cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE, source: int = ATLAS_SOURCE,
+               quality: int = ATLAS_QUALITY, workers: int | None = None) -> bytes:
+    """One atlas page (JPEG) of the works ``ids``: work ``k`` in the cell at column
+    ``k % (page_size // cell)``, row ``k // (page_size // cell)``, fitted to ``boxes[k]`` at the
+    cell's top-left corner; the page is as tall as its rows.
+
+    ``thumbnails(i, size)`` gives work ``i``'s JPEG thumbnail (``collection.thumbnail_bytes``);
+    with ``hashes`` (the works' content hashes) the page is cached by content in ``cache`` (and
+    in memory), so the same works in the same layout are read, not rebuilt. ``workers``
+    threads decode the thumbnails (default: up to 4).
+
+    Example
+    -------
+    >>> jpeg = atlas_page(col.thumbnail_bytes, range(100), picture_boxes(w, h, 32))  # doctest: +SKIP
+    """
+    ids = [int(i) for i in ids]
+    per_row = page_size // cell
+    if len(ids) > per_row * per_row:
+        raise ValueError(f"{len(ids)} works do not fit one page of {per_row * per_row}")
+    boxes = np.asarray(boxes).reshape(-1, 2)
+    if len(boxes) != len(ids):
+        raise ValueError(f"{len(boxes)} boxes for {len(ids)} works")
+    key = None
+    if hashes is not None:
+        key = page_key(hashes, cell, page_size, source, quality)
+        data = _PAGES.get(key)
+        if data is None and cache is not None and cache.enabled:
+            data = cache.get_bytes("atlases", key, "jpg", validate=check_jpeg)
+        if data is not None:
+            _PAGES.put(key, data)
+            return data
+
+    def one(k: int) -> Image.Image | None:
+        try:
+            data = thumbnails(ids[k], source)
+        except Exception:  # an unreadable image is a blank square, as in the grid
+            return None
+        return _fitted(data, (int(boxes[k, 0]), int(boxes[k, 1])))
+
+    rows = max(1, -(-len(ids) // per_row))
+    page = Image.new("RGB", (page_size, rows * cell), (238, 238, 238))
+    workers = workers or min(4, os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for k, im in enumerate(pool.map(one, range(len(ids)), chunksize=64)):
+            if im is not None:
+                page.paste(im, ((k % per_row) * cell, (k // per_row) * cell))
+    buf = io.BytesIO()
+    page.save(buf, format="JPEG", quality=quality)
+    data = buf.getvalue()
+    if key is not None:
+        _PAGES.put(key, data)
+        if cache is not None and cache.enabled:
+            cache.put_bytes("atlases", key, "jpg", data)
+    return data
+
+
+# -- a still image ------------------------------------------------------------------------------
+def map_image(thumbnails: Thumbnails, coords: np.ndarray, labels: np.ndarray | None = None, *,
+              widths=None, heights=None, names: dict[int, str] | None = None,
+              size: tuple[int, int] = (1200, 800), picture: int | None = None,
+              max_pictures: int = 1500, source: int = 96, background=(255, 255, 255)
+              ) -> Image.Image:
+    """The map as a picture: every work a dot in its cluster's colour, and up to
+    ``max_pictures`` works (in :func:`picture_ranks` order, those that find room) drawn as
+    their thumbnails with a frame in their cluster's colour; cluster names (or numbers) at the
+    centroids. ``picture`` is the pictures' longer side in pixels (default: from the number of
+    works and the image size).
+
+    Example
+    -------
+    >>> im = map_image(lambda i, s: col.thumbnail_bytes(i, s), study.coords_, study.labels_)  # doctest: +SKIP
+    >>> im.save("map.jpg")                                                                  # doctest: +SKIP
+    """
+    coords = np.asarray(coords, dtype=np.float64)
+    n = len(coords)
+    W, H = size
+    im = Image.new("RGB", (W, H), background)
+    if not n:
+        return im
+    labels = None if labels is None else np.asarray(labels).astype(np.int64)
+    k = 0 if labels is None or not (labels >= 0).any() else int(labels.max()) + 1
+    colours = [_rgb(c) for c in palette(k)]
+    noise = _rgb(NOISE_COLOR)
+    if picture is None:
+        picture = int(np.clip(np.sqrt(0.45 * W * H / min(n, max_pictures)), 24, 96))
+    pad = picture // 2 + 4
+    lo, hi = coords.min(0), coords.max(0)
+    span = np.maximum(hi - lo, 1e-12)
+    scale = min((W - 2 * pad) / span[0], (H - 2 * pad) / span[1])
+    off = np.array([(W - span[0] * scale) / 2, (H - span[1] * scale) / 2])
+    sx = (coords[:, 0] - lo[0]) * scale + off[0]
+    sy = H - ((coords[:, 1] - lo[1]) * scale + off[1])
+    draw = ImageDraw.Draw(im)
+    for i in np.argsort(labels >= 0, kind="stable") if labels is not None else range(n):
+        c = noise if labels is None or labels[i] < 0 else colours[labels[i]]
+        r = 2
+        draw.ellipse((sx[i] - r, sy[i] - r, sx[i] + r, sy[i] + r), fill=c)
+    # pictures: rank order, each where it does not cover an earlier one by more than a third
+    widths = np.ones(n) if widths is None else np.asarray(widths)
+    heights = np.ones(n) if heights is None else np.asarray(heights)
+    boxes = picture_boxes(widths, heights, picture)
+    order = np.argsort(picture_ranks(coords, labels))
+    cellsz = max(4, picture * 2 // 3)
+    used: set[tuple[int, int]] = set()
+    chosen = []
+    for i in order:
+        key = (int(sx[i] // cellsz), int(sy[i] // cellsz))
+        if key in used:
+            continue
+        used.add(key)
+        chosen.append(int(i))
+        if len(chosen) >= max_pictures:
+            break
+    frame = 2
+    for i in reversed(chosen):  # the most representative on top
+        try:
+            pic = _fitted(thumbnails(i, source), (int(boxes[i, 0]), int(boxes[i, 1])))
+        except Exception:
+            pic = None
+        if pic is None:
+            continue
+        w, h = pic.size
+        x0, y0 = int(round(sx[i] - w / 2)), int(round(sy[i] - h / 2))
+        c = noise if labels is None or labels[i] < 0 else colours[labels[i]]
+        draw.rectangle((x0 - frame, y0 - frame, x0 + w + frame - 1, y0 + h + frame - 1), fill=c)
+        im.paste(pic, (x0, y0))
+    if labels is not None:
+        font = _font(max(12, min(22, W // 60)))
+        for c, (cx, cy) in cluster_centroids(coords, labels).items():
+            text = (names or {}).get(c) or str(c)
+            x = (cx - lo[0]) * scale + off[0]
+            y = H - ((cy - lo[1]) * scale + off[1])
+            draw.text((x, y), text, fill=(20, 20, 20), font=font, anchor="mm",
+                      stroke_width=3, stroke_fill=(255, 255, 255))
+    return im
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    v = int(hex_colour.lstrip("#")[:6], 16)
+    return (v >> 16) & 255, (v >> 8) & 255, v & 255
+
+
+def _font(size: int):
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow < 10.1: the bitmap font has one size
+        return ImageFont.load_default()
