@@ -66,3 +66,9 @@ def explore(study, **kwargs):
 __getattr__, __dir__ = _lazy.from_module_on_use(
     __name__, ("from_csv", "from_dataframe", "from_huggingface", "from_iiif"),
     "artopic_nb.sources")
+
+
+# The names of 0.1.0, each warning with the release that removes it (see CHANGELOG.md).
+from . import _compat  # noqa: E402
+
+_compat.install()

@@ -139,22 +139,16 @@ def cluster_sizes(labels: np.ndarray | Sequence[int] | Study, *, width: int = 42
     ).properties(width=width, height=220)
 
 
-def keywords(df: pd.DataFrame | Commonalities, *, top_k: int = 8, columns: int = 3, width: int = 160,
-             top: int | None = None) -> alt.FacetChart:
+def keywords(df: pd.DataFrame | Commonalities, *, top_k: int = 8, columns: int = 3, width: int = 160) -> alt.FacetChart:
     """Top keywords of each cluster as small bar charts, one panel a cluster.
 
     ``df``: DataFrame(cluster, term, score), or a study's ``commonalities_``
     (:class:`~artopic_nb.steps.commonalities.Commonalities`). With an ``aspect`` column (the keywords of
     :func:`~artopic_nb.steps.commonalities.cluster_keywords`), the ``top_k`` visual and the ``top_k``
     content terms of each cluster, coloured by aspect; else the ``top_k`` terms by score.
-    ``top`` is the old name of ``top_k`` (deprecated).
     """
     import altair as alt
 
-    if top is not None:
-        warnings.warn("charts.keywords(top=) is deprecated: use top_k=", DeprecationWarning,
-                      stacklevel=2)
-        top_k = top
     df = getattr(df, "keywords", df)  # Commonalities -> its keywords frame
     missing = {"cluster", "term", "score"} - set(df.columns)
     if missing:

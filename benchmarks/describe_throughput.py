@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import print_table  # noqa: E402
 from _tiny_vlm import build_smolvlm_sized  # noqa: E402
 
-from artopic_nb.steps.describe import TransformersDescriber  # noqa: E402
+from artopic_nb.models.backends.transformers import TransformersDescriber
 
 
 def synthetic_paintings(n: int, seed: int = 0) -> list[Image.Image]:

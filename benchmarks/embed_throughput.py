@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _common import machine, median_time, print_table, real_size_jpegs  # noqa: E402
 
 from artopic_nb import ImageCollection  # noqa: E402
-from artopic_nb.steps.embed import TransformersEmbedder  # noqa: E402
+from artopic_nb.models.backends.clip import TransformersEmbedder
 
 
 def build_model(folder: Path, attn: str = "sdpa") -> Path:

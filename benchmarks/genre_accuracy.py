@@ -30,8 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from artopic_nb.datasets import DEMO_GENRES
+from artopic_nb.genre.evaluation import evaluate_genres
 from artopic_nb.genre.names import TAXONOMIES
-from artopic_nb.genre.predict import DEMO_GENRES, EmbeddingGenrePredictor, evaluate_genres
+from artopic_nb.genre.predict import EmbeddingGenrePredictor
 from artopic_nb.text.encoder import load_sentence_encoder
 
 DATA = Path(__file__).parent / "data"

@@ -34,7 +34,7 @@ from _common import print_table  # noqa: E402  (the script folder is on sys.path
 from _tiny_vlm import build_tiny_llama, build_tiny_llava  # noqa: E402
 from describe_throughput import synthetic_paintings  # noqa: E402  (the script folder is on sys.path)
 
-from artopic_nb.steps.describe import OpenAIDescriber  # noqa: E402
+from artopic_nb.models.backends.openai import OpenAIDescriber
 
 
 def free_port() -> int:

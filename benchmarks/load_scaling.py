@@ -146,7 +146,8 @@ def worker_walk(folder: str) -> dict:
 def worker_embed(folder: str, cache_dir: str, save_to: str | None) -> dict:
     from artopic_nb.data.cache import Cache
     from artopic_nb.data.collection import ImageCollection
-    from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
+    from artopic_nb.models.backends.color import ColorTextureEmbedder
+    from artopic_nb.steps.embed import embed_collection
 
     col = ImageCollection.from_folder(folder, progress=False)
     after_load = _rss()

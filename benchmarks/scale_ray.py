@@ -78,9 +78,10 @@ def bench_embed(args) -> None:
 
     from artopic_nb import ImageCollection
     from artopic_nb.data.cache import Cache
+    from artopic_nb.models.backends.clip import TransformersEmbedder
     from artopic_nb.scale import embed_on_ray, scan_on_ray
     from artopic_nb.scale._embed_workers import _load_preprocessing, _read_crop
-    from artopic_nb.steps.embed import TransformersEmbedder, embed_collection
+    from artopic_nb.steps.embed import embed_collection
 
     paths = real_size_jpegs(WORK / "images", args.n_images)
     model_dir = build_model(WORK / "clip_b32")

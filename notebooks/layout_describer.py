@@ -16,7 +16,7 @@ import time
 import numpy as np
 from PIL import Image
 
-from artopic_nb.steps.describe import Description
+from artopic_nb.models.protocols import Description
 from artopic_nb.text.prompts import get_prompt
 
 LABEL = "[layout heuristics]"

@@ -15,12 +15,12 @@ from artopic_nb import models
 from artopic_nb.data.cache import Cache
 from artopic_nb.data.collection import ImageCollection
 from artopic_nb.models import registry as B
+from artopic_nb.models.backends.openai import OpenAIDescriber
 from artopic_nb.models.hub import hf_model_id, precision_tag
+from artopic_nb.models.protocols import DescriberError
 from artopic_nb.models.registry import (
     AttributeDescriber,
-    DescriberError,
     ImageDescriber,
-    OpenAIDescriber,
     TextModel,
     TransformersDescriber,
     load_backend,

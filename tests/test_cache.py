@@ -231,6 +231,21 @@ def test_json_entries_of_the_wrong_shape_are_damaged(cache, content):
         assert cache.get_json("d", key) is None
 
 
+def test_every_entry_kind_is_sealed_the_same_way_and_0_1_json_is_still_read(cache):
+    import hashlib
+
+    cache.put_json("d", "k1", {"text": "a dog"})
+    cache.put_array("a", "k2", np.arange(3.0))
+    for path in (cache.path("d", "k1", "json"), cache.path("a", "k2", "npy")):
+        payload, _, digest = path.read_bytes().rpartition(b"\n#artopic-sha256:")
+        assert hashlib.sha256(payload).hexdigest().encode() == digest
+    body = json.dumps({"text": "old"})  # the wrapper artopic_nb 0.1.0 wrote
+    cache.path("d", "k3", "json").parent.mkdir(parents=True, exist_ok=True)
+    cache.path("d", "k3", "json").write_bytes(json.dumps(
+        {"sha256": hashlib.sha256(body.encode()).hexdigest(), "body": body}).encode())
+    assert cache.get_json("d", "k3") == {"text": "old"}
+
+
 def test_array_entry_written_without_checksum_is_still_read(cache):
     """Entries of earlier versions (a bare .npy) stay valid; a truncated one does not."""
     key = make_key("legacy")
@@ -276,7 +291,7 @@ def test_cache_folder_is_created_on_first_write_only(tmp_path):
     assert cache.get_json("j", make_key(1)) is None
     assert not root.exists()
     cache.put_json("j", make_key(1), [1])
-    assert json.loads(cache.path("j", make_key(1), "json").read_text())["body"] == "[1]"
+    assert cache.path("j", make_key(1), "json").read_bytes().startswith(b"[1]\n#artopic-sha256:")
 
 
 def test_json_or_compute_computes_once(cache):

@@ -25,16 +25,14 @@ from artopic_nb.data.cache import Cache
 from artopic_nb.data.collection import ImageCollection
 from artopic_nb.models import registry as B
 from artopic_nb.models import specs as M
+from artopic_nb.models.backends.attributes import ATTRIBUTE_LABEL, image_attributes
+from artopic_nb.models.backends.openai import OpenAIDescriber
 from artopic_nb.models.hub import ModelUnavailableError
+from artopic_nb.models.protocols import DescriberError, Description
 from artopic_nb.models.registry import (
-    ATTRIBUTE_LABEL,
     AttributeDescriber,
-    DescriberError,
-    Description,
     ImageDescriber,
-    OpenAIDescriber,
     TransformersDescriber,
-    image_attributes,
     load_backend,
 )
 from artopic_nb.pipeline.study import Study

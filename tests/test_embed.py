@@ -3,17 +3,12 @@ import pytest
 from PIL import Image
 
 from artopic_nb import Cache
+from artopic_nb.models.backends.clip import TransformersEmbedder
+from artopic_nb.models.backends.color import ColorTextureEmbedder
+from artopic_nb.models.embedders import EmbedInChunks, load_embedder
 from artopic_nb.models.hub import ModelUnavailableError, hf_model_id
-from artopic_nb.steps.embed import (
-    ColorTextureEmbedder,
-    Embedder,
-    EmbedInChunks,
-    TransformersEmbedder,
-    as_embedder,
-    embed_collection,
-    fast_preprocessor,
-    load_embedder,
-)
+from artopic_nb.models.preprocess import fast_preprocessor
+from artopic_nb.steps.embed import Embedder, as_embedder, embed_collection
 
 
 def test_colour_texture_embedder_is_normalised_and_deterministic(fixture_collection):

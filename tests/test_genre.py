@@ -16,20 +16,16 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 
-from artopic_nb.genre.predict import (
-    DEMO_GENRES,
+from artopic_nb.datasets import DEMO_GENRES
+from artopic_nb.genre.evaluation import (
     UNPARSED,
-    EmbeddingGenrePredictor,
     GenreReport,
-    LLMGenrePredictor,
     compare_models,
-    confusion_chart,
     evaluate_genres,
-    genre_choice_prompt,
-    parse_genre_answer,
-    predict_genres,
     predictions_side_by_side,
 )
+from artopic_nb.genre.llm import LLMGenrePredictor, genre_choice_prompt, parse_genre_answer
+from artopic_nb.genre.predict import EmbeddingGenrePredictor, predict_genres
 
 CAPTIONS = Path(__file__).parents[1] / "benchmarks" / "data" / "genre_captions.csv"
 GENRES = list(DEMO_GENRES)
@@ -262,13 +258,11 @@ def test_report_html_chart_and_compare_models():
     report = evaluate_genres(df["known"][:4], df["predicted"][:4], model="m1")
     assert isinstance(report, GenreReport)
     assert "accuracy 75.0%" in report._repr_html_()
-    with pytest.warns(DeprecationWarning, match="widgets.charts.confusion_matrix"):
-        spec = confusion_chart(report).to_dict()  # the old name still draws it
+    from artopic_nb import charts
+
+    spec = charts.confusion_matrix(report).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "rect"
     assert "m1" in str(spec["title"])
-    from artopic_nb.widgets import charts
-
-    assert charts.confusion_matrix(report).to_dict() == spec
     side = predictions_side_by_side(df)
     assert list(side.columns) == ["known", "m1", "m2"] and side.loc[1, "m2"] == UNPARSED
 

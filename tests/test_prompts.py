@@ -69,8 +69,8 @@ def test_parts_enter_the_key_and_name_themselves():
 
 
 def test_the_code_uses_the_registered_prompts():
-    from artopic_nb.genre.predict import genre_choice_prompt
-    from artopic_nb.steps.commonalities import summary_prompt
+    from artopic_nb.genre.llm import genre_choice_prompt
+    from artopic_nb.text.summaries import summary_prompt
 
     choice, summary = get_prompt("genre_choice"), get_prompt("cluster_summary")
     text = genre_choice_prompt("A dog.", ["animal"])
@@ -83,7 +83,8 @@ def test_the_code_uses_the_registered_prompts():
 
 
 def test_complete_checks_the_text_model_and_batches():
-    from artopic_nb.text.prompts import TextModel, complete
+    from artopic_nb.models.protocols import TextModel
+    from artopic_nb.text.prompts import complete
 
     class Echo:
         model_id = "echo"

@@ -19,16 +19,13 @@ from PIL import Image
 import artopic_nb as an
 from artopic_nb.data.cache import Cache
 from artopic_nb.models.backends.attributes import AttributeDescriber
-from artopic_nb.scale import (
-    EXTRA_HINT,
-    decimate,
-    describe_on_ray,
-    embed_on_ray,
-    fit_sample_assign,
-    scan_on_ray,
-)
-from artopic_nb.steps.describe import describe_collection, load_image_describer
-from artopic_nb.steps.embed import TransformersEmbedder, embed_collection
+from artopic_nb.models.backends.clip import TransformersEmbedder
+from artopic_nb.models.registry import load_image_describer
+from artopic_nb.scale import decimate, embed_on_ray, fit_sample_assign, scan_on_ray
+from artopic_nb.scale._ray import EXTRA_HINT
+from artopic_nb.scale.describe import describe_on_ray
+from artopic_nb.steps.describe import describe_collection
+from artopic_nb.steps.embed import embed_collection
 from artopic_nb.widgets import decimated_plot
 
 sys.path.insert(0, str(Path(__file__).parent))

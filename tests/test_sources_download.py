@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from artopic_nb import from_csv, from_dataframe
 from artopic_nb.cli import main
 from artopic_nb.sources.download import Downloader, _retry_after, user_agent
+from artopic_nb.sources.tables import from_csv, from_dataframe
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notebooks"))
 from _local_iiif_server import LocalServer, Response  # noqa: E402

@@ -13,9 +13,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from artopic_nb import from_iiif
 from artopic_nb.cli import main
-from artopic_nb.sources.iiif import image_url, label_text
+from artopic_nb.sources.iiif import from_iiif, image_url, label_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notebooks"))
 from _local_iiif_server import (  # noqa: E402

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from artopic_nb import Study
-from artopic_nb.pipeline.graph import STEPS, StepCodec, digest, downstream, step_key
+from artopic_nb.data.cache import digest
+from artopic_nb.pipeline.graph import STEPS, StepCodec, downstream, step_key
 
 #: For every step, a base value and another value of each declared parameter.
 PARAMS = {

@@ -232,15 +232,15 @@ def test_genres_and_commonalities_are_cached(fixture_collection, tmp_path, monke
     assert second.params_["commonalities"] == first.params_["commonalities"]
 
 
-def test_old_names_keep_working_for_one_release(study):
-    with pytest.warns(DeprecationWarning, match="now embedder="):
+def test_parameter_names_deprecated_in_0_1_are_gone(study):
+    # their warnings said "the old name goes in the next release": 0.2.0 is that release
+    with pytest.raises(TypeError, match="model"):
         study.embed(model="color")
-    study.reduce(method="pca").cluster("kmeans", n_clusters=2).sample(per_cluster=1)
-    with pytest.warns(DeprecationWarning, match="now describers="):
-        study.describe(models=["attributes"], prompts=("description",))
-    with pytest.warns(DeprecationWarning, match="find_commonalities"):
-        study.commonalities()
-    assert study.has("find_commonalities") and study.params_["embed"]["embedder"] == "color"
+    study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2).sample(per_cluster=1)
+    with pytest.raises(TypeError, match="models"):
+        study.describe(models=["attributes"])
+    with pytest.raises(TypeError, match="quantize"):
+        study.describe(describers=["attributes"], quantize=True)
 
 
 def test_cluster_records_only_the_methods_own_parameters(study):
@@ -262,6 +262,3 @@ def test_each_describer_carries_its_own_options(study):
     run_core(study)
     study.describe(describers=[an.models.attributes()], prompts=("caption",))
     assert study.params_["describe"]["describers"] == ["attributes"]
-    # options shared by every model (the old way) are checked against each backend
-    with pytest.warns(DeprecationWarning), pytest.raises(TypeError, match="quantize"):
-        study.describe(describers=["attributes"], quantize=True)

@@ -14,18 +14,16 @@ from artopic_nb.steps.commonalities import (
     Commonalities,
     cluster_keywords,
     find_commonalities,
-    keyword_aspect,
     keyword_coherence,
-    keywords_chart,
-    npmi,
     representative_descriptions,
     summarize_clusters,
-    summary_prompt,
     topic_diversity,
     vocabulary_fingerprint,
 )
 from artopic_nb.text import keywords as keywords_mod
+from artopic_nb.text.keywords import keyword_aspect, npmi
 from artopic_nb.text.prompts import Prompt, get_prompt
+from artopic_nb.text.summaries import summary_prompt
 
 TEXTS = [
     (0, "A painting of a woman in a red dress against a dark background, soft light on her face."),
@@ -122,13 +120,13 @@ class ToyEncoder:
 
 def test_representative_descriptions(corpus):
     df, labels = corpus
-    reps = representative_descriptions(df, labels, n=2, model=ToyEncoder())
+    reps = representative_descriptions(df, labels, top_k=2, model=ToyEncoder())
     assert list(reps.columns) == ["cluster", "rank", "id", "text", "similarity", "model"]
     assert reps.groupby("cluster").size().tolist() == [2, 2, 2]
     assert (reps.groupby("cluster")["similarity"].apply(lambda s: s.is_monotonic_decreasing)).all()
     # the precomputed-embeddings path gives the same ranking
     emb = ToyEncoder().encode(df["text"].tolist())
-    again = representative_descriptions(df, labels, n=2, embeddings=emb)
+    again = representative_descriptions(df, labels, top_k=2, embeddings=emb)
     assert again["id"].tolist() == reps["id"].tolist()
     # cluster 1's outlier-ish description (no "hills" twice...) ranks by centroid similarity
     c0 = df.assign(cluster=labels)[labels == 0]
@@ -198,11 +196,9 @@ def test_find_commonalities_round_trip(tmp_path, corpus):
     assert back.params == com.params and back.diversity == com.diversity
     js = {n: pd.read_json(io.StringIO(f.to_json(orient="records")), orient="records") for n, f in frames.items()}
     assert Commonalities.from_frames(js).keywords["term"].tolist() == com.keywords["term"].tolist()
-    with pytest.warns(DeprecationWarning, match="widgets.charts.keywords"):
-        spec = keywords_chart(com).to_dict()  # the old name still draws it
-    assert spec["facet"]["field"] == "cluster"
-    from artopic_nb.widgets import charts
+    from artopic_nb import charts
 
+    assert charts.keywords(com).to_dict()["facet"]["field"] == "cluster"
     spec = charts.keywords(com, top_k=2).to_dict()
     assert spec["spec"]["encoding"]["color"]["field"] == "aspect"
     rows = pd.DataFrame(spec["datasets"][next(iter(spec["datasets"]))])
@@ -255,9 +251,5 @@ def test_summaries_use_the_registered_prompt_and_its_answer_length(corpus):
     out = summarize_clusters(df, labels, llm, aspects=("content",), prompt=mine, top_k=1)
     assert lengths[-1] == 5 and out["prompt"].iloc[0].startswith("3|<description>")
     assert out["prompt"].iloc[0].endswith("|WHAT") and "|kw=" in out["prompt"].iloc[0]
-    with pytest.warns(DeprecationWarning, match="top_k"):
-        old = summarize_clusters(df, labels, llm, aspects=("content",), n_keywords=1)
-    assert old["prompt"].tolist() == summarize_clusters(df, labels, llm, aspects=("content",),
-                                                        top_k=1)["prompt"].tolist()
     with pytest.raises(TypeError, match="text model"):
         summarize_clusters(df, labels, None)

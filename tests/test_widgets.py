@@ -330,7 +330,7 @@ def test_charts_build_and_serialise(study):
     assert charts.cluster_sizes(study).to_dict()["mark"]["type"] == "bar"
     kw = pd.DataFrame({"cluster": [0, 0, 0, 1], "term": ["gold", "saint", "red", "sea"],
                        "score": [0.5, 0.3, 0.1, 0.9]})
-    kspec = charts.keywords(kw, top=2).to_dict()
+    kspec = charts.keywords(kw, top_k=2).to_dict()
     kvalues = kspec["datasets"][next(iter(kspec["datasets"]))]
     assert sorted(v["term"] for v in kvalues) == ["gold", "saint", "sea"]
     with pytest.raises(ValueError, match="term"):

@@ -40,7 +40,8 @@ from .colour import NOISE_COLOR, palette
 from .images import DECODE_VERSION, check_jpeg
 
 __all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "atlas_page", "cluster_centroids",
-           "map_image", "medoids", "picture_boxes", "picture_ranks", "works_per_page"]
+           "cluster_name_map", "map_image", "medoids", "picture_aspects", "picture_boxes",
+           "picture_ranks", "works_per_page"]
 
 #: Version of the page layout and encoding (part of every page's cache key).
 ATLAS_VERSION = 1
@@ -60,8 +61,9 @@ Thumbnails = Callable[[int, int], bytes]
 def medoids(coords: np.ndarray, labels: np.ndarray, sample: int = 128, seed: int = 0
             ) -> dict[int, int]:
     """Each cluster's medoid in the map: the member with the least summed distance to the
-    others (to ``sample`` of them, drawn with ``seed``, for a large cluster). Noise (-1) has
-    none.
+    others. For a large cluster, an estimate: among the ``sample`` members nearest its median
+    point, the one with the least summed distance to ``sample`` members drawn with ``seed``.
+    Noise (-1) has none.
 
     >>> medoids(np.array([[0., 0], [1, 0], [5, 0], [9, 9]]), np.array([0, 0, 0, -1]))
     {0: 1}
@@ -69,12 +71,21 @@ def medoids(coords: np.ndarray, labels: np.ndarray, sample: int = 128, seed: int
     coords = np.asarray(coords, dtype=np.float64)
     labels = np.asarray(labels).astype(np.int64)
     rng = np.random.default_rng(seed)
+    by = np.argsort(labels, kind="stable")
+    values, starts = np.unique(labels[by], return_index=True)
+    ends = np.r_[starts[1:], len(by)]
     out = {}
-    for c in np.unique(labels[labels >= 0]):
-        members = np.flatnonzero(labels == c)
-        ref = members if len(members) <= sample else rng.choice(members, sample, replace=False)
-        d = np.sqrt(((coords[members, None, :] - coords[None, ref, :]) ** 2).sum(-1)).sum(1)
-        out[int(c)] = int(members[int(np.argmin(d))])
+    for c, a, b in zip(values, starts, ends, strict=True):
+        if c < 0:
+            continue
+        members = by[a:b]
+        cand = ref = members
+        if len(members) > sample:
+            ref = rng.choice(members, sample, replace=False)
+            near = ((coords[members] - np.median(coords[members], 0)) ** 2).sum(1)
+            cand = members[np.argpartition(near, sample)[:sample]]
+        d = np.sqrt(((coords[cand, None, :] - coords[None, ref, :]) ** 2).sum(-1)).sum(1)
+        out[int(c)] = int(cand[int(np.argmin(d))])
     return out
 
 
@@ -95,8 +106,8 @@ def picture_ranks(coords: np.ndarray, labels: np.ndarray | None = None, seed: in
     """The rank of every work (0 first) in the order works earn a picture; see the module
     docstring. Returns an int32 permutation of ``0..n-1`` indexed by work.
 
-    >>> picture_ranks(np.array([[0., 0], [1, 1], [0.1, 0.1]]), np.array([0, 0, 0]))[0]
-    2
+    >>> picture_ranks(np.array([[0., 0], [1, 1], [0.1, 0.1]]), np.array([0, 0, 0])).tolist()
+    [2, 1, 0]
     """
     coords = np.asarray(coords, dtype=np.float64)
     n = len(coords)
@@ -113,16 +124,19 @@ def picture_ranks(coords: np.ndarray, labels: np.ndarray | None = None, seed: in
         lo = coords.min(0)
         span = np.maximum(coords.max(0) - lo, 1e-12)
         unit = (coords - lo) / span
-        for level in range(1, max_levels + 1):
+        # beyond about one cell per work a level adds few works: the rest keep their id order
+        levels = min(max_levels, int(np.ceil(np.log2(max(n, 2)) / 2)) + 2)
+        for level in range(1, levels + 1):
             if taken.all():
                 break
             g = 1 << level
             cell = np.minimum((unit * g).astype(np.int64), g - 1)
-            cid = cell[:, 1] * g + cell[:, 0]
-            count = np.bincount(cid, minlength=g * g)
-            mean = np.stack([np.bincount(cid, coords[:, k], minlength=g * g) for k in (0, 1)], 1)
+            cells, cid = np.unique(cell[:, 1] * g + cell[:, 0], return_inverse=True)
+            m = len(cells)
+            count = np.bincount(cid, minlength=m)
+            mean = np.stack([np.bincount(cid, coords[:, k], minlength=m) for k in (0, 1)], 1)
             mean /= np.maximum(count, 1)[:, None]
-            has = np.zeros(g * g, dtype=bool)
+            has = np.zeros(m, dtype=bool)
             has[cid[taken]] = True
             cand = np.flatnonzero(~taken & ~has[cid])
             if not len(cand):
@@ -145,20 +159,56 @@ def picture_ranks(coords: np.ndarray, labels: np.ndarray | None = None, seed: in
 
 
 # -- atlas pages --------------------------------------------------------------------------------
-def picture_boxes(widths, heights, cell: int) -> np.ndarray:
-    """``(n, 2)`` uint16 width and height of each work fitted into a ``cell`` square (aspect kept,
-    at least 1 px); a work of unknown size (0) is square.
+def picture_aspects(widths, heights) -> np.ndarray:
+    """float32 width / height of each work (1 for a work of unknown size).
 
-    >>> picture_boxes([400, 300], [300, 300], 32).tolist()
-    [[32, 24], [32, 32]]
+    >>> picture_aspects([400, 0], [300, 10]).tolist()
+    [1.3333333730697632, 1.0]
     """
     w = np.asarray(widths, dtype=np.float64)
     h = np.asarray(heights, dtype=np.float64)
-    bad = ~((w > 0) & (h > 0))
-    w, h = np.where(bad, 1.0, w), np.where(bad, 1.0, h)
-    scale = cell / np.maximum(w, h)
-    out = np.stack([np.floor(w * scale + 0.5), np.floor(h * scale + 0.5)], 1)
-    return np.clip(out, 1, cell).astype(np.uint16)
+    ok = (w > 0) & (h > 0)
+    return np.where(ok, w / np.where(ok, h, 1.0), 1.0).astype(np.float32)
+
+
+def picture_boxes(aspects, cell: int) -> np.ndarray:
+    """``(n, 2)`` width and height of each work fitted into a ``cell`` square, aspect kept, at
+    least 1 px. The view computes the same numbers from the same float32 ``aspects`` (double
+    arithmetic, round half up), so it knows where each picture lies in a page.
+
+    >>> picture_boxes(picture_aspects([400, 300], [300, 300]), 32).tolist()
+    [[32, 24], [32, 32]]
+    """
+    a = np.asarray(aspects, dtype=np.float32).astype(np.float64)
+    long_ = np.full(len(a), float(cell))
+    w = np.where(a >= 1, long_, np.floor(cell * a + 0.5))
+    h = np.where(a >= 1, np.floor(cell / np.where(a > 0, a, 1.0) + 0.5), long_)
+    return np.clip(np.stack([w, h], 1), 1, cell).astype(np.int32)
+
+
+def cluster_name_map(names) -> dict[int, str]:
+    """Cluster names as ``{cluster: name}`` from a dict, a Series, a DataFrame with ``cluster``
+    and ``name`` columns, or a list (indexed by cluster); None gives ``{}``.
+
+    >>> cluster_name_map(["ports", "saints"])
+    {0: 'ports', 1: 'saints'}
+    """
+    if names is None:
+        return {}
+    if hasattr(names, "columns"):
+        if {"cluster", "name"} <= set(names.columns):
+            names = dict(zip(names["cluster"], names["name"], strict=True))
+        else:
+            raise ValueError("cluster names as a DataFrame need 'cluster' and 'name' columns")
+    elif hasattr(names, "items"):
+        names = dict(names.items())
+    else:
+        names = dict(enumerate(names))
+    out = {}
+    for c, name in names.items():
+        if name is not None and str(name) and str(name) != "nan":
+            out[int(c)] = str(name)
+    return out
 
 
 def works_per_page(cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE) -> int:
@@ -312,9 +362,8 @@ def map_image(thumbnails: Thumbnails, coords: np.ndarray, labels: np.ndarray | N
         r = 2
         draw.ellipse((sx[i] - r, sy[i] - r, sx[i] + r, sy[i] + r), fill=c)
     # pictures: rank order, each where it does not cover an earlier one by more than a third
-    widths = np.ones(n) if widths is None else np.asarray(widths)
-    heights = np.ones(n) if heights is None else np.asarray(heights)
-    boxes = picture_boxes(widths, heights, picture)
+    boxes = picture_boxes(picture_aspects(np.ones(n) if widths is None else widths,
+                                          np.ones(n) if heights is None else heights), picture)
     order = np.argsort(picture_ranks(coords, labels))
     cellsz = max(4, picture * 2 // 3)
     used: set[tuple[int, int]] = set()

@@ -130,8 +130,9 @@ def atomic_write_text(path: str | os.PathLike, text: str, fsync: bool = True) ->
     atomic_write_bytes(path, text.encode("utf-8"), fsync=fsync)
 
 
-#: Written after the ``.npy`` payload of every cached array: a marker and the SHA-256 of
-#: the payload. ``np.load`` ignores trailing bytes, so entries stay plain ``.npy`` files.
+#: Written after the payload of every cache entry (arrays, JSON documents, codec values): a
+#: marker and the SHA-256 of the payload, the one checksum format of the cache. ``np.load``
+#: ignores trailing bytes, so array entries stay plain ``.npy`` files.
 _NPY_TRAILER = b"\n#artopic-sha256:"
 _NPY_TRAILER_LEN = len(_NPY_TRAILER) + 64
 
@@ -247,17 +248,21 @@ class Cache:
     def get_json(self, namespace: str, key: str) -> Any | None:
         """The JSON document stored under ``key``, or None (a miss, or a damaged entry, removed).
 
-        Each document is stored with the SHA-256 of its body, so silent corruption is caught,
-        not only syntax errors.
+        Each document is sealed with the SHA-256 of its body (:func:`_seal`, as every entry
+        is), so silent corruption is caught, not only syntax errors. Documents written by
+        artopic_nb 0.1.0 (a JSON wrapper of body and checksum) are still read.
         """
         raw = self._read(namespace, key, "json")
         if raw is None:
             return None
         try:
-            wrapper = json.loads(raw)
-            body = wrapper["body"]
-            if hashlib.sha256(body.encode("utf-8")).hexdigest() != wrapper["sha256"]:
-                raise ValueError("checksum mismatch")
+            if raw.startswith(b'{"sha256": '):  # 0.1.0's wrapper
+                wrapper = json.loads(raw)
+                body = wrapper["body"].encode("utf-8")
+                if hashlib.sha256(body).hexdigest() != wrapper["sha256"]:
+                    raise ValueError("checksum mismatch")
+            else:
+                body = _unseal(raw)
             value = json.loads(body)
         except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             self._discard(self.path(namespace, key, "json"), exc)
@@ -269,10 +274,8 @@ class Cache:
         if self.root is None:
             return
         # key order kept: a hit returns the same document a miss computed
-        body = json.dumps(value, ensure_ascii=False)
-        wrapper = {"sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(), "body": body}
-        self._write(self.path(namespace, key, "json"),
-                    json.dumps(wrapper, ensure_ascii=False).encode("utf-8"))
+        body = json.dumps(value, ensure_ascii=False).encode("utf-8")
+        self._write(self.path(namespace, key, "json"), _seal(body))
 
     def get_or_compute(self, namespace: str, key: str | None, compute: Callable[[], Any],
                        codec: Codec) -> Any:

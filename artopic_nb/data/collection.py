@@ -49,6 +49,7 @@ from .images import (
     to_srgb,
 )
 from .metadata import METADATA_KEYS, join_metadata
+from .skips import notify, skip_notice
 
 __all__ = ["BASE_COLUMNS", "DECODE_VERSION", "DEFAULT_MAX_PIXELS", "IMAGE_EXTENSIONS", "METADATA_KEYS",
            "ImageCollection", "ImageLoadError", "load_folder", "load_image", "to_rgb", "to_srgb"]
@@ -112,6 +113,7 @@ class ImageCollection:
         self.cache = Cache(cache_dir)
         self.max_pixels = max_pixels
         self.name = name or (self.root.name if self.root else "collection")
+        self.notes: list[str] = []  # what its source did (which rule, how many it took)
         self._thumbs = ThumbnailMemory()  # shared with the with_cache copies
 
     # -- construction -----------------------------------------------------------------------
@@ -127,11 +129,13 @@ class ImageCollection:
         extra_skipped: Sequence[tuple[str, str]] = (),
         progress: bool = True,
         name: str | None = None,
+        notice: bool = True,
     ) -> ImageCollection:
         """A collection of the given image files, in the order given.
 
         ``metadata`` (optional) has one row per path, in the same order. Unreadable files
-        are skipped and reported in ``.skipped``; their metadata rows are dropped.
+        are skipped and reported in ``.skipped``, their metadata rows dropped, and one
+        notice counts them by reason (``notice=False``: the caller says it in its words).
 
         Example
         -------
@@ -158,11 +162,8 @@ class ImageCollection:
             extra = metadata.iloc[keep].reset_index(drop=True)
             extra = extra.drop(columns=[c for c in BASE_COLUMNS if c in extra.columns])
             table = pd.concat([table, extra], axis=1)
-        if not skipped.empty:
-            warnings.warn(
-                f"{len(skipped)} file(s) skipped; see the collection's .skipped report "
-                f"(first: {skipped.path[0]}: {skipped.reason[0]})", stacklevel=2,
-            )
+        if notice and not skipped.empty:
+            notify(f"{skip_notice(skipped)}; see the collection's .skipped report")
         return cls(table, skipped, root=root, cache_dir=cache_dir, max_pixels=max_pixels, name=name)
 
     @classmethod
@@ -260,8 +261,12 @@ class ImageCollection:
 
     @property
     def genres(self) -> pd.Series | None:
-        """Known genre labels by id, or None when the metadata has no ``genre`` column."""
-        return self.metadata["genre"] if "genre" in self.metadata.columns else None
+        """Known genre labels by id (blank ones as None), or None when no work has one."""
+        if "genre" not in self.metadata.columns:
+            return None
+        genres = self.metadata["genre"].astype(object)
+        genres = genres.map(lambda g: None if pd.isna(g) or not str(g).strip() else g)
+        return genres if genres.notna().any() else None
 
     @property
     def duplicates(self) -> pd.DataFrame:

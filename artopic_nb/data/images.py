@@ -22,8 +22,10 @@ import functools
 import hashlib
 import io
 import os
+import re
 import stat
 import threading
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,12 +152,12 @@ def open_checked(data: bytes, path: str | os.PathLike, max_pixels: int) -> Image
     if not data:
         raise ImageLoadError(path, "empty file (0 bytes)")
     try:
-        # No warnings.catch_warnings() here: it is not thread-safe, and images are probed
-        # from a thread pool. PIL raises DecompressionBombError beyond twice its own
-        # MAX_IMAGE_PIXELS; the check below applies ``max_pixels``.
-        image = Image.open(io.BytesIO(data))
+        image = _open_quietly(data)
     except Image.DecompressionBombError as exc:
-        raise ImageLoadError(path, f"over the pixel limit ({exc})") from None
+        found = re.search(r"\((\d+) pixels\)", str(exc))  # PIL: "Image size (N pixels) exceeds"
+        size = f"{int(found[1]):,} pixels" if found else "its size"
+        raise ImageLoadError(path, f"over the pixel limit ({size} > {max_pixels:,} pixels; "
+                                   "a possible decompression bomb)") from None
     except UnidentifiedImageError:
         raise ImageLoadError(path, "not an image (unrecognised format)") from None
     except Exception as exc:  # PIL raises many types on malformed headers
@@ -167,6 +169,24 @@ def open_checked(data: bytes, path: str | os.PathLike, max_pixels: int) -> Image
         raise ImageLoadError(
             path, f"over the pixel limit ({width}x{height} > {max_pixels:,} pixels)"
         )
+    return image
+
+
+#: Held while PIL opens a file: the warnings filters are process-wide, and images are
+#: opened from a thread pool (opening reads only the header, so the wait is short).
+_OPEN_LOCK = threading.Lock()
+
+
+def _open_quietly(data: bytes) -> Image.Image:
+    """``Image.open`` without PIL's ``DecompressionBombWarning``: ``max_pixels`` is the
+    limit that applies here, and an image over it becomes a skip reason, not a warning.
+    Any other warning raised meanwhile is passed on."""
+    with _OPEN_LOCK, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        image = Image.open(io.BytesIO(data))
+    for w in caught:
+        if not issubclass(w.category, Image.DecompressionBombWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return image
 
 

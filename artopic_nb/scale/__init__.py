@@ -32,13 +32,12 @@ Example
 from __future__ import annotations
 
 from ._ray import EXTRA_HINT, RayRun, connect, require_ray
-from .describe import RayDescriptions, describe_on_ray, description_key
+from .describe import RayDescriptions, describe_on_ray
 from .embed import (
     RayEmbedding,
     cluster_embedder,
     embed_on_ray,
     embedding_dataset,
-    embedding_key,
     import_embeddings,
 )
 from .plot import Decimation, decimate
@@ -47,5 +46,5 @@ from .scan import scan_on_ray
 
 __all__ = ["EXTRA_HINT", "Decimation", "RayDescriptions", "RayEmbedding", "RayRun", "SampleFit",
            "cluster_embedder", "connect", "decimate", "describe_on_ray",
-           "description_key", "embed_on_ray", "embedding_dataset", "embedding_key",
+           "embed_on_ray", "embedding_dataset",
            "fit_sample_assign", "import_embeddings", "require_ray", "scan_on_ray"]

@@ -22,9 +22,10 @@ from PIL import Image
 
 from ..data.collection import ImageCollection
 from ..data.images import ImageLoadError, decode_image, open_checked
+from ..models.backends.clip import TransformersEmbedder
+from ..models.embedders import as_embedder
 from ..models.hub import load_pretrained
 from ..models.preprocess import fast_preprocessor, processor_size
-from ..steps.embed import TransformersEmbedder, as_embedder
 
 #: The columns of :func:`~artopic_nb.scale.embedding_dataset`'s rows (and of its parquet shards).
 COLUMNS = ("hash", "path", "model_id", "embedding", "error")

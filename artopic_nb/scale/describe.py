@@ -39,35 +39,20 @@ from typing import Any
 import pandas as pd
 
 from .._progress import tqdm
-from ..data.cache import Cache, make_key
+from ..data.cache import Cache
 from ..data.collection import ImageCollection
-from ..data.images import DECODE_VERSION, ImageLoadError, load_image
-from ..models.registry import (
-    DescriberError,
-    TransformersDescriber,
-    load_backend,
-    load_image_describer,
-)
+from ..data.images import ImageLoadError, load_image
+from ..models.backends.transformers import TransformersDescriber
+from ..models.protocols import DescriberError
+from ..models.registry import load_backend, load_image_describer
 from ..models.specs import ModelSpec, parse
+from ..steps.describe import DESCRIPTION_COLUMNS, description_key
 from ..text.prompts import Prompt, get_prompt
 from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks
 
-__all__ = ["RayDescriptions", "describe_on_ray", "description_key"]
+__all__ = ["RayDescriptions", "describe_on_ray"]
 
 NAMESPACE = "descriptions"
-_COLUMNS = ["id", "model", "prompt", "text", "seconds", "tokens", "cached"]
-
-
-def description_key(image_hash: str, model_id: str, prompt: Prompt, cache_params: dict) -> str:
-    """The cache key of one text: the one :func:`~artopic_nb.steps.describe.describe_collection`
-    reads and writes (tests hold the two together).
-
-    >>> from artopic_nb.text.prompts import get_prompt
-    >>> len(description_key("ab" * 32, "attributes-v1", get_prompt("caption"), {}))
-    64
-    """
-    return make_key("description", image_hash, model_id, prompt.key, cache_params,
-                    DECODE_VERSION)
 
 
 def _in_process(spec: Any) -> bool:
@@ -232,7 +217,7 @@ def describe_on_ray(collection: ImageCollection, describer: Any = "auto",
                 bar.update(len(batch))
     table = pd.DataFrame(
         [{"id": i, "model": model_id, "prompt": name, **found[(name, hashes[i])]}
-         for name in prompt_objs for i in ids if (name, hashes[i]) in found], columns=_COLUMNS)
+         for name in prompt_objs for i in ids if (name, hashes[i]) in found], columns=DESCRIPTION_COLUMNS)
     table = table.astype({"id": "int64", "tokens": "int64", "seconds": "float64",
                           "cached": bool})
     if failed:

@@ -54,15 +54,11 @@ import numpy as np
 import pandas as pd
 
 from .._progress import tqdm
-from ..data.cache import Cache, make_key
+from ..data.cache import Cache
 from ..data.collection import ImageCollection
-from ..data.images import DECODE_VERSION
-from ..steps.embed import (
-    _NO_MODEL_NAMES,
-    TransformersEmbedder,
-    as_embedder,
-    load_embedder,
-)
+from ..models.backends.clip import TransformersEmbedder
+from ..models.embedders import _NO_MODEL_NAMES, as_embedder, load_embedder
+from ..steps.embed import embedding_key
 from ._embed_workers import (
     COLUMNS,
     _AnyEmbedderActor,
@@ -74,19 +70,9 @@ from ._ray import RayRun, actor_layout, cluster_resources, connect, frame_blocks
 from .scan import as_collection
 
 __all__ = ["RayEmbedding", "cluster_embedder", "embed_on_ray", "embedding_dataset",
-           "embedding_key", "import_embeddings"]
+           "import_embeddings"]
 
 NAMESPACE = "embeddings"
-
-
-def embedding_key(image_hash: str, model_id: str) -> str:
-    """The cache key of one image's embedding row: the one
-    :func:`~artopic_nb.steps.embed.embed_collection` reads and writes (tests hold the two together).
-
-    >>> len(embedding_key("ab" * 32, "color-texture-v1"))
-    64
-    """
-    return make_key(image_hash, model_id, DECODE_VERSION)
 
 
 # ---------------------------------------------------------------------------------------------

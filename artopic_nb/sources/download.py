@@ -13,7 +13,10 @@ downloads nothing. Failures are never fatal: a URL that answers 404, times out, 
 is not an image, or is over ``max_bytes`` or ``max_pixels`` comes back as a
 :class:`~artopic_nb.sources.downloaded.Fetched` with its ``reason``, and the sources list
 it in the ``skipped`` report of the collection
-(:func:`~artopic_nb.sources.downloaded.collection_from_files`).
+(:func:`~artopic_nb.sources.downloaded.collection_from_files`). Lasting failures (404 and
+410, a body that is not an image or not JSON, a file over a limit) are remembered for
+``failure_ttl`` seconds (a day), so a rerun makes no request for them (``retry_failed=True``
+asks again); 429, 5xx, timeouts and dropped connections are never remembered.
 
 Example
 -------
@@ -139,7 +142,10 @@ class Downloader:
     max_bytes, max_pixels
         larger files and images are refused (listed as skipped).
     refresh
-        fetch again what is cached (new bytes replace the old).
+        fetch again what is cached (new bytes replace the old), known failures included.
+    retry_failed, failure_ttl
+        known failures are given back without a request for ``failure_ttl`` seconds after
+        they happened (0: none are remembered); ``retry_failed=True`` asks for them again.
     """
 
     def __init__(
@@ -157,6 +163,8 @@ class Downloader:
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         refresh: bool = False,
+        retry_failed: bool = False,
+        failure_ttl: float = 86400.0,
         progress: bool = True,
     ):
         self.cache = DownloadCache(cache_dir)
@@ -171,8 +179,11 @@ class Downloader:
         self.max_bytes = max_bytes
         self.max_pixels = max_pixels
         self.refresh = refresh
+        self.retry_failed = retry_failed
+        self.failure_ttl = failure_ttl
         self.progress = progress
-        self.stats = {"requests": 0, "cache_hits": 0, "downloaded": 0, "retries": 0, "failed": 0}
+        self.stats = {"requests": 0, "cache_hits": 0, "downloaded": 0, "retries": 0, "failed": 0,
+                      "known_failures": 0}
         self._gates: dict[str, _HostGate] = {}
         self._lock = threading.Lock()
         self._client: httpx.Client | None = None
@@ -239,6 +250,13 @@ class Downloader:
             if hit is not None:
                 self._count("cache_hits")
                 return Fetched(url, hit[0], hit[1], from_cache=True)
+            known = None if self.retry_failed or self.failure_ttl <= 0 else \
+                self.cache.known_failure(url, self.failure_ttl, self._limits())
+            if known is not None:
+                self._count("known_failures")
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(known[1]))
+                return Fetched(url, reason=f"{known[0]} (known failure, {when}; "
+                                           "retry_failed=True asks again)", from_cache=True)
         try:
             scheme = urlsplit(url).scheme
             if scheme not in ("http", "https"):
@@ -247,12 +265,19 @@ class Downloader:
             suffix = check(data, content_type)
         except _Refused as exc:
             self._count("failed")
+            if exc.limits is not None and self.failure_ttl > 0:
+                self.cache.remember_failure(url, exc.reason, exc.limits)
             return Fetched(url, reason=exc.reason)
+        if self.retry_failed or self.refresh:
+            self.cache.forget_failure(url)
         path, digest = self.cache.store(url, data, suffix)
         self._count("downloaded")
         return Fetched(url, path, digest)
 
     # -- internals ---------------------------------------------------------------------------
+    def _limits(self) -> dict:
+        return {"max_bytes": self.max_bytes, "max_pixels": self.max_pixels}
+
     def _count(self, name: str, k: int = 1) -> None:
         with self._lock:
             self.stats[name] += k
@@ -279,8 +304,9 @@ class Downloader:
                             return self._read_body(response), response.headers.get(
                                 "content-type", "")
                         reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                        if response.status_code not in RETRY_STATUSES:
-                            raise _Refused(reason)
+                        if response.status_code not in RETRY_STATUSES:  # 404 and 410 last
+                            raise _Refused(reason, {} if response.status_code in (404, 410)
+                                           else None)
                         asked = _retry_after(response)
                         if asked is not None:
                             wait = asked
@@ -299,14 +325,16 @@ class Downloader:
 
     def _read_body(self, response: httpx.Response) -> bytes:
         length = response.headers.get("content-length", "")
+        limit = {"max_bytes": self.max_bytes}
         if length.isdigit() and int(length) > self.max_bytes:
-            raise _Refused(f"too large ({int(length):,} bytes > max_bytes {self.max_bytes:,})")
+            raise _Refused(f"too large ({int(length):,} bytes > max_bytes {self.max_bytes:,})",
+                           limit)
         deadline = time.monotonic() + self.max_seconds
         chunks, size = [], 0
         for chunk in response.iter_bytes(_CHUNK):
             size += len(chunk)
             if size > self.max_bytes:
-                raise _Refused(f"too large (over max_bytes {self.max_bytes:,})")
+                raise _Refused(f"too large (over max_bytes {self.max_bytes:,})", limit)
             if time.monotonic() > deadline:
                 raise _Refused(f"too slow (not complete after max_seconds {self.max_seconds:g})")
             chunks.append(chunk)

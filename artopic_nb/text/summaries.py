@@ -11,7 +11,6 @@ sentence-embedding space.
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,7 +52,6 @@ def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                        aspects: Sequence[str] = ASPECTS, max_descriptions: int = 8,
                        top_k: int = 8, max_new_tokens: int | None = None,
                        include_noise: bool = False, prompt: str | Prompt = "cluster_summary",
-                       n_keywords: int | None = None,
                        keyword_claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """One summary per cluster and aspect, by a text model.
 
@@ -67,12 +65,8 @@ def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None 
     ("gold (in 80% of the group, 12% of the others)"), those not true of most of the group
     left out. ``max_new_tokens`` defaults to the prompt's.
     All prompts go in one ``complete`` call. Returns DataFrame(cluster, aspect, summary,
-    model, prompt). ``n_keywords`` is the old name of ``top_k`` (deprecated).
+    model, prompt).
     """
-    if n_keywords is not None:
-        warnings.warn("summarize_clusters(n_keywords=) is deprecated: use top_k=",
-                      DeprecationWarning, stacklevel=2)
-        top_k = n_keywords
     df = with_clusters(descriptions, labels, include_noise=include_noise)
     if keywords is None:
         keywords = cluster_keywords(df, include_noise=include_noise, top_k=top_k)

@@ -22,13 +22,18 @@ import pandas as pd
 STATIC = pathlib.Path(__file__).parent / "static"
 
 
-def esm(name: str) -> str:
-    """The ES module of view ``name``: ``_shared.js`` (helpers) followed by ``<name>.js``.
+def esm(name: str) -> pathlib.Path:
+    """The ES module of view ``name``: the file ``static/<name>.js`` itself.
 
-    An anywidget view must be a single module, so the shared helpers are prepended here
-    rather than imported.
+    A path, not its text, so anywidget reads it when the widget is shown and reloads the view
+    when the file changes (``ANYWIDGET_HMR=1``). Each view is one self-contained module: a
+    view is loaded from a blob URL, which can import no sibling file, so the few helpers the
+    views share (``u8``, ``el_``, ``unpackThumbs``) are written into each file that uses them.
     """
-    return "\n".join((STATIC / f).read_text(encoding="utf-8") for f in ("_shared.js", f"{name}.js"))
+    path = STATIC / f"{name}.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"no view module {path}")
+    return path
 
 
 #: Largest number of thumbnails one request is answered with (bounds a message's size).

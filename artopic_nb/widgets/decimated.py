@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..scale.plot import Decimation, decimate
 from .plot import EmbeddingPlot
+
+if TYPE_CHECKING:
+    from ..scale.plot import Decimation
 
 __all__ = ["decimated_plot"]
 
@@ -19,6 +21,8 @@ def decimated_plot(coords: Any, labels: Any = None, max_points: int = 100_000, s
     :class:`Decimation` that resolves its selection (``view.members(plot.selected_ids)``).
     ``metadata`` (indexed by id, as ``collection.metadata``) gives the hover text of the
     drawn works; ``traits`` go to the plot."""
+    from ..scale.plot import decimate  # not at import: scale's package imports its Ray code
+
     view = decimate(coords, labels, max_points, seed)
     coords = np.asarray(coords, dtype=np.float32)
     shown_meta = None if metadata is None else metadata.iloc[view.shown].reset_index(drop=True)

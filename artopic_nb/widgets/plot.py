@@ -1,4 +1,4 @@
-"""EmbeddingPlot: the 2-D map of a study as a canvas scatter that stays fluid at 100,000 points.
+"""EmbeddingPlot: the 2-D map of a study, as dots (fluid at 100,000 points) or as pictures.
 
 Coordinates and colour codes travel as binary buffers (float32 ``(n, 2)``, int32 ``(n,)``);
 the front end rasterises them into an ``ImageData`` (no per-point canvas calls), so panning
@@ -8,12 +8,22 @@ lasso selections land in :attr:`EmbeddingPlot.selected_ids`; Python sets
 :attr:`EmbeddingPlot.highlighted_ids`, :attr:`EmbeddingPlot.color_by` and a claim's evidence
 (:meth:`EmbeddingPlot.show_evidence`: supporting works ringed green, contradicting ones red).
 
+``draw="images"`` (the image map) draws each work as its thumbnail at its position, with a
+frame in its colour, in WebGL 2 (instanced quads; a slower 2-D canvas where WebGL 2 is missing,
+which the toolbar says). The thumbnails travel as sprite atlases: JPEG pages of 32-px squares
+that the view asks for one message at a time, built from the cached thumbnails and cached by
+content (:mod:`artopic_nb.data.atlas`). Level of detail: far out, dots with representative
+pictures (cluster medoids first, then one per region, :func:`~artopic_nb.data.atlas.picture_ranks`);
+closer, every work's picture; close in, sharper thumbnails fetched for the works on screen.
+Cluster names (or numbers) sit at the clusters' centroids.
+
 Example
 -------
 >>> plot = EmbeddingPlot.from_study(study)          # doctest: +SKIP
 >>> plot                                            # doctest: +SKIP
 >>> plot.selected_ids                               # after a box selection  # doctest: +SKIP
 >>> plot.color_by = "genre"; plot.highlighted_ids = [3, 14]   # doctest: +SKIP
+>>> EmbeddingPlot.from_study(study, draw="images")  # the image map  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -22,6 +32,18 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
+from ..data.atlas import (
+    ATLAS_CELL,
+    ATLAS_PAGE,
+    atlas_page,
+    cluster_centroids,
+    cluster_name_map,
+    picture_aspects,
+    picture_boxes,
+    picture_ranks,
+    works_per_page,
+)
+from ..data.cache import Cache
 from ..data.colour import NOISE_COLOR, palette
 from ._base import (
     INTERNAL_COLUMNS,
@@ -35,13 +57,28 @@ from ._base import (
     study_thumbnails,
 )
 
-__all__ = ["EmbeddingPlot", "color_codes"]
+__all__ = ["EmbeddingPlot", "color_codes", "has_pictures"]
 
 #: Categorical columns keep this many most frequent values; the rest become "other".
 MAX_CATEGORIES = 20
 #: Numeric columns with more distinct values than this are binned into quantiles.
 NUMERIC_BINS = 6
 PREDICTED_PREFIX = "predicted: "
+DRAW_MODES = ("points", "images")
+#: Up to this many works, every work has a square in the atlas; beyond, the first
+#: ATLAS_LARGE in picture order do (the others' pictures come on demand, close in).
+ATLAS_ALL = 16384
+ATLAS_LARGE = 8192
+#: Size of the sharper thumbnails the view asks for when it zooms in (pixels).
+DETAIL_SIZE = 128
+
+
+def has_pictures(study) -> bool:
+    """Whether ``study``'s collection has pictures to draw (a non-empty image collection)."""
+    col = getattr(study, "collection", None)
+    meta = getattr(col, "metadata", None)
+    return meta is not None and len(meta) > 0 and "path" in meta.columns \
+        and hasattr(col, "thumbnail_bytes")
 
 
 def color_codes(values: pd.Series | np.ndarray, kind: str = "category",
@@ -93,9 +130,16 @@ class EmbeddingPlot(ArtopicWidget):
     genre_predictions:
         DataFrame(id, model, predicted, known) (``study.genre_predictions_``), optional.
     thumbnails:
-        ``f(id, size) -> JPEG bytes`` for the hover card (optional).
+        ``f(id, size) -> JPEG bytes`` for the hover card and the pictures (needed for
+        ``draw="images"``).
+    cache:
+        Where atlas pages are cached by content (a study's cache); None keeps them in memory.
+    cluster_names:
+        ``{cluster: name}`` (or a Series, a list, a DataFrame(cluster, name)) shown at the
+        clusters' centroids; numbers where a cluster has none.
     **traits:
-        Any public trait (``color_by``, ``height``, ``point_size`` ...); others are an error.
+        Any public trait (``draw``, ``color_by``, ``height``, ``point_size`` ...); others are an
+        error.
     """
 
     _esm = esm("plot")
@@ -126,22 +170,44 @@ class EmbeddingPlot(ArtopicWidget):
     height = t.Int(480).tag(sync=True)
     point_size = t.Float(0.0).tag(sync=True)             # radius in px; 0 picks one from n
     thumb_size = t.Int(128).tag(sync=True)
+    draw = t.Unicode("points").tag(sync=True)            # "points" or "images"
+    show_labels = t.Bool(True).tag(sync=True)            # cluster names at their centroids
+    cluster_labels = t.List(t.Dict()).tag(sync=True)     # [{code, text, x, y}]
+    # the image map (draw="images") ---------------------------------------------------------
+    aspects = t.Bytes(b"").tag(sync=True)         # float32 (n,) width / height of each work
+    ranks = t.Bytes(b"").tag(sync=True)           # int32 (n,) picture order (0 first)
+    atlas_ids = t.Bytes(b"").tag(sync=True)       # int32 (m,) works in the atlas, page by page
+    atlas_cell = t.Int(ATLAS_CELL).tag(sync=True)
+    atlas_page_size = t.Int(ATLAS_PAGE).tag(sync=True)
+    atlas_version = t.Int(0).tag(sync=True)
+    detail_size = t.Int(DETAIL_SIZE).tag(sync=True)
+    # test hooks in the view (a codes checksum on the canvas after each new version)
+    debug = t.Bool(False).tag(sync=True)
     # set by the front end once it has drawn a data_version --------------------------------------
     rendered_points = t.Int(0).tag(sync=True)
     rendered_version = t.Int(-1).tag(sync=True)
+    #: what drew the map: "canvas" (dots), "webgl2" or "canvas-fallback" (pictures)
+    renderer = t.Unicode("").tag(sync=True)
 
     def __init__(self, coords, labels=None, *, metadata: pd.DataFrame | None = None,
                  genre_predictions: pd.DataFrame | None = None,
-                 thumbnails: ThumbnailSource | None = None, **traits):
+                 thumbnails: ThumbnailSource | None = None, cache: Cache | None = None,
+                 cluster_names=None, **traits):
         color_by = traits.pop("color_by", None)
+        draw = traits.pop("draw", "points")
         self._coords = np.zeros((0, 2), np.float32)
         self._labels: np.ndarray | None = None
         self._predictions = genre_predictions
+        self._cache = cache
+        self._names = cluster_name_map(cluster_names)
+        self._atlas: np.ndarray | None = None
         super().__init__(thumbnails=thumbnails, metadata=metadata, **traits)
         with self.hold_sync():
             self._set_coords(coords)
             if labels is not None:
                 self._labels = self._check_labels(labels)
+            self.draw = draw  # the observer prepares the pictures
+            self._update_labels()
             self._refresh_options()
             if color_by is None:
                 color_by = self.color_options[0] if self.color_options else ""
@@ -151,12 +217,15 @@ class EmbeddingPlot(ArtopicWidget):
                 self.color_by = color_by  # the observer recolours
 
     @classmethod
-    def from_study(cls, study, **traits) -> EmbeddingPlot:
-        """A plot of ``study.coords_`` coloured by ``study.labels_`` (when clustered)."""
+    def from_study(cls, study, draw: str = "points", **traits) -> EmbeddingPlot:
+        """A plot of ``study.coords_`` coloured by ``study.labels_`` (when clustered);
+        ``draw="images"`` draws each work as its picture (the image map), ``"points"`` as a dot.
+        Cluster names come from ``study.cluster_names_`` when the study has them."""
         return cls(study.coords_, study.get("labels_"),
                    metadata=study.collection.metadata,
                    genre_predictions=study.get("genre_predictions_"),
-                   thumbnails=study_thumbnails(study), **traits)
+                   thumbnails=study_thumbnails(study), cache=study.cache,
+                   cluster_names=study.get("cluster_names_"), draw=draw, **traits)
 
     # -- Python API ---------------------------------------------------------------------------
     @property
@@ -176,13 +245,41 @@ class EmbeddingPlot(ArtopicWidget):
             self._refresh_options()
             if self.color_by == "cluster":
                 self.hidden_categories = []
+            self._update_labels()
+            self._update_ranks()
             self._recolor()
 
     def set_coords(self, coords) -> None:
         """New 2-D coordinates (a new reduction)."""
         with self.hold_sync():
             self._set_coords(coords)
+            self._update_labels()
+            self._update_ranks()
             self.data_version += 1
+
+    def set_cluster_names(self, names) -> None:
+        """Names shown at the clusters' centroids (``{cluster: name}``, a Series, a list ...);
+        None or a missing name shows the cluster's number."""
+        with self.hold_sync():
+            self._names = cluster_name_map(names)
+            self._update_labels()
+            if self.color_by == "cluster":
+                self._recolor()
+
+    def atlas_page(self, page: int) -> bytes:
+        """Atlas page ``page`` of the image map as JPEG bytes (what the view is sent)."""
+        ids = self._atlas_ids()
+        per = works_per_page(self.atlas_cell, self.atlas_page_size)
+        if not 0 <= page < max(1, -(-len(ids) // per)):
+            raise IndexError(f"the atlas has {-(-len(ids) // per)} pages, not page {page}")
+        chunk = ids[page * per:(page + 1) * per]
+        boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], self.atlas_cell)
+        meta = self._metadata
+        hashes = None
+        if meta is not None and "hash" in meta.columns:
+            hashes = [str(h) for h in meta["hash"].reindex(chunk).tolist()]
+        return atlas_page(self._thumbnails, chunk, boxes, hashes, self._cache,
+                          cell=self.atlas_cell, page_size=self.atlas_page_size)
 
     def set_genre_predictions(self, predictions: pd.DataFrame | None) -> None:
         with self.hold_sync():
@@ -203,6 +300,70 @@ class EmbeddingPlot(ArtopicWidget):
         self.selected_ids = sorted(set(as_int_list(ids)))
 
     # -- internals ----------------------------------------------------------------------------
+    def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:
+        if isinstance(content, dict) and content.get("type") == "atlas":
+            page = int(content.get("page", 0))
+            reply = {"type": "atlas", "req": content.get("req"), "page": page,
+                     "version": self.atlas_version}
+            try:
+                return reply, [self.atlas_page(page)]
+            except Exception as exc:  # the view draws dots for that page and says why
+                reply["error"] = f"{type(exc).__name__}: {exc}"
+                return reply, [b""]
+        return super().handle_request(content)
+
+    @t.validate("draw")
+    def _valid_draw(self, proposal):
+        value = proposal["value"]
+        if value not in DRAW_MODES:
+            raise t.TraitError(f"draw must be one of {DRAW_MODES}, not {value!r}")
+        if value == "images" and self._thumbnails is None:
+            raise t.TraitError("draw='images' needs the works' thumbnails: build the plot with "
+                               "EmbeddingPlot.from_study(study, draw='images') or pass "
+                               "thumbnails=f(id, size) -> JPEG bytes")
+        return value
+
+    @t.observe("draw")
+    def _on_draw(self, _change) -> None:
+        if self.draw == "images":
+            with self.hold_sync():
+                self._prepare_pictures()
+
+    def _prepare_pictures(self) -> None:
+        n = len(self._coords)
+        meta = self._metadata
+        if meta is not None and {"width", "height"} <= set(meta.columns):
+            aspects = picture_aspects(meta["width"].reindex(range(n)).fillna(0).to_numpy(),
+                                      meta["height"].reindex(range(n)).fillna(0).to_numpy())
+        else:
+            aspects = np.ones(n, np.float32)
+        self.aspects = aspects.tobytes()
+        self._update_ranks()
+        self._atlas = None
+        self.atlas_ids = self._atlas_ids().astype(np.int32).tobytes()
+        self.atlas_version += 1
+
+    def _atlas_ids(self) -> np.ndarray:
+        if self._atlas is None:
+            n = len(self._coords)
+            if n <= ATLAS_ALL:
+                self._atlas = np.arange(n, dtype=np.int32)
+            else:  # the most representative works; the others' pictures come on demand
+                ranks = np.frombuffer(self.ranks, np.int32)
+                self._atlas = np.argsort(ranks, kind="stable")[:ATLAS_LARGE].astype(np.int32)
+        return self._atlas
+
+    def _update_ranks(self) -> None:
+        if self.draw == "images" or self._atlas is not None:
+            self.ranks = picture_ranks(self._coords, self._labels).astype(np.int32).tobytes()
+
+    def _update_labels(self) -> None:
+        if self._labels is None or not len(self._labels):
+            self.cluster_labels = []
+            return
+        self.cluster_labels = [{"code": c, "text": self._names.get(c) or str(c), "x": x, "y": y}
+                               for c, (x, y) in cluster_centroids(self._coords, self._labels).items()]
+
     def _n_items(self) -> int:
         return len(self._coords)
 
@@ -264,6 +425,8 @@ class EmbeddingPlot(ArtopicWidget):
         by = self.color_by
         if by == "cluster" and self._labels is not None:
             codes, cats, noise = color_codes(self._labels, "cluster")
+            cats = [f"{c}: {self._names[c]}" if c in self._names else name
+                    for c, name in enumerate(cats)]
         elif by.startswith(PREDICTED_PREFIX) and self._predictions is not None:
             model = by[len(PREDICTED_PREFIX):]
             preds = self._predictions[self._predictions["model"].astype(str) == model]

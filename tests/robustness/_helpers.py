@@ -123,7 +123,8 @@ def make_many(folder: Path, n: int, seed: int = 0) -> Path:
 def fill_cache(folder: str, cache_dir: str, rounds: int = 1):
     """Embed ``folder`` into ``cache_dir`` (run in several processes at once)."""
     from artopic_nb.data.cache import Cache
-    from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
+    from artopic_nb.models.backends.color import ColorTextureEmbedder
+    from artopic_nb.steps.embed import embed_collection
 
     col = load_quietly(folder)
     out = None

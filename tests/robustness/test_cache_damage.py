@@ -11,8 +11,9 @@ import pytest
 
 import artopic_nb as an
 from artopic_nb.data.cache import Cache
+from artopic_nb.models.backends.color import ColorTextureEmbedder
 from artopic_nb.pipeline.study import Study
-from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
+from artopic_nb.steps.embed import embed_collection
 
 from ._helpers import FIXTURES, fill_cache, make_many
 

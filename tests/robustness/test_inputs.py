@@ -15,8 +15,8 @@ import pytest
 from PIL import Image
 
 import artopic_nb as an
+from artopic_nb.models.backends.color import ColorTextureEmbedder
 from artopic_nb.pipeline.study import Study
-from artopic_nb.steps.embed import ColorTextureEmbedder
 
 from ._helpers import (
     GOOD,

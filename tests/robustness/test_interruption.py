@@ -18,8 +18,9 @@ import pytest
 import artopic_nb as an
 from artopic_nb.data.cache import Cache, make_key
 from artopic_nb.data.collection import DECODE_VERSION
+from artopic_nb.models.backends.color import ColorTextureEmbedder
 from artopic_nb.pipeline.study import Study
-from artopic_nb.steps.embed import ColorTextureEmbedder, embed_collection
+from artopic_nb.steps.embed import embed_collection
 
 from ._helpers import make_many
 
@@ -136,7 +137,7 @@ def test_interrupt_from_a_custom_embedder_wrapper(many, tmp_path):
 KILLED_SCRIPT = textwrap.dedent("""
     import sys, time
     import artopic_nb as an
-    from artopic_nb.steps.embed import ColorTextureEmbedder
+    from artopic_nb.models.backends.color import ColorTextureEmbedder
     from artopic_nb.pipeline.study import Study
 
     real = ColorTextureEmbedder.features

@@ -1,6 +1,21 @@
 // CaptionViewer front end: the artwork large, metadata, known vs predicted genre, and each
 // describing model's caption and description side by side. textContent only, never parsed as HTML.
 
+// Helpers every view carries (each view is one self-contained ES module: widgets/_base.esm).
+function u8(buf) {  // a traitlet Bytes value or a message buffer as a Uint8Array view (no copy)
+  if (!buf) return new Uint8Array(0);
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  return new Uint8Array(0);
+}
+function el_(tag, cls, parent, text) {  // text is set with textContent, never parsed as HTML
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = String(text);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+
 function render({ model, el }) {
   el.classList.add("artopic-captions");
   const listeners = [];
