@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "artopic_nb"
 LAYERS = {
     "data": 0, "_lazy": 0, "_progress": 0, "_version": 0,
     "models": 1, "text": 1, "genre": 1, "sources": 1, "datasets": 1, "charts": 1,
-    "steps": 2,
+    "steps": 2, "query": 2,
     "pipeline": 3, "scale": 3, "report": 3,
     "widgets": 4,
     "cli": 5, "_compat": 5,

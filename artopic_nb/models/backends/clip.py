@@ -89,6 +89,7 @@ class TransformersEmbedder:
         self.quantize = quantize
         self._model = None
         self._processor = None
+        self._tokenizer = None
         self._fast_preprocess = None
         self._device: str | None = None
 
@@ -138,6 +139,48 @@ class TransformersEmbedder:
                 out = out.pooler_output if getattr(out, "pooler_output", None) is not None \
                     else out.image_embeds
             return l2_normalise(out.float().cpu().numpy())
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows of ``texts`` by the model's text tower (L2-normalised, float32), in the space
+        of its image rows: ``X @ emb.embed_texts(["a ship at sea"])[0]`` ranks images by the
+        text. Reads the tokenizer saved with the model.
+
+        Example
+        -------
+        >>> emb.embed_texts(["a ship at sea"]).shape     # doctest: +SKIP
+        (1, 512)
+        """
+        import torch
+
+        self.load()
+        if not hasattr(self._model, "get_text_features"):
+            raise ValueError(f"{self.model!r} ({type(self._model).__name__}) has no text tower "
+                             "(get_text_features); search images by text with CLIP or SigLIP")
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            self._tokenizer = load_pretrained(AutoTokenizer.from_pretrained, self.model,
+                                              "image embedding model's tokenizer")
+        siglip = "siglip" in type(self._model).__name__.lower()
+        config = getattr(self._model.config, "text_config", self._model.config)
+        max_length = int(getattr(config, "max_position_embeddings", 77))
+        rows = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [str(t) for t in texts[start:start + self.batch_size]]
+            # SigLIP was trained on texts padded to full length, without an attention mask
+            enc = self._tokenizer(batch, padding="max_length" if siglip else True,
+                                  truncation=True, max_length=max_length, return_tensors="pt")
+            keep = ("input_ids",) if siglip else ("input_ids", "attention_mask")
+            inputs = {k: v.to(self._device) for k, v in enc.items() if k in keep}
+            with torch.inference_mode():
+                out = self._model.get_text_features(**inputs)
+                if not isinstance(out, torch.Tensor):  # transformers 5 returns a model output
+                    out = out.pooler_output if getattr(out, "pooler_output", None) is not None \
+                        else out.text_embeds
+            rows.append(l2_normalise(out.float().cpu().numpy()))
+        width = self._model.config.projection_dim if hasattr(self._model.config, "projection_dim") \
+            else 0
+        return np.concatenate(rows) if rows else np.zeros((0, width), np.float32)
 
     def iter_embed(self, collection: ImageCollection, ids: Sequence[int] | None = None,
                    batch_size: int | None = None) -> Batches:
