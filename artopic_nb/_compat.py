@@ -83,6 +83,7 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {_P + old: tuple(_P + n for n in new
 
 #: (old module, old name) -> (module, name) of what replaces it.
 RENAMED: dict[tuple[str, str], tuple[str, str]] = {
+    ("artopic_nb", "load_describer"): (_P + "models.registry", "load_backend"),
     (_P + "describe", "Describer"): (_P + "models.protocols", "ImageDescriber"),
     (_P + "describe", "load_describer"): (_P + "models.registry", "load_backend"),
     (_P + "describe", "DEFAULT_MODEL"): (_P + "models.backends.transformers", "DEFAULT_DESCRIBER"),
@@ -109,8 +110,16 @@ RENAMED: dict[tuple[str, str], tuple[str, str]] = {
 
 
 def _warn(old: str, new: str) -> None:
+    # the warning points at the code that used the old name: the first frame outside this
+    # module (warnings.warn itself skips the import machinery's frames)
+    frame, level = sys._getframe(0), 1
+    while frame is not None and (frame.f_globals.get("__name__") == __name__
+                                 or frame.f_code.co_filename.startswith("<frozen importlib")):
+        if not frame.f_code.co_filename.startswith("<frozen importlib"):
+            level += 1
+        frame = frame.f_back
     warnings.warn(f"{old} is now {new}; the old name goes in artopic_nb {REMOVED_IN}",
-                  DeprecationWarning, stacklevel=3)
+                  DeprecationWarning, stacklevel=level)
 
 
 def _chart(chart: str):
@@ -211,3 +220,12 @@ def install() -> None:
     Study.commonalities = _study_commonalities
     for package in _NOW_PACKAGES:
         importlib.import_module(package).__getattr__ = _package_getattr(package)
+    root = sys.modules["artopic_nb"]
+    lazy = root.__getattr__  # the facade's names served on first use (the sources)
+
+    def __getattr__(name: str) -> Any:
+        if ("artopic_nb", name) in RENAMED:
+            return _lookup("artopic_nb", name)
+        return lazy(name)
+
+    root.__getattr__ = __getattr__

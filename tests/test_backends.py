@@ -154,3 +154,35 @@ def test_old_names_still_import():
     assert D.TransformersDescriber is TransformersDescriber and D.DEFAULT_DESCRIBERS == B.DEFAULT_DESCRIBERS
     assert D.smollm2_gguf_path is B.smollm2_gguf_path and D.image_attributes is B.image_attributes
     assert an.load_describer("attributes").model_id == "attributes"
+
+
+def test_a_new_backend_is_one_class_that_registers_itself(fixture_collection, tmp_path):
+    """What a backend file of one's own does: register a class; specs and studies find it."""
+    import artopic_nb as an
+    from artopic_nb.models import backends, parse
+    from artopic_nb.models.protocols import Description
+    from artopic_nb.models.registry import load_image_describer
+
+    @backends.register("echo")
+    class EchoDescriber:
+        batch_size = 4
+
+        def __init__(self, model, words: int = 2):
+            self.model_id, self.words = f"echo:{model}", words
+
+        def cache_params(self, prompt):
+            return {"words": self.words}
+
+        def describe(self, images, prompt):
+            return [Description(" ".join(["painting"] * self.words), 0.0, self.words)
+                    for _ in images]
+
+    try:
+        assert parse("echo:v1").backend == "echo"
+        assert load_image_describer("echo:v1", words=3).words == 3
+        study = an.Study(fixture_collection, cache_dir=tmp_path, progress=False)
+        study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2)
+        study.sample(per_cluster=1).describe(["echo:v1"], prompts=("caption",))
+        assert set(study.descriptions_["text"]) == {"painting painting"}
+    finally:
+        backends.BACKENDS.pop("echo")

@@ -140,7 +140,8 @@ def smollm2(*, repetition_penalty: float = 1.3, **options: Any) -> ModelSpec:
 
 def parse(spec: str | os.PathLike) -> ModelSpec:
     """The :class:`ModelSpec` a spec string names; a local folder or ``.gguf`` file reads as
-    ``"hf:<folder>"`` / ``"gguf:<file>"``. Raises ValueError for anything else."""
+    ``"hf:<folder>"`` / ``"gguf:<file>"``, and ``"<backend>:<model>"`` names any registered
+    backend (:func:`artopic_nb.models.backends.register`). Raises ValueError for anything else."""
     name = str(spec).strip()
     lower = name.lower()
     if lower in _ATTRIBUTE_NAMES:
@@ -152,6 +153,9 @@ def parse(spec: str | os.PathLike) -> ModelSpec:
     match = _OPENAI_SPEC.match(name)
     if match:
         return ModelSpec("openai", match["model"], {"base_url": match["url"]})
+    prefix, colon, model = name.partition(":")
+    if colon and prefix.lower() not in ("hf", "gguf", "openai") and _registered(prefix.lower()):
+        return ModelSpec(prefix.lower(), model)  # a backend of one's own: "<name>:<model>"
     backend = "hf"
     for prefix in ("hf:", "gguf:"):
         if lower.startswith(prefix):
@@ -166,3 +170,11 @@ def parse(spec: str | os.PathLike) -> ModelSpec:
     if backend == "gguf" or name.endswith(".gguf"):
         return ModelSpec("gguf", str(Path(name).expanduser()))
     return ModelSpec("hf", name)
+
+
+def _registered(name: str) -> bool:
+    try:
+        backend_class(name)
+    except ValueError:
+        return False
+    return True
