@@ -1,6 +1,39 @@
-// EmbeddingPlot front end: a canvas scatter rasterised into ImageData (100,000 points stay
-// fluid), legend toggles, wheel zoom, drag pan, box and lasso selection, hover card.
-// All data-derived text is set with textContent, never parsed as HTML.
+// EmbeddingPlot front end. Two ways to draw the map:
+// - draw = "points": a canvas scatter rasterised into ImageData (100,000 points stay fluid);
+// - draw = "images" (the image map): each work's thumbnail at its position, from sprite atlases
+//   (JPEG pages the kernel sends as binary buffers), with WebGL 2 instancing; a 2-D canvas
+//   fallback draws the same map more slowly where WebGL 2 is missing, and says so.
+// Legend toggles, wheel zoom, drag pan, box and lasso selection, hover card, cluster names.
+// All data-derived text is set with textContent, never parsed as HTML. One self-contained ES
+// module (anywidget loads it from a blob URL), so the helpers it shares with the other views
+// are written here too.
+
+function u8(buf) {  // a traitlet Bytes value or a message buffer as a Uint8Array view (no copy)
+  if (!buf) return new Uint8Array(0);
+  if (ArrayBuffer.isView(buf)) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf instanceof ArrayBuffer) return new Uint8Array(buf);
+  return new Uint8Array(0);
+}
+function el_(tag, cls, parent, text) {  // text is set with textContent, never parsed as HTML
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = String(text);
+  if (parent) parent.appendChild(e);
+  return e;
+}
+// A "thumbs" reply (JPEGs packed in one buffer, msg.lengths their sizes) as [{ id, blob, info }];
+// blob is null for a work without a thumbnail.
+function unpackThumbBlobs(msg, buffers) {
+  if (!msg || msg.type !== "thumbs") return [];
+  const data = u8(buffers && buffers[0]);
+  let off = 0;
+  return msg.ids.map((id, k) => {
+    const len = msg.lengths[k] | 0;
+    const blob = len ? new Blob([data.slice(off, off + len)], { type: "image/jpeg" }) : null;
+    off += len;
+    return { id, blob, info: msg.info ? msg.info[k] : {} };
+  });
+}
 
 function typed(buf, Ctor) {
   const b = u8(buf);
@@ -34,6 +67,229 @@ function pointInPolygon(x, y, poly) {
   return inside;
 }
 
+// -- the image map -----------------------------------------------------------------------------
+const PIC_FILL = 0.9;     // at the fitted view, all pictures together would cover this share of the map's box
+const MAX_FIT_PX = 64;    // ... but none larger than this (CSS px) at the fitted view
+const MIN_ALL_PX = 3;     // below this a picture is a smudge: dots and representatives instead
+const REP_PX = 40;        // representatives' size far out (CSS px)
+const FETCH_LIMIT = 400;  // pictures fetched on demand for at most this many works on screen
+const SHARPEN = 1.25;     // sharper thumbnails once a picture is this many times its atlas square
+const LAYER = 2048, DETAIL_LAYERS = 2, MIP_LEVELS = 4;
+
+// A picture's box in a square of side `cell`: the same arithmetic as data/atlas.picture_boxes.
+function pictureBox(a, cell) {
+  if (a >= 1) return [cell, Math.min(cell, Math.max(1, Math.floor(cell / a + 0.5)))];
+  return [Math.min(cell, Math.max(1, Math.floor(cell * (a > 0 ? a : 1) + 0.5))), cell];
+}
+
+const VS_DOTS = `#version 300 es
+layout(location = 0) in vec2 a_pos;
+layout(location = 1) in float a_meta;
+uniform vec2 u_scale, u_offset;
+uniform float u_size;
+uniform vec4 u_pal[64];
+out vec4 v_color;
+void main() {
+  int meta = int(a_meta + 0.5);
+  int ci = meta >> 3;
+  if ((meta & 1) != 0) { gl_Position = vec4(2.0, 2.0, 2.0, 1.0); gl_PointSize = 0.0; v_color = vec4(0.0); return; }
+  vec4 c = u_pal[ci];
+  if ((meta & 2) != 0) c.rgb = mix(c.rgb, vec3(0.86), 0.75);
+  v_color = c;
+  gl_Position = vec4(a_pos * u_scale + u_offset, 0.0, 1.0);
+  gl_PointSize = ci == 0 ? max(1.0, u_size - 2.0) : u_size;
+}`;
+const FS_DOTS = `#version 300 es
+precision mediump float;
+in vec4 v_color;
+out vec4 o;
+void main() { vec2 d = gl_PointCoord - 0.5; if (dot(d, d) > 0.25) discard; o = v_color; }`;
+const VS_PICS = `#version 300 es
+layout(location = 0) in vec2 a_corner;
+layout(location = 1) in vec2 a_pos;
+layout(location = 2) in vec4 a_uv;
+layout(location = 3) in vec4 a_info;
+uniform vec2 u_scale, u_offset, u_px;
+uniform float u_size, u_frame;
+uniform vec4 u_pal[64];
+out vec2 v_local;
+flat out vec4 v_uv;
+flat out vec2 v_inner;
+flat out float v_layer, v_dim;
+flat out vec4 v_frame;
+void main() {
+  vec2 inner = 0.5 * u_size * a_info.xy;
+  vec2 half_ = inner + u_frame;
+  vec2 local = (a_corner * 2.0 - 1.0) * half_;
+  gl_Position = vec4(a_pos * u_scale + u_offset + local * u_px, 0.0, 1.0);
+  int meta = int(a_info.w + 0.5);
+  v_local = local; v_inner = inner; v_uv = a_uv; v_layer = a_info.z;
+  v_frame = u_pal[meta >> 3];
+  v_dim = (meta & 2) != 0 ? 1.0 : 0.0;
+}`;
+const FS_PICS = `#version 300 es
+precision highp float;
+precision highp sampler2DArray;
+in vec2 v_local;
+flat in vec4 v_uv;
+flat in vec2 v_inner;
+flat in float v_layer, v_dim;
+flat in vec4 v_frame;
+uniform sampler2DArray u_atlas, u_detail;
+uniform float u_pages;
+out vec4 o;
+void main() {
+  vec2 t = clamp(v_local / max(v_inner, vec2(1e-3)) * 0.5 + 0.5, 0.0, 1.0);
+  t.y = 1.0 - t.y;
+  vec2 uv = mix(v_uv.xy, v_uv.zw, t);
+  vec4 a = texture(u_atlas, vec3(uv, v_layer));
+  vec4 d = texture(u_detail, vec3(uv, max(0.0, v_layer - u_pages)));
+  vec4 c = v_layer < u_pages ? a : d;
+  if (any(greaterThan(abs(v_local), v_inner))) c = v_frame;
+  if (v_dim > 0.5) c.rgb = mix(c.rgb, vec3(0.93), 0.7);
+  o = vec4(c.rgb, 1.0);
+}`;
+
+function compileProgram(gl, vs, fs) {
+  const prog = gl.createProgram();
+  for (const [type, src] of [[gl.VERTEX_SHADER, vs], [gl.FRAGMENT_SHADER, fs]]) {
+    const sh = gl.createShader(type);
+    gl.shaderSource(sh, src); gl.compileShader(sh);
+    if (!gl.getShaderParameter(sh, gl.COMPILE_STATUS)) throw new Error(gl.getShaderInfoLog(sh) || "shader");
+    gl.attachShader(prog, sh);
+  }
+  gl.linkProgram(prog);
+  if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) throw new Error(gl.getProgramInfoLog(prog) || "link");
+  return prog;
+}
+
+// WebGL 2 renderer: dots as points, pictures as instanced quads sampling a texture array of atlas
+// pages (mipmapped) and one of sharper thumbnails. Returns null when WebGL 2 is not available.
+function makeGL(glCanvas) {
+  let gl = null;
+  try {
+    gl = glCanvas.getContext("webgl2", { antialias: false, alpha: false, depth: false, stencil: false,
+                                          premultipliedAlpha: false, preserveDrawingBuffer: false });
+  } catch (e) { gl = null; }
+  if (!gl) return null;
+  let dots, pics;
+  try { dots = compileProgram(gl, VS_DOTS, FS_DOTS); pics = compileProgram(gl, VS_PICS, FS_PICS); }
+  catch (e) { console.warn("artopic plot: WebGL 2 shaders failed, drawing on a 2-D canvas", e); return null; }
+  const uni = (prog, names) => Object.fromEntries(names.map((k) => [k, gl.getUniformLocation(prog, k)]));
+  const ud = uni(dots, ["u_scale", "u_offset", "u_size", "u_pal"]);
+  const up = uni(pics, ["u_scale", "u_offset", "u_px", "u_size", "u_frame", "u_pal", "u_atlas", "u_detail", "u_pages"]);
+  const dotVao = gl.createVertexArray();
+  gl.bindVertexArray(dotVao);
+  const posBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
+  gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  const metaBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, metaBuf);
+  gl.enableVertexAttribArray(1); gl.vertexAttribPointer(1, 1, gl.FLOAT, false, 0, 0);
+  const picVao = gl.createVertexArray();
+  gl.bindVertexArray(picVao);
+  const cornerBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, cornerBuf);
+  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
+  gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
+  const instBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, instBuf);
+  const STRIDE = 40;
+  for (const [loc, size, off] of [[1, 2, 0], [2, 4, 8], [3, 4, 24]]) {
+    gl.enableVertexAttribArray(loc); gl.vertexAttribPointer(loc, size, gl.FLOAT, false, STRIDE, off);
+    gl.vertexAttribDivisor(loc, 1);
+  }
+  gl.bindVertexArray(null);
+  gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+  gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+  gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
+
+  function texArray(layers, levels, mipmapped) {
+    const tex = gl.createTexture();
+    gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, levels, gl.RGBA8, LAYER, LAYER, Math.max(1, layers));
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, mipmapped ? gl.LINEAR_MIPMAP_LINEAR : gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    return tex;
+  }
+  let atlasTex = null, detailTex = texArray(DETAIL_LAYERS, 1, false), pages = 0, mipDirty = false;
+  let nDots = 0, nPics = 0;
+  const api = {
+    kind: "webgl2",
+    lost: () => gl.isContextLost(),
+    setPages(count) {
+      if (atlasTex) gl.deleteTexture(atlasTex);
+      pages = Math.max(1, count);
+      atlasTex = texArray(pages, MIP_LEVELS, true);
+      mipDirty = false;
+    },
+    uploadPage(k, bitmap) {
+      gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
+      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, k, Math.min(LAYER, bitmap.width), Math.min(LAYER, bitmap.height),
+                       1, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+      mipDirty = true;
+    },
+    uploadDetail(layer, x, y, bitmap) {
+      gl.bindTexture(gl.TEXTURE_2D_ARRAY, detailTex);
+      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, x, y, layer, bitmap.width, bitmap.height, 1, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
+    },
+    setDots(xy, n) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, xy.subarray(0, 2 * n), gl.STATIC_DRAW);
+      nDots = n;
+    },
+    setDotMeta(meta) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, metaBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, meta, gl.DYNAMIC_DRAW);
+    },
+    setPictures(inst, count) {
+      gl.bindBuffer(gl.ARRAY_BUFFER, instBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, inst.subarray(0, count * 10), gl.DYNAMIC_DRAW);
+      nPics = count;
+    },
+    draw(f) {  // f: { W, H, scale, cx, cy, pal, dotSize, drawDots, picSize, frame }
+      if (mipDirty && atlasTex) {
+        gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
+        gl.generateMipmap(gl.TEXTURE_2D_ARRAY);
+        mipDirty = false;
+      }
+      gl.viewport(0, 0, f.W, f.H);
+      gl.clearColor(1, 1, 1, 1);
+      gl.clear(gl.COLOR_BUFFER_BIT);
+      const sx = 2 * f.scale / f.W, sy = 2 * f.scale / f.H;
+      const ox = -f.cx * sx, oy = -f.cy * sy;
+      if (f.drawDots && nDots) {
+        gl.useProgram(dots);
+        gl.uniform2f(ud.u_scale, sx, sy); gl.uniform2f(ud.u_offset, ox, oy);
+        gl.uniform1f(ud.u_size, f.dotSize); gl.uniform4fv(ud.u_pal, f.pal);
+        gl.bindVertexArray(dotVao);
+        gl.drawArrays(gl.POINTS, 0, nDots);
+      }
+      if (nPics && atlasTex) {
+        gl.useProgram(pics);
+        gl.uniform2f(up.u_scale, sx, sy); gl.uniform2f(up.u_offset, ox, oy);
+        gl.uniform2f(up.u_px, 2 / f.W, 2 / f.H);
+        gl.uniform1f(up.u_size, f.picSize); gl.uniform1f(up.u_frame, f.frame);
+        gl.uniform4fv(up.u_pal, f.pal); gl.uniform1f(up.u_pages, pages);
+        gl.activeTexture(gl.TEXTURE0); gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
+        gl.activeTexture(gl.TEXTURE1); gl.bindTexture(gl.TEXTURE_2D_ARRAY, detailTex);
+        gl.uniform1i(up.u_atlas, 0); gl.uniform1i(up.u_detail, 1);
+        gl.bindVertexArray(picVao);
+        gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, nPics);
+      }
+      gl.bindVertexArray(null);
+    },
+    destroy() {
+      for (const t of [atlasTex, detailTex]) if (t) gl.deleteTexture(t);
+      for (const b of [posBuf, metaBuf, cornerBuf, instBuf]) gl.deleteBuffer(b);
+      gl.getExtension("WEBGL_lose_context")?.loseContext();
+    },
+  };
+  return api;
+}
+
 function render({ model, el }) {
   el.classList.add("artopic-plot");
   const listeners = [];
@@ -60,10 +316,12 @@ function render({ model, el }) {
   const colorLabel = el_("label", "artopic-plot-colorby", toolbar);
   colorLabel.appendChild(document.createTextNode("Colour by "));
   const colorSelect = el_("select", "", colorLabel);
+  const notice = el_("span", "artopic-plot-notice", toolbar);
   const info = el_("span", "artopic-plot-info", toolbar);
 
   const body = el_("div", "artopic-plot-body", el);
   const stage = el_("div", "artopic-plot-stage", body);
+  const glCanvas = el_("canvas", "artopic-plot-gl", stage);
   const canvas = el_("canvas", "artopic-plot-canvas", stage);
   const overlay = el_("canvas", "artopic-plot-overlay", stage);
   const tooltip = el_("div", "artopic-plot-tooltip", stage);
@@ -72,6 +330,7 @@ function render({ model, el }) {
   const tipTitle = el_("div", "artopic-plot-tooltip-title", tooltip);
   const tipSub = el_("div", "artopic-plot-tooltip-sub", tooltip);
   tooltip.style.display = "none";
+  glCanvas.style.display = "none";
   const legend = el_("div", "artopic-plot-legend", body);
   canvas.dataset.renderStart = String(performance.now());
   const ctx = canvas.getContext("2d");
@@ -81,16 +340,36 @@ function render({ model, el }) {
   let n = 0, xy = new Float32Array(0), codes = new Int32Array(0);
   let minX = 0, maxX = 1, minY = 0, maxY = 1;
   let catColors = [], catDim = [], noiseColor = 0, noiseDim = 0;
-  let hidden = new Set();
+  let hidden = new Set(), hiddenArr = new Uint8Array(1);  // hiddenArr[code + 1]
   let selMask = new Uint8Array(0), selCount = 0;
   let highlighted = [], supporting = [], contradicting = [];
   let view = { cx: 0.5, cy: 0.5, scale: 1 };
+  let fitScale = 1;
   let W = 0, H = 0, dpr = 1, image = null, pix = null;
   let mode = "pan", userMoved = false;
   let frame = 0, draws = 0, drawnVersion = -1;
   let index = null;  // spatial grid for hover
-  const thumbCache = new Map();  // id -> {url, info}
+  const thumbCache = new Map();  // id -> {url, info} (hover cards)
   let reqCounter = 0, hoverId = -1;
+
+  // image map state
+  let renderer = null;          // makeGL(...) or the 2-D fallback (null until pictures are drawn)
+  let aspects = new Float32Array(0), ranks = new Int32Array(0), atlasIds = new Int32Array(0);
+  let slotOf = new Int32Array(0), byRank = new Int32Array(0);
+  let pageState = [], pageBitmaps = [], pagesLoaded = 0, atlasVersion = -1, atlasError = "";
+  let uWorld = 0, picsDirty = true, dotsDirty = true, pal = new Float32Array(256);
+  let lastPics = { list: new Int32Array(0), count: 0, size: 0, all: false, detail: false };
+  let inst = new Float32Array(0);
+  let picturesDrawnFor = "";
+  const DETAIL_PER_ROW = () => Math.floor(LAYER / Math.max(1, model.get("detail_size") | 0));
+  let detailSlotOf = new Int32Array(0), detailOwner = [], detailUsed = [], detailClock = 0;
+  const detailBitmaps = new Map();  // fallback: id -> ImageBitmap
+  const detailPending = new Set(), detailReqs = new Set();
+  let wantDetail = [], detailTimer = 0;
+  const atlasReqs = new Map();  // req -> page
+  let PER = 1;  // works per atlas page
+
+  const imagesOn = () => model.get("draw") === "images";
 
   // -- data from the model ---------------------------------------------------------------------
   function loadCoords() {
@@ -106,40 +385,118 @@ function render({ model, el }) {
     if (maxX - minX < 1e-9) { minX -= 0.5; maxX += 0.5; }
     if (maxY - minY < 1e-9) { minY -= 0.5; maxY += 0.5; }
     index = null;
+    dotsDirty = true; picsDirty = true;
+    if (renderer && renderer.setDots) renderer.setDots(xy, n);
+    if (detailSlotOf.length !== n) { detailSlotOf = new Int32Array(n).fill(-1); detailOwner = []; detailUsed = []; detailBitmaps.clear(); }
     loadSelection();
   }
-  function loadCodes() {
-    codes = typed(model.get("codes"), Int32Array);
-  }
+  function loadCodes() { codes = typed(model.get("codes"), Int32Array); dotsDirty = true; picsDirty = true; }
   function loadColors() {
     catColors = []; catDim = [];
-    for (const hex of model.get("colors") || []) {
+    pal = new Float32Array(256);
+    const [nr, ng, nb] = hexToRgb(model.get("noise_color"));
+    pal.set([nr / 255, ng / 255, nb / 255, 1], 0);
+    (model.get("colors") || []).forEach((hex, c) => {
       const [r, g, b] = hexToRgb(hex);
       catColors.push(packRGBA(r, g, b));
       catDim.push(packRGBA(Math.round(r * 0.2 + 204), Math.round(g * 0.2 + 204), Math.round(b * 0.2 + 204)));
-    }
-    const [r, g, b] = hexToRgb(model.get("noise_color"));
-    noiseColor = packRGBA(r, g, b);
-    noiseDim = packRGBA(Math.round(r * 0.3 + 178), Math.round(g * 0.3 + 178), Math.round(b * 0.3 + 178));
+      if (c < 63) pal.set([r / 255, g / 255, b / 255, 1], 4 * (c + 1));
+    });
+    noiseColor = packRGBA(nr, ng, nb);
+    noiseDim = packRGBA(Math.round(nr * 0.3 + 178), Math.round(ng * 0.3 + 178), Math.round(nb * 0.3 + 178));
+    loadHidden();
   }
-  function loadHidden() { hidden = new Set(model.get("hidden_categories") || []); }
+  function loadHidden() {
+    hidden = new Set(model.get("hidden_categories") || []);
+    hiddenArr = new Uint8Array(catColors.length + 1);
+    for (const h of hidden) if (h >= -1 && h < catColors.length) hiddenArr[h + 1] = 1;
+    dotsDirty = true; picsDirty = true;
+  }
   function loadSelection() {
     selMask = new Uint8Array(n); selCount = 0;
     for (const i of model.get("selected_ids") || []) {
       if (i >= 0 && i < n && !selMask[i]) { selMask[i] = 1; selCount++; }
     }
+    dotsDirty = true; picsDirty = true;
   }
   function loadHighlighted() { highlighted = (model.get("highlighted_ids") || []).filter((i) => i >= 0 && i < n); }
   function loadEvidence() {
     supporting = (model.get("supporting_ids") || []).filter((i) => i >= 0 && i < n);
     contradicting = (model.get("contradicting_ids") || []).filter((i) => i >= 0 && i < n);
   }
+  function loadPictures() {
+    aspects = typed(model.get("aspects"), Float32Array);
+    ranks = typed(model.get("ranks"), Int32Array);
+    byRank = new Int32Array(n);
+    if (ranks.length === n) { for (let i = 0; i < n; i++) if (ranks[i] >= 0 && ranks[i] < n) byRank[ranks[i]] = i; }
+    else for (let i = 0; i < n; i++) byRank[i] = i;
+    picsDirty = true;
+  }
+  function loadAtlas() {
+    if (!imagesOn()) return;
+    const version = model.get("atlas_version");
+    if (version === atlasVersion && renderer) return;
+    atlasVersion = version;
+    atlasIds = typed(model.get("atlas_ids"), Int32Array);
+    slotOf = new Int32Array(n).fill(-1);
+    for (let k = 0; k < atlasIds.length; k++) if (atlasIds[k] >= 0 && atlasIds[k] < n) slotOf[atlasIds[k]] = k;
+    PER = perPage();
+    const count = Math.ceil(atlasIds.length / PER);
+    for (const b of pageBitmaps) if (b) b.close?.();
+    pageState = new Array(count).fill(0); pageBitmaps = new Array(count).fill(null); pagesLoaded = 0;
+    atlasReqs.clear(); atlasError = "";
+    ensureRenderer();
+    if (renderer.setPages) renderer.setPages(count);
+    for (let k = 0; k < count; k++) {  // one message per page: the first pages arrive and show first
+      const req = ++reqCounter;
+      atlasReqs.set(req, k); pageState[k] = 1;
+      model.send({ type: "atlas", page: k, req });
+    }
+    picsDirty = true;
+  }
+  function perPage() {
+    const per = Math.floor((model.get("atlas_page_size") | 0) / Math.max(1, model.get("atlas_cell") | 0));
+    return Math.max(1, per * per);
+  }
+
+  // -- renderers of the image map --------------------------------------------------------------
+  function ensureRenderer() {
+    if (renderer) return;
+    renderer = makeGL(glCanvas);
+    if (renderer) {
+      glCanvas.addEventListener("webglcontextlost", (e) => {
+        e.preventDefault();
+        renderer = makeFallback();  // pages are asked for again and drawn on the 2-D canvas
+        atlasVersion = -1; loadAtlas(); requestDraw();
+      }, { once: true });
+      renderer.setDots(xy, n);
+    } else renderer = makeFallback();
+    canvas.dataset.renderer = renderer.kind;
+    notice.textContent = renderer.kind === "webgl2" ? "" : "drawn without WebGL (slower)";
+    notice.title = renderer.kind === "webgl2" ? "" : "this browser gave no WebGL 2 context: the pictures are drawn on a 2-D canvas, which is slower";
+    if (model.get("renderer") !== renderer.kind) { model.set("renderer", renderer.kind); model.save_changes(); }
+  }
+  function makeFallback() {
+    return { kind: "canvas-fallback", setPages() {}, uploadPage() {}, uploadDetail() {} };
+  }
+  function showLayers() {
+    const gl = imagesOn() && renderer && renderer.kind === "webgl2";
+    glCanvas.style.display = gl ? "block" : "none";
+  }
 
   // -- view ------------------------------------------------------------------------------------
   function fit() {
-    const pad = 16 * dpr;
-    const sx = (W - 2 * pad) / (maxX - minX), sy = (H - 2 * pad) / (maxY - minY);
-    view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale: Math.max(1e-9, Math.min(sx, sy)) };
+    const area = (maxX - minX) * (maxY - minY);
+    const scaleFor = (pad) => Math.max(1e-9, Math.min((W - 2 * pad) / (maxX - minX), (H - 2 * pad) / (maxY - minY)));
+    let scale = scaleFor(16 * dpr);
+    // the pictures' size in data units: at the fitted view they would tile PIC_FILL of the box;
+    // with pictures, the margin leaves room for half of one
+    const natural = Math.sqrt(PIC_FILL * area / Math.max(1, n));
+    if (imagesOn()) scale = scaleFor(16 * dpr + Math.min(natural * scale, MAX_FIT_PX * dpr) / 2);
+    view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale };
+    fitScale = scale;
+    uWorld = Math.min(natural, MAX_FIT_PX * dpr / fitScale);
+    picsDirty = true;
   }
   const toScreenX = (x) => (x - view.cx) * view.scale + W / 2;
   const toScreenY = (y) => H / 2 - (y - view.cy) * view.scale;
@@ -155,7 +512,7 @@ function render({ model, el }) {
     if (newW === W && newH === H) return false;
     const first = W === 0;
     W = newW; H = newH;
-    for (const c of [canvas, overlay]) {
+    for (const c of [canvas, overlay, glCanvas]) {
       c.width = W; c.height = H; c.style.width = cssW + "px"; c.style.height = cssH + "px";
     }
     image = ctx.createImageData(W, H);
@@ -169,6 +526,11 @@ function render({ model, el }) {
     const r = p > 0 ? p : n <= 2000 ? 4 : n <= 20000 ? 3 : n <= 60000 ? 2 : 1.5;
     return r * dpr;
   }
+  function codeOf(i) {
+    const c = codes[i];
+    return c === undefined || c >= catColors.length || c < 0 ? -1 : c;
+  }
+  function visible(i) { return hiddenArr[codeOf(i) + 1] === 0; }
 
   // -- drawing ---------------------------------------------------------------------------------
   function requestDraw() {
@@ -176,9 +538,7 @@ function render({ model, el }) {
     frame = requestAnimationFrame(() => { frame = 0; draw(); });
   }
 
-  function draw() {
-    if (!W) resize();
-    const t0 = performance.now();
+  function rasterDots(withinOnly) {  // every visible point into the ImageData, then on the canvas
     pix.fill(0xffffffff);
     const r = radius();
     const big = stamp(r), small = stamp(Math.max(0.5, r - 1 * dpr));
@@ -214,12 +574,212 @@ function render({ model, el }) {
       }
     }
     ctx.putImageData(image, 0, 0);
+    return drawn;
+  }
+
+  function hasPicture(i) {
+    const s = slotOf[i];
+    if (s >= 0 && pageState[Math.floor(s / PER)] === 2) return true;
+    return detailSlotOf[i] >= 0;
+  }
+
+  // Which works are drawn as pictures this frame, and how large (the level of detail):
+  // - "all": every visible work that has a picture, at its natural size uWorld * scale;
+  // - "lod": far out, dots for every work and, on top, representatives in picture order (cluster
+  //   medoids first), one per cell of a screen grid, budget growing with the zoom.
+  function choosePictures() {
+    const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
+    const D = uWorld * s;
+    const repSize = Math.max(D, REP_PX * dpr);
+    const m = Math.max(D, repSize) / 2;
+    let V = 0, Vpic = 0;
+    for (let i = 0; i < n; i++) {
+      if (!visible(i)) continue;
+      const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
+      if (px < -m || py < -m || px > W + m || py > H + m) continue;
+      V++;
+      if (hasPicture(i)) Vpic++;
+    }
+    const all = D >= MIN_ALL_PX * dpr && (V <= FETCH_LIMIT || Vpic >= 0.95 * V);
+    const cell = model.get("atlas_cell") | 0;
+    const sharpen = (all ? D : repSize) > SHARPEN * cell;
+    wantDetail = [];
+    if (all) {
+      if (!picsDirty && lastPics.all && lastPics.detail === sharpen) {
+        lastPics.size = D;
+      } else {
+        // every work with a picture: noise first, then clusters with the most representative on
+        // top, the selection above all (pan and zoom then only change two uniforms)
+        const list = new Int32Array(n);
+        let k = 0;
+        const sel = selCount > 0;
+        for (let pass = 0; pass < 3; pass++) {
+          if (pass === 2 && !sel) break;
+          for (let r = n - 1; r >= 0; r--) {
+            const i = byRank[r];
+            const c = codeOf(i);
+            if (hiddenArr[c + 1] || !hasPicture(i)) continue;
+            const isSel = sel && selMask[i] === 1;
+            if (pass === 2 ? !isSel : isSel || (pass === 0) !== (c < 0)) continue;
+            list[k++] = i;
+          }
+        }
+        lastPics = { list, count: k, size: D, all: true, detail: sharpen };
+        picsDirty = true;
+      }
+      // fetch: works on screen without a picture, and sharper ones when zoomed in
+      if (V <= FETCH_LIMIT) {
+        for (let i = 0; i < n; i++) {
+          if (!visible(i) || detailSlotOf[i] >= 0) continue;
+          const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
+          if (px < -m || py < -m || px > W + m || py > H + m) continue;
+          if (sharpen || !hasPicture(i)) wantDetail.push(i);
+        }
+      }
+      return { all, V, size: D };
+    }
+    // level of detail: representatives on a screen grid
+    const z = s / fitScale;
+    const nClusters = catColors.length;
+    const budget = Math.max(48, 2 * nClusters) * Math.max(1, z * z * z);
+    const gcell = repSize * 1.05;
+    const gw = Math.ceil(W / gcell) + 2, gh = Math.ceil(H / gcell) + 2;
+    const taken = new Uint8Array(gw * gh);
+    const list = [];
+    const half = repSize / 2;
+    for (let r = 0; r < n && r < budget; r++) {
+      const i = byRank[r];
+      if (!visible(i)) continue;
+      const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
+      if (px < -half || py < -half || px > W + half || py > H + half) continue;
+      const g = (Math.floor(py / gcell) + 1) * gw + Math.floor(px / gcell) + 1;
+      if (taken[g]) continue;
+      if (!hasPicture(i)) { if (z >= 2 && wantDetail.length < 64) wantDetail.push(i); continue; }
+      taken[g] = 1;
+      list.push(i);
+      if (sharpen && detailSlotOf[i] < 0 && wantDetail.length < 128) wantDetail.push(i);
+    }
+    // selected on top, the most representative above the rest
+    list.reverse();
+    if (selCount) list.sort((a, b) => selMask[a] - selMask[b]);
+    lastPics = { list: Int32Array.from(list), count: list.length, size: repSize, all: false, detail: sharpen };
+    picsDirty = true;
+    return { all, V, size: repSize };
+  }
+
+  function pictureSource(i, useDetail) {  // [layer (atlas page, or pages + detail layer), x, y, w, h, cell]
+    const a = aspects[i] || 1;
+    const ds = model.get("detail_size") | 0;
+    const d = detailSlotOf[i];
+    const s = slotOf[i];
+    const atlasOk = s >= 0 && pageState[Math.floor(s / PER)] === 2;
+    if (d >= 0 && (useDetail || !atlasOk)) {
+      const per = DETAIL_PER_ROW(), perLayer = per * per;
+      const layer = Math.floor(d / perLayer), k = d % perLayer;
+      const [w, h] = pictureBox(a, ds);
+      detailUsed[d] = detailClock;
+      return [-1 - layer, (k % per) * ds, Math.floor(k / per) * ds, w, h];
+    }
+    const cell = model.get("atlas_cell") | 0;
+    const per = Math.floor((model.get("atlas_page_size") | 0) / cell);
+    const page = Math.floor(s / PER), k = s % PER;
+    const [w, h] = pictureBox(a, cell);
+    return [page, (k % per) * cell, Math.floor(k / per) * cell, w, h];
+  }
+
+  function frameWidth(size) { return Math.min(3 * dpr, Math.max(1 * dpr, Math.round(size * 0.06))); }
+
+  function drawPictures() {
+    detailClock++;
+    const chosen = choosePictures();
+    const { list, count, size } = lastPics;
+    const fw = frameWidth(size);
+    if (renderer.kind === "webgl2") {
+      if (dotsDirty) {
+        const meta = new Float32Array(n);
+        const sel = selCount > 0;
+        for (let i = 0; i < n; i++) {
+          const c = codeOf(i);
+          meta[i] = (c < 0 ? 0 : Math.min(63, c + 1)) * 8 + hiddenArr[c + 1] + (sel && !selMask[i] ? 2 : 0);
+        }
+        renderer.setDotMeta(meta);
+        dotsDirty = false;
+      }
+      if (picsDirty) {
+        if (inst.length < count * 10) inst = new Float32Array(Math.max(count, 1024) * 10);
+        const pages = pageState.length;
+        const sel = selCount > 0;
+        for (let k = 0; k < count; k++) {
+          const i = list[k];
+          const [layer, x, y, w, h] = pictureSource(i, lastPics.detail);
+          const a = aspects[i] || 1;
+          const o = k * 10;
+          inst[o] = xy[2 * i]; inst[o + 1] = xy[2 * i + 1];
+          inst[o + 2] = (x + 0.5) / LAYER; inst[o + 3] = (y + 0.5) / LAYER;
+          inst[o + 4] = (x + w - 0.5) / LAYER; inst[o + 5] = (y + h - 0.5) / LAYER;
+          inst[o + 6] = a >= 1 ? 1 : a; inst[o + 7] = a >= 1 ? 1 / a : 1;
+          inst[o + 8] = layer >= 0 ? layer : pages + (-1 - layer);
+          const c = codeOf(i);
+          inst[o + 9] = (c < 0 ? 0 : Math.min(63, c + 1)) * 8 + (sel && !selMask[i] ? 2 : 0);
+        }
+        renderer.setPictures(inst, count);
+        picsDirty = false;
+      }
+      renderer.draw({ W, H, scale: view.scale, cx: view.cx, cy: view.cy, pal, dotSize: 2 * radius(),
+                      drawDots: true, picSize: size, frame: fw });
+      ctx.clearRect(0, 0, W, H);
+    } else {
+      // 2-D canvas: the dots raster, then each picture with drawImage (slower, said in the toolbar)
+      rasterDots();
+      picsDirty = false;
+      const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
+      const sel = selCount > 0;
+      for (let k = 0; k < count; k++) {
+        const i = list[k];
+        const a = aspects[i] || 1;
+        const w = a >= 1 ? size : size * a, h = a >= 1 ? size / a : size;
+        const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
+        if (px + w / 2 + fw < 0 || py + h / 2 + fw < 0 || px - w / 2 - fw > W || py - h / 2 - fw > H) continue;
+        const c = codeOf(i);
+        ctx.fillStyle = (model.get("colors") || [])[c] || model.get("noise_color");
+        ctx.fillRect(px - w / 2 - fw, py - h / 2 - fw, w + 2 * fw, h + 2 * fw);
+        const d = lastPics.detail || slotOf[i] < 0 ? detailBitmaps.get(i) : null;
+        const s0 = slotOf[i];
+        if (d) ctx.drawImage(d, px - w / 2, py - h / 2, w, h);
+        else if (s0 >= 0 && pageBitmaps[Math.floor(s0 / PER)]) {
+          const [, x, y, bw, bh] = pictureSource(i, false);
+          ctx.drawImage(pageBitmaps[Math.floor(s0 / PER)], x, y, bw, bh, px - w / 2, py - h / 2, w, h);
+        }
+        if (sel && !selMask[i]) { ctx.fillStyle = "rgba(237,237,237,0.7)"; ctx.fillRect(px - w / 2, py - h / 2, w, h); }
+      }
+    }
+    scheduleDetail();
+    return chosen;
+  }
+
+  function draw() {
+    if (!W) resize();
+    const t0 = performance.now();
+    let drawn;
+    const images = imagesOn() && renderer;
+    showLayers();
+    if (images) {
+      const chosen = drawPictures();
+      drawn = chosen.V;
+      canvas.dataset.pictures = String(lastPics.count);
+      canvas.dataset.lod = chosen.all ? "all" : "representatives";
+      canvas.dataset.pictureSize = (chosen.size / dpr).toFixed(1);
+    } else {
+      drawn = rasterDots();
+    }
+    const r = radius();
     // a claim's evidence: supporting works ringed green, contradicting ones red (dashed)
+    const ringR = (i) => images ? pictureRing(i) : r;
     ctx.lineWidth = 2 * dpr;
     for (const [ids, color, dash] of [[supporting, "#1a9e3f", []], [contradicting, "#d62728", [3 * dpr, 2 * dpr]]]) {
       ctx.strokeStyle = color; ctx.setLineDash(dash);
       for (const i of ids) {
-        ctx.beginPath(); ctx.arc(toScreenX(xy[2 * i]), toScreenY(xy[2 * i + 1]), r + 3 * dpr, 0, 2 * Math.PI);
+        ctx.beginPath(); ctx.arc(toScreenX(xy[2 * i]), toScreenY(xy[2 * i + 1]), ringR(i) + 3 * dpr, 0, 2 * Math.PI);
         ctx.stroke();
       }
     }
@@ -229,13 +789,14 @@ function render({ model, el }) {
     if (highlighted.length) {
       ctx.lineWidth = 2 * dpr;
       for (const i of highlighted) {
-        const px = toScreenX(xy[2 * i]), py = toScreenY(xy[2 * i + 1]);
-        ctx.beginPath(); ctx.arc(px, py, r + 5 * dpr, 0, 2 * Math.PI);
+        const px = toScreenX(xy[2 * i]), py = toScreenY(xy[2 * i + 1]), rr = ringR(i);
+        ctx.beginPath(); ctx.arc(px, py, rr + 5 * dpr, 0, 2 * Math.PI);
         ctx.strokeStyle = "#000"; ctx.stroke();
-        ctx.beginPath(); ctx.arc(px, py, r + 7 * dpr, 0, 2 * Math.PI);
+        ctx.beginPath(); ctx.arc(px, py, rr + 7 * dpr, 0, 2 * Math.PI);
         ctx.strokeStyle = "#fff"; ctx.stroke();
       }
     }
+    drawLabels();
     const ms = performance.now() - t0;
     draws++;
     canvas.dataset.renderedPoints = String(drawn);
@@ -247,20 +808,131 @@ function render({ model, el }) {
     canvas.dataset.renderedVersion = String(version);
     if (drawnVersion !== version) {
       drawnVersion = version;
-      canvas.dataset.codesChecksum = String(checksum());
-      if (window.__artopicFirstFrame === undefined) window.__artopicFirstFrame = performance.now();
+      if (model.get("debug")) canvas.dataset.codesChecksum = String(checksum());
       canvas.dataset.versionDrawnAt = String(performance.now());
       model.set("rendered_points", drawn);
       model.set("rendered_version", version);
       model.save_changes();
     }
-    info.textContent = `${n.toLocaleString()} points` + (sel ? ` · ${selCount.toLocaleString()} selected` : "");
+    // the first frame with every atlas page in it (what the benchmark times for the image map)
+    const complete = `${version}/${atlasVersion}`;
+    if (images && pageState.every((p) => p >= 2) && picturesDrawnFor !== complete) {
+      picturesDrawnFor = complete;
+      canvas.dataset.picturesDrawnAt = String(performance.now());
+    }
+    const what = images ? "works" : "points";
+    info.textContent = `${n.toLocaleString()} ${what}` + (sel() ? ` · ${selCount.toLocaleString()} selected` : "")
+      + (atlasError ? ` · pictures: ${atlasError}` : "");
+  }
+  const sel = () => selCount > 0;
+  function pictureRing(i) {
+    const size = lastPics.size || 0;
+    const a = aspects[i] || 1;
+    return Math.max(radius(), 0.5 * Math.hypot(a >= 1 ? size : size * a, a >= 1 ? size / a : size));
   }
 
-  function checksum() {  // mirrors EmbeddingPlot tests: sum of (code + 2) * (i % 1000 + 1)
+  function drawLabels() {  // cluster names (or numbers) at their centroids
+    if (!model.get("show_labels")) return;
+    const labels = model.get("cluster_labels") || [];
+    if (!labels.length) return;
+    ctx.font = `600 ${Math.round(13 * dpr)}px system-ui, sans-serif`;
+    ctx.textAlign = "center"; ctx.textBaseline = "middle";
+    ctx.lineJoin = "round"; ctx.lineWidth = 4 * dpr;
+    for (const lab of labels) {
+      if (hidden.has(lab.code)) continue;
+      const x = toScreenX(lab.x), y = toScreenY(lab.y);
+      if (x < -100 || y < -20 || x > W + 100 || y > H + 20) continue;
+      const text = String(lab.text);
+      ctx.strokeStyle = "rgba(255,255,255,0.92)"; ctx.strokeText(text, x, y);
+      ctx.fillStyle = "#111"; ctx.fillText(text, x, y);
+    }
+  }
+
+  function checksum() {  // debug only (tests): sum of (code + 2) * (i % 1000 + 1)
     let sum = 0;
     for (let i = 0; i < n; i++) sum += (codes[i] + 2) * ((i % 1000) + 1);
     return sum;
+  }
+
+  // -- pictures from the kernel ----------------------------------------------------------------
+  async function onAtlas(msg, buffers) {
+    const page = atlasReqs.get(msg.req);
+    if (page === undefined || msg.version !== atlasVersion) return;
+    atlasReqs.delete(msg.req);
+    const data = u8(buffers && buffers[0]);
+    if (msg.error || !data.length) {
+      pageState[page] = 3; atlasError = msg.error || "empty page"; requestDraw(); return;
+    }
+    try {
+      const bitmap = await createImageBitmap(new Blob([data], { type: "image/jpeg" }));
+      if (msg.version !== atlasVersion || !renderer) { bitmap.close?.(); return; }
+      if (renderer.kind === "webgl2") { renderer.uploadPage(page, bitmap); bitmap.close?.(); }
+      else pageBitmaps[page] = bitmap;
+      pageState[page] = 2; pagesLoaded++;
+      picsDirty = true;
+      requestDraw();
+    } catch (e) {
+      pageState[page] = 3; atlasError = String(e); requestDraw();
+    }
+  }
+
+  function scheduleDetail() {
+    if (!wantDetail.length) return;
+    if (detailTimer) clearTimeout(detailTimer);
+    detailTimer = setTimeout(sendDetail, 120);  // once the view rests
+  }
+  function sendDetail() {
+    detailTimer = 0;
+    const ids = wantDetail.filter((i) => !detailPending.has(i) && detailSlotOf[i] < 0);
+    const cap = DETAIL_LAYERS * DETAIL_PER_ROW() ** 2;
+    const room = Math.max(0, Math.floor(cap * 0.9) - detailPending.size);
+    const take = ids.slice(0, room);
+    for (let k = 0; k < take.length; k += 64) {
+      const batch = take.slice(k, k + 64);
+      const req = ++reqCounter;
+      detailReqs.add(req);
+      for (const i of batch) detailPending.add(i);
+      model.send({ type: "thumbs", ids: batch, size: model.get("detail_size"), info: false, req });
+    }
+  }
+  function freeDetailSlot() {
+    const cap = DETAIL_LAYERS * DETAIL_PER_ROW() ** 2;
+    if (detailOwner.length < cap) { detailOwner.push(-1); detailUsed.push(-1); return detailOwner.length - 1; }
+    let best = -1, oldest = Infinity;
+    for (let k = 0; k < cap; k++) {
+      if (detailUsed[k] < oldest && detailUsed[k] < detailClock) { oldest = detailUsed[k]; best = k; }
+    }
+    if (best >= 0 && detailOwner[best] >= 0) {
+      const old = detailOwner[best];
+      detailSlotOf[old] = -1;
+      const bm = detailBitmaps.get(old);
+      if (bm) { bm.close?.(); detailBitmaps.delete(old); }
+    }
+    return best;
+  }
+  async function onDetail(msg, buffers) {
+    const ds = model.get("detail_size") | 0;
+    const per = DETAIL_PER_ROW(), perLayer = per * per;
+    for (const { id, blob } of unpackThumbBlobs(msg, buffers)) {
+      detailPending.delete(id);
+      if (!blob || id < 0 || id >= n || detailSlotOf[id] >= 0) continue;
+      const [w, h] = pictureBox(aspects[id] || 1, ds);
+      let bitmap;
+      try { bitmap = await createImageBitmap(blob, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" }); }
+      catch (e) { continue; }
+      if (!renderer) { bitmap.close?.(); return; }
+      const slot = freeDetailSlot();
+      if (slot < 0) { bitmap.close?.(); continue; }
+      if (renderer.kind === "webgl2") {
+        const k = slot % perLayer;
+        renderer.uploadDetail(Math.floor(slot / perLayer), (k % per) * ds, Math.floor(k / per) * ds, bitmap);
+        bitmap.close?.();
+      } else detailBitmaps.set(id, bitmap);
+      detailOwner[slot] = id; detailUsed[slot] = detailClock; detailSlotOf[id] = slot;
+      picsDirty = true;
+    }
+    canvas.dataset.detail = String(detailOwner.filter((i) => i >= 0).length);
+    requestDraw();
   }
 
   // -- legend and colour menu ------------------------------------------------------------------
@@ -357,12 +1029,12 @@ function render({ model, el }) {
       drawOverlay();
     }
   });
-  const endDrag = (e) => {
+  const endDrag = () => {
     if (!drag) return;
     const d = drag; drag = null;
     octx.clearRect(0, 0, W, H);
     if (d.mode === "pan") return;
-    if (!d.moved) {  // a click: select the point under the pointer, or clear
+    if (!d.moved) {  // a click: select the work under the pointer, or clear
       const i = nearest(d.x0, d.y0);
       model.set("selected_ids", i >= 0 ? [i] : []);
       model.save_changes();
@@ -397,11 +1069,6 @@ function render({ model, el }) {
     octx.fill(); octx.stroke(); octx.setLineDash([]);
   }
 
-  function visible(i) {
-    let c = codes[i];
-    if (c === undefined || c >= catColors.length) c = -1;
-    return !hidden.has(c);
-  }
   function inBox(d) {
     const xa = toDataX(Math.min(d.x0, d.x1)), xb = toDataX(Math.max(d.x0, d.x1));
     const ya = toDataY(Math.max(d.y0, d.y1)), yb = toDataY(Math.min(d.y0, d.y1));
@@ -443,8 +1110,22 @@ function render({ model, el }) {
     for (let i = 0; i < n; i++) items[fill[cellOf[i]]++] = i;
     index = { start, items, fx, fy };
   }
+  function pictureAt(sx, sy) {  // the topmost picture under the pointer, or -1
+    if (!imagesOn() || !renderer) return -1;
+    const { list, count, size } = lastPics;
+    const fw = frameWidth(size);
+    for (let k = count - 1; k >= 0; k--) {
+      const i = list[k];
+      const a = aspects[i] || 1;
+      const hw = (a >= 1 ? size : size * a) / 2 + fw, hh = (a >= 1 ? size / a : size) / 2 + fw;
+      if (Math.abs(sx - toScreenX(xy[2 * i])) <= hw && Math.abs(sy - toScreenY(xy[2 * i + 1])) <= hh && visible(i)) return i;
+    }
+    return -1;
+  }
   function nearest(sx, sy) {
     if (!n) return -1;
+    const p = pictureAt(sx, sy);
+    if (p >= 0) return p;
     if (!index) buildIndex();
     const rad = Math.max(radius() + 3 * dpr, 6 * dpr);
     const dx = toDataX(sx), dy = toDataY(sy), rd = rad / view.scale;
@@ -489,18 +1170,27 @@ function render({ model, el }) {
     tipSub.textContent = [inf.artist, inf.date, inf.group].filter(Boolean).join(" · ");
   }
   function onCustom(msg, buffers) {
-    for (const { id, url, info } of unpackThumbs(msg, buffers)) {
+    if (msg && msg.type === "atlas") { onAtlas(msg, buffers); return; }
+    if (msg && detailReqs.has(msg.req)) { detailReqs.delete(msg.req); onDetail(msg, buffers); return; }
+    for (const { id, blob, info: inf } of unpackThumbBlobs(msg, buffers)) {
       const old = thumbCache.get(id);
       if (old && old.url) URL.revokeObjectURL(old.url);
-      const entry = { url, info };
+      const entry = { url: blob ? URL.createObjectURL(blob) : "", info: inf };
       thumbCache.set(id, entry);
       showCard(id, entry);
     }
   }
 
   // -- model events ----------------------------------------------------------------------------
-  on("change:coords", () => { loadCoords(); loadHighlighted(); loadEvidence(); fit(); requestDraw(); });
-  on("change:n_points", () => { loadCoords(); fit(); requestDraw(); });
+  function startImages() {
+    if (!userMoved) fit();
+    if (!imagesOn()) { showLayers(); requestDraw(); return; }
+    loadPictures();
+    loadAtlas();
+    requestDraw();
+  }
+  on("change:coords", () => { loadCoords(); loadHighlighted(); loadEvidence(); loadPictures(); fit(); requestDraw(); });
+  on("change:n_points", () => { loadCoords(); loadPictures(); fit(); requestDraw(); });
   on("change:codes", () => { loadCodes(); requestDraw(); });
   on("change:colors", () => { loadColors(); buildLegend(); requestDraw(); });
   on("change:categories", () => { buildLegend(); });
@@ -516,13 +1206,20 @@ function render({ model, el }) {
   on("change:color_options", buildColorMenu);
   on("change:height", () => { if (resize()) requestDraw(); });
   on("change:point_size", requestDraw);
+  on("change:draw", startImages);
+  on("change:ranks", () => { loadPictures(); requestDraw(); });
+  on("change:aspects", () => { loadPictures(); requestDraw(); });
+  on("change:atlas_version", () => { loadAtlas(); requestDraw(); });
+  on("change:cluster_labels", requestDraw);
+  on("change:show_labels", requestDraw);
   on("msg:custom", onCustom);
 
-  loadCoords(); loadCodes(); loadColors(); loadHidden(); loadHighlighted(); loadEvidence();
+  loadCoords(); loadCodes(); loadColors(); loadHighlighted(); loadEvidence();
   buildLegend(); buildColorMenu();
   const ro = new ResizeObserver(() => { if (resize()) { requestDraw(); } });
   ro.observe(stage);
   resize();
+  if (imagesOn()) { loadPictures(); loadAtlas(); }
   draw();
 
   return () => {
@@ -530,8 +1227,14 @@ function render({ model, el }) {
     for (const [target, name, fn, opts] of domListeners) target.removeEventListener(name, fn, opts);
     ro.disconnect();
     if (frame) cancelAnimationFrame(frame);
+    if (detailTimer) clearTimeout(detailTimer);
     for (const entry of thumbCache.values()) if (entry.url) URL.revokeObjectURL(entry.url);
     thumbCache.clear();
+    for (const b of pageBitmaps) if (b) b.close?.();
+    for (const b of detailBitmaps.values()) b.close?.();
+    detailBitmaps.clear();
+    if (renderer && renderer.destroy) renderer.destroy();
+    renderer = null;
   };
 }
 
