@@ -30,6 +30,7 @@ table{border-collapse:collapse;margin:.5rem 0 1.5rem;font-size:.9rem}
 td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}
 .grid{display:flex;flex-wrap:wrap;gap:.5rem;margin-bottom:1.5rem}
+.map{max-width:100%;border:1px solid #ddd}
 .tile{width:150px;font-size:.75rem}
 .tile img{width:150px;height:150px;object-fit:cover;border-radius:4px;background:#eee}
 .tile.sampled img{outline:3px solid #d62728}
@@ -60,6 +61,25 @@ def _table(df: pd.DataFrame, float_format: str = "{:.2f}") -> str:
 def _img(study, i: int, size: int = 192) -> str:
     data = base64.b64encode(study.collection.thumbnail_bytes(i, size, cache=study.cache)).decode("ascii")
     return f'<img src="data:image/jpeg;base64,{data}" alt="artwork {i}" loading="lazy">'
+
+
+def _map(study) -> str:
+    """The map with its pictures, a still image (each framed in its cluster's colour, names or
+    numbers at the centroids), inline as a JPEG."""
+    import io
+
+    from .data.atlas import cluster_name_map, map_image
+
+    meta = study.collection.metadata
+    im = map_image(lambda i, size: study.collection.thumbnail_bytes(i, size, cache=study.cache),
+                   study.coords_, study.get("labels_"), widths=meta.get("width"),
+                   heights=meta.get("height"), names=cluster_name_map(study.get("cluster_names_")),
+                   size=(1100, 720), max_pictures=600)
+    buf = io.BytesIO()
+    im.save(buf, format="JPEG", quality=82)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return (f'<img class="map" src="data:image/jpeg;base64,{data}" alt="the map: each work at '
+            'its place, framed in its cluster\'s colour">')
 
 
 def _tile(study, i: int, sampled: bool, captions: dict) -> str:
@@ -117,6 +137,8 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
     if study.has("embed"):
         parts.append(f"<p>Image embedder: <code>{_e(study.embedder_id_)}</code>"
                      f"{'; reduction: ' + _e(study.reducer_) if study.has('reduce') else ''}</p>")
+    if study.has("reduce") and len(col):
+        parts += ["<h2>Map</h2>", _map(study)]
     if study.has("cluster"):
         agreement = study.agreement()
         if len(agreement):

@@ -324,13 +324,14 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
 def map_image(thumbnails: Thumbnails, coords: np.ndarray, labels: np.ndarray | None = None, *,
               widths=None, heights=None, names: dict[int, str] | None = None,
               size: tuple[int, int] = (1200, 800), picture: int | None = None,
-              max_pictures: int = 1500, source: int = 96, background=(255, 255, 255)
+              max_pictures: int = 1500, source: int | None = None, background=(255, 255, 255)
               ) -> Image.Image:
     """The map as a picture: every work a dot in its cluster's colour, and up to
     ``max_pictures`` works (in :func:`picture_ranks` order, those that find room) drawn as
     their thumbnails with a frame in their cluster's colour; cluster names (or numbers) at the
     centroids. ``picture`` is the pictures' longer side in pixels (default: from the number of
-    works and the image size).
+    works and the image size); ``source`` the thumbnail size they are made from (default: the
+    atlas's, 64, when it is large enough, so the image map's cached thumbnails serve).
 
     Example
     -------
@@ -349,6 +350,8 @@ def map_image(thumbnails: Thumbnails, coords: np.ndarray, labels: np.ndarray | N
     noise = _rgb(NOISE_COLOR)
     if picture is None:
         picture = int(np.clip(np.sqrt(0.45 * W * H / min(n, max_pictures)), 24, 96))
+    if source is None:
+        source = ATLAS_SOURCE if picture <= ATLAS_SOURCE else 128
     pad = picture // 2 + 4
     lo, hi = coords.min(0), coords.max(0)
     span = np.maximum(hi - lo, 1e-12)

@@ -36,7 +36,7 @@ from ..steps.cluster import METHODS, size_defaults
 from ._base import format_exception
 from .captions import CaptionViewer
 from .grid import ClusterGrid
-from .plot import EmbeddingPlot
+from .plot import EmbeddingPlot, has_pictures
 
 __all__ = ["ClaimsPanel", "Explorer", "Link", "explore", "link_views"]
 
@@ -231,7 +231,9 @@ class Explorer(W.VBox):
                 raise ValueError(f"explore() needs a clustered study: run study.{step}() first")
         self.study = study
         self.errors = W.Output(layout=W.Layout(max_height="200px", overflow="auto"))
+        # the image map when the collection has pictures, else dots
         self.plot = EmbeddingPlot.from_study(study, height=height,
+                                             draw="images" if has_pictures(study) else "points",
                                              layout=W.Layout(flex="3 1 0", min_width="360px"))
         self.grid = ClusterGrid.from_study(study, height=height, page_size=page_size,
                                            thumb_size=thumb_size,

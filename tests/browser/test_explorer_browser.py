@@ -39,6 +39,7 @@ study.descriptions_ = pd.DataFrame([
     for i in range(len(col)) for m in ("model-A", "model-B") for p in ("caption", "description")
 ])
 ex = explore(study, height=360)
+ex.plot.debug = True  # the view writes a checksum of the codes it drew (data-codes-checksum)
 ex
 """
 
