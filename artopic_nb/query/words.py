@@ -136,6 +136,8 @@ class WordIndex:
         self._stemmer = stemmer
         ids = texts["id"].to_numpy(np.int64)
         self._starts = np.searchsorted(ids, np.arange(self.n + 1))
+        self._fields = texts["field"].to_numpy(object)
+        self._texts = texts["text"].to_numpy(object)
         self._docs: list[str] | None = None
 
     def __repr__(self) -> str:
@@ -226,39 +228,50 @@ class WordIndex:
         hits: list[int] = []
         if patterns:  # best scored first, kept while every phrase is found
             docs = self.documents()
-            order = np.flatnonzero(scores > 0) if scores.any() else np.arange(self.n)
-            order = order[np.lexsort((order, -scores[order]))]
-            for i in order:
-                if all(p.search(docs[i]) for p in patterns):
-                    hits.append(int(i))
-                    if len(hits) == top_k:
-                        break
+            if not scores.any():  # no word to score (stop words only): every work, in order
+                hits = [i for i in range(self.n) if all(p.search(docs[i]) for p in patterns)]
+                hits = hits[:top_k]
+            seen, k = 0, 4 * top_k
+            while scores.any() and len(hits) < top_k and seen < self.n:
+                block = _best(scores, k)[seen:]  # the next best, sorted; a few at a time
+                if not len(block):
+                    break
+                for i in block.tolist():
+                    if all(p.search(docs[i]) for p in patterns):
+                        hits.append(i)
+                        if len(hits) == top_k:
+                            break
+                seen, k = seen + len(block), k * 8
         else:
-            k = min(top_k, int((scores > 0).sum()))
-            if k:
-                part = np.argpartition(-scores, k - 1)[:k]
-                hits = part[np.lexsort((part, -scores[part]))].tolist()
-        rows = [self._explain(i, float(scores[i]), query, patterns) for i in hits]
-        return pd.DataFrame(rows, columns=RESULT_COLUMNS).astype({"id": "int64",
-                                                                  "score": "float64"})
+            hits = _best(scores, top_k).tolist()
+        wanted, idf = self._query_stems(query)
+        rows = [self._explain(i, float(scores[i]), wanted, idf, patterns) for i in hits]
+        return pd.DataFrame({
+            "id": np.array([r[0] for r in rows], np.int64),
+            "score": np.array([r[1] for r in rows], np.float64),
+            "matched": pd.Series([r[2] for r in rows], dtype=object),
+            "snippet": pd.Series([r[3] for r in rows], dtype=object),
+            "over": pd.Series(["words"] * len(rows), dtype=object)}, columns=RESULT_COLUMNS)
 
-    def _explain(self, i: int, score: float, query: str, patterns: list) -> dict:
-        """The field with the most of the query's words (rarer count more), and a snippet."""
+    def _query_stems(self, query: str) -> tuple[set[str], dict[str, float]]:
         words, _ = parse_query(query)
         wanted = set(self._stems(words))
         vocab = self._retriever.vocab_dict
-        idf = {w: self._idf(vocab[w]) if w in vocab else 0.0 for w in wanted}
+        return wanted, {w: self._idf(vocab[w]) if w in vocab else 0.0 for w in wanted}
+
+    def _explain(self, i: int, score: float, wanted: set[str], idf: dict[str, float],
+                 patterns: list) -> tuple[int, float, str, str]:
+        """The field with the most of the query's words (rarer count more), and a snippet."""
         best = (-1.0, "", "")
-        rows = self.texts.iloc[self._starts[i]:self._starts[i + 1]]
-        for field, text in zip(rows["field"], rows["text"], strict=True):
+        lo, hi = self._starts[i], self._starts[i + 1]
+        for field, text in zip(self._fields[lo:hi], self._texts[lo:hi], strict=True):
             stems = set(self._stems(text))
             weight = sum(idf[w] for w in wanted & stems) + sum(
                 10.0 for p in patterns if p.search(text))
             if weight > best[0]:
                 best = (weight, field, text)
         _, field, text = best
-        return {"id": i, "score": score, "matched": field,
-                "snippet": self._snippet(text, wanted, patterns), "over": "words"}
+        return i, score, field, self._snippet(text, wanted, patterns)
 
     def _idf(self, token_id: int) -> float:
         indptr = self._retriever.scores["indptr"]
@@ -288,6 +301,17 @@ class WordIndex:
         out.append(text[pos:end])
         snippet = "".join(out).replace(_SEP, " ").strip()
         return ("… " if lo > 0 else "") + snippet + (" …" if hi < len(spans) else "")
+
+
+def _best(scores: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` best positive scores' indices, best first (ties by lower index)."""
+    positive = int(np.count_nonzero(scores > 0))
+    k = min(k, positive)
+    if k <= 0:
+        return np.zeros(0, np.int64)
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    part = part[scores[part] > 0]
+    return part[np.lexsort((part, -scores[part]))]
 
 
 class _BM25Codec:
