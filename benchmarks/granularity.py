@@ -262,6 +262,25 @@ def _kmeans(c: Collection) -> np.ndarray:
     return cluster_labels(c.reduced, "kmeans", n_clusters=target_clusters(len(c.reduced)), seed=0)
 
 
+def _readable_search(c: Collection) -> np.ndarray:
+    """The proposed rule (before it is the default): one HDBSCAN tree (min_samples 5), then
+    excess-of-mass over min_cluster_size 0.6*sqrt(n), half, a quarter (>= 5), each with and
+    without a cap of n/5 on a cluster's size; the readable candidate nearest the target."""
+    import hdbscan
+    from hdbscan.hdbscan_ import _tree_to_labels
+
+    X, n = c.reduced, len(c.reduced)
+    m0 = max(2, round(0.6 * n ** 0.5))
+    model = hdbscan.HDBSCAN(min_cluster_size=min(n, m0), min_samples=5, core_dist_n_jobs=1).fit(X)
+    target, found = target_clusters(n), []
+    for mcs in dict.fromkeys([m0, max(5, m0 // 2), max(5, m0 // 4)]):
+        for cap in (0, n // 5):
+            lab = _tree_to_labels(X, model._single_linkage_tree, mcs, "eom", max_cluster_size=cap)[0]
+            found.append(lab)
+    ok = [lab for lab in found if readable(scores(lab, lab), n)]
+    return min(ok or found, key=lambda lab: abs(np.log(max(lab.max() + 1, 1) / target)))
+
+
 def _default(c: Collection) -> np.ndarray:
     """What ``study.cluster()`` does with no parameters."""
     from artopic_nb.steps.cluster import cluster_labels, resolve_params
@@ -282,6 +301,7 @@ METHODS = {  # name -> (function, mark)
     "fast-hdbscan leaf, mcs sqrt(n)/4 >=5": (_fast_hdbscan("leaf", "sqrt(n)/4, >=5"), ""),
     "EVoC layer nearest target (raw embeddings)": (_evoc, ""),
     "k-means, k = target": (_kmeans, ""),
+    "hdbscan readable search (proposed)": (_readable_search, ""),
     "study.cluster() default": (_default, "*"),
 }
 
@@ -393,7 +413,7 @@ def hierarchy_table(collections: list[Collection], results: dict) -> None:
         t_cond = time.perf_counter() - start
         for name, lab in (("centroids (Ward)", cut), ("condensed tree", cond)):
             s = scores(lab, coarse)
-            rows.append((c.name, k, m, name, int(lab.max() + 1), f"{s['nmi']:.3f}", f"{s['ari']:.3f}",
+            rows.append((c.name, k, m, name, len(set(lab[lab >= 0].tolist())), f"{s['nmi']:.3f}", f"{s['ari']:.3f}",
                          f"{s['nmi_c']:.3f}", f"{(t_tree if name.startswith('cent') else t_cond):.2f}"))
     print_table("Hierarchy: the default's clusters merged up to as many groups as the truth has "
                 "(NMI/ARI with the groups)", rows,

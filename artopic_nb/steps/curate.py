@@ -23,11 +23,9 @@ make at least half of it (:func:`find_cluster`); otherwise the edit no longer ap
 replay reports it instead of guessing. Works that no longer exist (ids beyond the labels, or not
 ``alive``) are left out. Undo is dropping the last edit and replaying.
 
-The **hierarchy** (:func:`cluster_tree`) merges cluster centroids in the reduced space by Ward's
-criterion, one pair at a time, so level ``L`` has ``k - L`` clusters; it works for any labels,
-curated ones included (``benchmarks/granularity.py`` compares it with HDBSCAN's condensed
-tree). :func:`labels_at_level` cuts it. **Names** (:func:`names_from_keywords`,
-:func:`names_from_claims`) are a few distinctive words.
+The hierarchy (:func:`cluster_tree`, :func:`labels_at_level`) and names
+(:func:`names_from_keywords`, :func:`names_from_claims`) live in :mod:`.hierarchy` and are
+re-exported here.
 
 Example
 -------
@@ -49,6 +47,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from .hierarchy import cluster_tree, labels_at_level, names_from_claims, names_from_keywords
 
 __all__ = ["EDITS", "Curated", "apply_edits", "cluster_tree", "edits_frame", "find_cluster",
            "labels_at_level", "names_from_claims", "names_from_keywords", "record", "split_labels"]
@@ -188,6 +188,22 @@ def split_labels(X: np.ndarray, n: int | None = None, seed: int = 0) -> np.ndarr
     return parts
 
 
+_SPLITS: dict[tuple, np.ndarray] = {}
+
+
+def _split_cached(X: np.ndarray, n: int | None, seed: int) -> np.ndarray:
+    """:func:`split_labels`, remembered by the works' coordinates (an undo or a replay
+    re-applies every split of the log; re-clustering each again would cost seconds)."""
+    import hashlib
+
+    key = (hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(), X.shape, n, seed)
+    if key not in _SPLITS:
+        if len(_SPLITS) >= 64:
+            _SPLITS.pop(next(iter(_SPLITS)))
+        _SPLITS[key] = split_labels(X, n, seed)
+    return _SPLITS[key].copy()
+
+
 def apply_edits(labels: np.ndarray, edits: Sequence[Mapping], X: np.ndarray | None = None,
                 alive: np.ndarray | None = None) -> Curated:
     """Replay ``edits`` in order over the algorithm's ``labels``.
@@ -247,7 +263,7 @@ def apply_edits(labels: np.ndarray, edits: Sequence[Mapping], X: np.ndarray | No
                 if len(members) < 2:
                     problem = f"cluster {c} has fewer than two works left"
                 else:
-                    parts = split_labels(np.asarray(X)[members], edit.get("n"), edit.get("seed", 0))
+                    parts = _split_cached(np.asarray(X)[members], edit.get("n"), edit.get("seed", 0))
                     if parts.max() < 1:
                         problem = f"cluster {c} has no parts to split into"
                     else:
@@ -299,161 +315,3 @@ def edits_frame(edits: Sequence[Mapping], applied: Sequence[bool] | None = None)
                      "name": e.get("name"), "when": e.get("when"),
                      "applied": True if applied is None else bool(applied[i])})
     return pd.DataFrame(rows, columns=["what", "clusters", "works", "ids", "name", "when", "applied"])
-
-
-# -- hierarchy ----------------------------------------------------------------------------------
-
-def cluster_tree(labels: np.ndarray, X: np.ndarray,
-                 keywords: Mapping[int, Sequence[str]] | None = None, top_k: int = 5) -> pd.DataFrame:
-    """How the clusters of ``labels`` merge into coarser ones: one row per node.
-
-    Leaves are the clusters (``node`` = the cluster number, ``level`` 0); each internal node
-    is one merge of the two nodes whose union least increases the within-cluster sum of
-    squares in ``X`` (Ward), at ``level`` = 1, 2, ... so that cutting at level ``L`` leaves
-    ``k - L`` clusters. Columns: ``node``, ``parent`` (-1 for the root), ``level``, ``size``
-    (works), ``clusters`` (the leaf clusters under it), ``label`` (the number its works get
-    when cut there: its smallest cluster number), ``cost`` (the merge's Ward cost) and
-    ``keywords`` (its clusters' keywords, merged by size-weighted rank; empty without
-    ``keywords``).
-
-    >>> X = np.array([[0.], [0.1], [1.], [1.1], [5.], [5.1]])
-    >>> tree = cluster_tree(np.array([0, 0, 1, 1, 2, 2]), X)
-    >>> tree[["node", "parent", "level", "size", "clusters"]].to_dict("list")["clusters"]
-    [[0], [1], [2], [0, 1], [0, 1, 2]]
-    """
-    labels = np.asarray(labels)
-    X = np.asarray(X, dtype=np.float64)
-    leaves = sorted(set(labels[labels >= 0].tolist()))
-    if not leaves:
-        return pd.DataFrame(columns=["node", "parent", "level", "size", "clusters", "label",
-                                     "cost", "keywords"])
-    # one sum per cluster in one pass (np.add.at) rather than a mask per cluster
-    index = np.searchsorted(leaves, labels[labels >= 0])
-    sums = np.zeros((len(leaves), X.shape[1]))
-    np.add.at(sums, index, X[labels >= 0])
-    sizes = np.bincount(index, minlength=len(leaves)).astype(float)
-    centres = sums / sizes[:, None]
-    next_node = max(leaves) + 1
-    nodes = {c: {"node": c, "parent": -1, "level": 0, "size": int(s), "clusters": [c],
-                 "label": c, "cost": 0.0} for c, s in zip(leaves, sizes, strict=True)}
-    active = list(leaves)
-    act_c, act_n = centres.copy(), sizes.copy()
-    level = 0
-    while len(active) > 1:
-        d2 = ((act_c[:, None, :] - act_c[None, :, :]) ** 2).sum(-1)
-        cost = act_n[:, None] * act_n[None, :] / (act_n[:, None] + act_n[None, :]) * d2
-        np.fill_diagonal(cost, np.inf)
-        i, j = np.unravel_index(np.argmin(cost), cost.shape)
-        i, j = min(i, j), max(i, j)
-        level += 1
-        a, b = nodes[active[i]], nodes[active[j]]
-        node = {"node": next_node, "parent": -1, "level": level, "size": a["size"] + b["size"],
-                "clusters": sorted(a["clusters"] + b["clusters"]),
-                "label": min(a["label"], b["label"]), "cost": float(cost[i, j])}
-        a["parent"] = b["parent"] = next_node
-        nodes[next_node] = node
-        merged = (act_c[i] * act_n[i] + act_c[j] * act_n[j]) / (act_n[i] + act_n[j])
-        act_c[i], act_n[i] = merged, act_n[i] + act_n[j]
-        act_c, act_n = np.delete(act_c, j, 0), np.delete(act_n, j)
-        active[i] = next_node
-        del active[j]
-        next_node += 1
-    frame = pd.DataFrame(list(nodes.values()))
-    frame["keywords"] = [_merged_keywords(row.clusters, keywords, sizes, leaves, top_k)
-                         for row in frame.itertuples()]
-    return frame.sort_values(["level", "node"]).reset_index(drop=True)
-
-
-def _merged_keywords(clusters, keywords, sizes, leaves, top_k) -> list[str]:
-    if not keywords:
-        return []
-    score: dict[str, float] = {}
-    for c in clusters:
-        weight = sizes[leaves.index(c)]
-        for rank, word in enumerate(list(keywords.get(c, []))[:top_k * 2]):
-            score[word] = score.get(word, 0.0) + weight / (rank + 1)
-    return sorted(score, key=lambda w: (-score[w], w))[:top_k]
-
-
-def labels_at_level(labels: np.ndarray, tree: pd.DataFrame, level: int | None = None,
-                    n_clusters: int | None = None) -> np.ndarray:
-    """``labels`` cut from ``tree`` at ``level`` (0: unchanged; each level merges one pair)
-    or to ``n_clusters`` clusters. A merged group takes its smallest cluster number.
-
-    >>> X = np.array([[0.], [0.1], [1.], [1.1], [5.], [5.1]])
-    >>> lab = np.array([0, 0, 1, 1, 2, 2])
-    >>> labels_at_level(lab, cluster_tree(lab, X), level=1).tolist()
-    [0, 0, 0, 0, 2, 2]
-    """
-    labels = np.asarray(labels)
-    leaves = tree[tree["level"] == 0]
-    k = len(leaves)
-    if (level is None) == (n_clusters is None):
-        raise ValueError("give level (0 to k - 1) or n_clusters (1 to k), not both")
-    if level is None:
-        level = k - int(n_clusters)
-    if not 0 <= level <= max(k - 1, 0):
-        raise ValueError(f"level must be between 0 and {max(k - 1, 0)} ({k} clusters)")
-    if level == 0:
-        return labels.copy()
-    parent = dict(zip(tree["node"], tree["parent"], strict=True))
-    node_level = dict(zip(tree["node"], tree["level"], strict=True))
-    node_label = dict(zip(tree["node"], tree["label"], strict=True))
-    lut = {}
-    for c in leaves["node"]:
-        top = c
-        while parent[top] != -1 and node_level[parent[top]] <= level:
-            top = parent[top]
-        lut[int(c)] = int(node_label[top])
-    mapping = np.full(labels.max(initial=-1) + 2, -1, dtype=np.int64)
-    for c, v in lut.items():
-        mapping[c + 1] = v
-    return mapping[labels + 1]
-
-
-# -- names --------------------------------------------------------------------------------------
-
-def names_from_keywords(keywords: Mapping[int, Sequence[str]], n_words: int = 2) -> dict[int, str]:
-    """A short name per cluster: its first ``n_words`` keywords that do not repeat a word
-    already taken, with one more keyword where two clusters would get the same name.
-
-    >>> names_from_keywords({0: ["gold leaf", "gold", "halo"], 1: ["sea", "ship"]})
-    {0: 'gold leaf, halo', 1: 'sea, ship'}
-    """
-    names: dict[int, str] = {}
-    for c, words in keywords.items():
-        picked: list[str] = []
-        for w in words:
-            if len(picked) >= n_words:
-                break
-            tokens = set(str(w).lower().split())
-            if any(tokens & set(p.lower().split()) for p in picked):
-                continue
-            picked.append(str(w))
-        names[int(c)] = ", ".join(picked)
-    seen: dict[str, int] = {}
-    for c in list(names):
-        if names[c] in seen:
-            extra = [w for w in keywords[c] if w not in names[c]]
-            if extra:
-                names[c] = f"{names[c]}, {extra[0]}"
-        seen[names[c]] = c
-    return {c: v for c, v in names.items() if v}
-
-
-def names_from_claims(claims: pd.DataFrame, keywords: Mapping[int, Sequence[str]] | None = None,
-                      n_words: int = 2, max_words: int = 4) -> dict[int, str]:
-    """A short name per cluster from its *supported* claims: no flag (support >= 0.5 and a
-    difference whose interval is above 0), at most ``max_words`` words each, best difference
-    first; clusters with none fall back to :func:`names_from_keywords`.
-    """
-    names = names_from_keywords(keywords or {}, n_words)
-    if claims is None or claims.empty:
-        return names
-    good = claims[(claims["flags"].fillna("") == "") & claims["support"].notna()]
-    good = good[good["claim"].astype(str).str.split().str.len() <= max_words]
-    good = good.sort_values(["cluster", "difference", "support"], ascending=[True, False, False])
-    for c, group in good.groupby("cluster", sort=True):
-        words = list(dict.fromkeys(group["claim"].astype(str)))
-        names[int(c)] = names_from_keywords({0: words}, n_words).get(0, names.get(int(c), ""))
-    return {c: v for c, v in names.items() if v}
