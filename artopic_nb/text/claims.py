@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..models.judges import Judge
 
 __all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval",
-           "keyword_figures", "mark_summary", "score_claims", "wilson_interval"]
+           "keyword_figures", "mark_summary", "rank_claims", "score_claims", "wilson_interval"]
 
 #: Below this support a claim is flagged "low support", and a summary sentence is marked.
 MIN_SUPPORT = 0.5
@@ -195,6 +195,21 @@ def check_claim(text: str, descriptions: pd.DataFrame, cluster: int, judge: Any 
     return score_claims(claims, descriptions, judge, **options)
 
 
+def rank_claims(claims: pd.DataFrame, sort: str = "lift") -> pd.DataFrame:
+    """``claims`` highest ``sort`` first (then support), claims that no described work in the
+    cluster supports (support 0 or unknown) always last: smoothing gives a claim supported
+    nowhere a lift of (m + 1) / (n + 1) with n works inside and m outside (2.7x for 60 and
+    164), which must not put it above a claim that is true.
+
+    >>> c = pd.DataFrame({"claim": ["none", "some"], "lift": [2.7, 1.5], "support": [0.0, 0.6]})
+    >>> rank_claims(c)["claim"].tolist()
+    ['some', 'none']
+    """
+    supported = claims["support"].fillna(0) > 0
+    return claims.assign(_supported=supported).sort_values(
+        ["_supported", sort, "support"], ascending=False, kind="stable").drop(columns="_supported")
+
+
 # -- summaries ---------------------------------------------------------------------------------
 
 def keyword_figures(keyword_claims: pd.DataFrame, cluster: int, aspect: str, top_k: int,
@@ -203,7 +218,7 @@ def keyword_figures(keyword_claims: pd.DataFrame, cluster: int, aspect: str, top
     kc = keyword_claims
     kc = kc[(kc["cluster"] == cluster) & (kc["aspect"] == aspect) & (kc["source"] == "keyword")
             & (kc["support"] >= min_support)]
-    kc = kc.sort_values(["lift", "support"], ascending=False, kind="stable").head(top_k)
+    kc = rank_claims(kc).head(top_k)
     return [f"{r.claim} (in {r.support:.0%} of the group, {r.contrast:.0%} of the others)"
             if r.n_out else f"{r.claim} (in {r.support:.0%} of the group)" for r in kc.itertuples()]
 
