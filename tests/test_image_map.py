@@ -179,7 +179,8 @@ def test_image_map_traits_and_atlas_pages(study):
     assert sorted(ranks.tolist()) == list(range(n))
     np.testing.assert_array_equal(np.frombuffer(plot.atlas_ids, np.int32), np.arange(n))
     reply, buffers = plot.handle_request({"type": "atlas", "page": 0, "req": 7})
-    assert reply == {"type": "atlas", "req": 7, "page": 0, "version": plot.atlas_version}
+    assert reply == {"type": "atlas", "req": 7, "page": 0, "level": "full",
+                     "version": plot.atlas_version}
     page = Image.open(io.BytesIO(buffers[0])).convert("RGB")
     per_row = plot.atlas_page_size // plot.atlas_cell
     assert page.size == (plot.atlas_page_size, -(-n // per_row) * plot.atlas_cell)
@@ -189,6 +190,13 @@ def test_image_map_traits_and_atlas_pages(study):
     cell = np.asarray(page.crop((3 * 32, 0, 3 * 32 + w, h))).astype(float)
     thumb = np.asarray(study.collection.thumbnail(3, 64).resize((w, h))).astype(float)
     assert np.abs(cell - thumb).mean() < 12
+    # the far view's page: every work in an 8-px square
+    reply, buffers = plot.handle_request({"type": "atlas", "page": 0, "level": "mini"})
+    mini = Image.open(io.BytesIO(buffers[0]))
+    per_row = plot.mini_page_size // plot.mini_cell
+    assert reply["level"] == "mini" and mini.size == (plot.mini_page_size, -(-n // per_row) * plot.mini_cell)
+    with pytest.raises(ValueError, match="level"):
+        plot.atlas_page(0, "huge")
     # a page that does not exist: the reply says why, the view draws dots for it
     reply, buffers = plot.handle_request({"type": "atlas", "page": 5})
     assert "IndexError" in reply["error"] and buffers == [b""]

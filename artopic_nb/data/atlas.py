@@ -39,15 +39,20 @@ from .cache import Cache, make_key
 from .colour import NOISE_COLOR, palette
 from .images import DECODE_VERSION, check_jpeg
 
-__all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "atlas_page", "cluster_centroids",
+__all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "MINI_CELL", "MINI_PAGE", "atlas_page", "cluster_centroids",
            "cluster_name_map", "map_image", "medoids", "picture_aspects", "picture_boxes",
            "picture_ranks", "works_per_page"]
 
 #: Version of the page layout and encoding (part of every page's cache key).
 ATLAS_VERSION = 1
-#: Side of a work's square in an atlas page (pixels), and of a page.
+#: Side of a work's square in an atlas page (pixels), and of a page (1,024 works a page, so
+#: that the first page, the most representative works, arrives and decodes quickly).
 ATLAS_CELL = 32
-ATLAS_PAGE = 2048
+ATLAS_PAGE = 1024
+#: The far view's pages: 8-px squares, 65,536 works a page (a picture a few pixels across on
+#: screen needs no more; one small page draws every work of 10^4 at once).
+MINI_CELL = 8
+MINI_PAGE = 2048
 #: Cached thumbnail size the pages are made from (decoded at reduced scale to the cell).
 ATLAS_SOURCE = 64
 ATLAS_QUALITY = 85

@@ -35,6 +35,8 @@ import traitlets as t
 from ..data.atlas import (
     ATLAS_CELL,
     ATLAS_PAGE,
+    MINI_CELL,
+    MINI_PAGE,
     atlas_page,
     cluster_centroids,
     cluster_name_map,
@@ -179,6 +181,8 @@ class EmbeddingPlot(ArtopicWidget):
     atlas_ids = t.Bytes(b"").tag(sync=True)       # int32 (m,) works in the atlas, page by page
     atlas_cell = t.Int(ATLAS_CELL).tag(sync=True)
     atlas_page_size = t.Int(ATLAS_PAGE).tag(sync=True)
+    mini_cell = t.Int(MINI_CELL).tag(sync=True)          # the far view's pages
+    mini_page_size = t.Int(MINI_PAGE).tag(sync=True)
     atlas_version = t.Int(0).tag(sync=True)
     detail_size = t.Int(DETAIL_SIZE).tag(sync=True)
     # test hooks in the view (a codes checksum on the canvas after each new version)
@@ -266,20 +270,26 @@ class EmbeddingPlot(ArtopicWidget):
             if self.color_by == "cluster":
                 self._recolor()
 
-    def atlas_page(self, page: int) -> bytes:
-        """Atlas page ``page`` of the image map as JPEG bytes (what the view is sent)."""
+    def atlas_page(self, page: int, level: str = "full") -> bytes:
+        """Atlas page ``page`` of the image map as JPEG bytes (what the view is sent):
+        ``level="full"`` in ``atlas_cell`` squares, ``"mini"`` in ``mini_cell`` squares (the far
+        view: many more works a page)."""
+        if level not in ("full", "mini"):
+            raise ValueError(f"level must be 'full' or 'mini', not {level!r}")
+        cell, size = ((self.atlas_cell, self.atlas_page_size) if level == "full"
+                      else (self.mini_cell, self.mini_page_size))
         ids = self._atlas_ids()
-        per = works_per_page(self.atlas_cell, self.atlas_page_size)
+        per = works_per_page(cell, size)
         if not 0 <= page < max(1, -(-len(ids) // per)):
-            raise IndexError(f"the atlas has {-(-len(ids) // per)} pages, not page {page}")
+            raise IndexError(f"the atlas has {-(-len(ids) // per)} {level} pages, not page {page}")
         chunk = ids[page * per:(page + 1) * per]
-        boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], self.atlas_cell)
+        boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], cell)
         meta = self._metadata
         hashes = None
         if meta is not None and "hash" in meta.columns:
             hashes = [str(h) for h in meta["hash"].reindex(chunk).tolist()]
         return atlas_page(self._thumbnails, chunk, boxes, hashes, self._cache,
-                          cell=self.atlas_cell, page_size=self.atlas_page_size)
+                          cell=cell, page_size=size)
 
     def set_genre_predictions(self, predictions: pd.DataFrame | None) -> None:
         with self.hold_sync():
@@ -303,10 +313,11 @@ class EmbeddingPlot(ArtopicWidget):
     def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:
         if isinstance(content, dict) and content.get("type") == "atlas":
             page = int(content.get("page", 0))
-            reply = {"type": "atlas", "req": content.get("req"), "page": page,
+            level = str(content.get("level", "full"))
+            reply = {"type": "atlas", "req": content.get("req"), "page": page, "level": level,
                      "version": self.atlas_version}
             try:
-                return reply, [self.atlas_page(page)]
+                return reply, [self.atlas_page(page, level)]
             except Exception as exc:  # the view draws dots for that page and says why
                 reply["error"] = f"{type(exc).__name__}: {exc}"
                 return reply, [b""]

@@ -74,7 +74,10 @@ const MIN_ALL_PX = 3;     // below this a picture is a smudge: dots and represen
 const REP_PX = 40;        // representatives' size far out (CSS px)
 const FETCH_LIMIT = 400;  // pictures fetched on demand for at most this many works on screen
 const SHARPEN = 1.25;     // sharper thumbnails once a picture is this many times its atlas square
-const LAYER = 2048, DETAIL_LAYERS = 2, MIP_LEVELS = 4;
+const LAYER = 2048, DETAIL_LAYERS = 2;
+// Far out a picture is a few pixels: it is drawn from the "mini" pages (8-px squares, which
+// the view asks for first); one bilinear sample a pixel, no mipmaps.
+const MINI_PX = 10;
 
 // A picture's box in a square of side `cell`: the same arithmetic as data/atlas.picture_boxes.
 function pictureBox(a, cell) {
@@ -82,30 +85,7 @@ function pictureBox(a, cell) {
   return [Math.min(cell, Math.max(1, Math.floor(cell * (a > 0 ? a : 1) + 0.5))), cell];
 }
 
-const VS_DOTS = `#version 300 es
-layout(location = 0) in vec2 a_pos;
-layout(location = 1) in float a_meta;
-uniform vec2 u_scale, u_offset;
-uniform float u_size;
-uniform vec4 u_pal[64];
-out vec4 v_color;
-void main() {
-  int meta = int(a_meta + 0.5);
-  int ci = meta >> 3;
-  if ((meta & 1) != 0) { gl_Position = vec4(2.0, 2.0, 2.0, 1.0); gl_PointSize = 0.0; v_color = vec4(0.0); return; }
-  vec4 c = u_pal[ci];
-  if ((meta & 2) != 0) c.rgb = mix(c.rgb, vec3(0.86), 0.75);
-  v_color = c;
-  gl_Position = vec4(a_pos * u_scale + u_offset, 0.0, 1.0);
-  gl_PointSize = ci == 0 ? max(1.0, u_size - 2.0) : u_size;
-}`;
-const FS_DOTS = `#version 300 es
-precision mediump float;
-in vec4 v_color;
-out vec4 o;
-void main() { vec2 d = gl_PointCoord - 0.5; if (dot(d, d) > 0.25) discard; o = v_color; }`;
 const VS_PICS = `#version 300 es
-layout(location = 0) in vec2 a_corner;
 layout(location = 1) in vec2 a_pos;
 layout(location = 2) in vec4 a_uv;
 layout(location = 3) in vec4 a_info;
@@ -120,7 +100,8 @@ flat out vec4 v_frame;
 void main() {
   vec2 inner = 0.5 * u_size * a_info.xy;
   vec2 half_ = inner + u_frame;
-  vec2 local = (a_corner * 2.0 - 1.0) * half_;
+  vec2 corner = vec2(float(gl_VertexID & 1), float((gl_VertexID >> 1) & 1));
+  vec2 local = (corner * 2.0 - 1.0) * half_;
   gl_Position = vec4(a_pos * u_scale + u_offset + local * u_px, 0.0, 1.0);
   int meta = int(a_info.w + 0.5);
   v_local = local; v_inner = inner; v_uv = a_uv; v_layer = a_info.z;
@@ -135,16 +116,13 @@ flat in vec4 v_uv;
 flat in vec2 v_inner;
 flat in float v_layer, v_dim;
 flat in vec4 v_frame;
-uniform sampler2DArray u_atlas, u_detail;
-uniform float u_pages;
+uniform sampler2DArray u_tex;
 out vec4 o;
 void main() {
   vec2 t = clamp(v_local / max(v_inner, vec2(1e-3)) * 0.5 + 0.5, 0.0, 1.0);
   t.y = 1.0 - t.y;
   vec2 uv = mix(v_uv.xy, v_uv.zw, t);
-  vec4 a = texture(u_atlas, vec3(uv, v_layer));
-  vec4 d = texture(u_detail, vec3(uv, max(0.0, v_layer - u_pages)));
-  vec4 c = v_layer < u_pages ? a : d;
+  vec4 c = texture(u_tex, vec3(uv, v_layer));
   if (any(greaterThan(abs(v_local), v_inner))) c = v_frame;
   if (v_dim > 0.5) c.rgb = mix(c.rgb, vec3(0.93), 0.7);
   o = vec4(c.rgb, 1.0);
@@ -163,127 +141,111 @@ function compileProgram(gl, vs, fs) {
   return prog;
 }
 
-// WebGL 2 renderer: dots as points, pictures as instanced quads sampling a texture array of atlas
-// pages (mipmapped) and one of sharper thumbnails. Returns null when WebGL 2 is not available.
+// WebGL 2 renderer of the pictures: quads sampling one texture array whose layers hold the
+// atlas pages, their reduced copies and the sharper thumbnails. The dots are drawn on the CPU
+// into a canvas under this one (a software WebGL, as in headless browsers, pays dearly per point).
+// Returns null when WebGL 2 is not available.
 function makeGL(glCanvas) {
   let gl = null;
   try {
-    gl = glCanvas.getContext("webgl2", { antialias: false, alpha: false, depth: false, stencil: false,
-                                          premultipliedAlpha: false, preserveDrawingBuffer: false });
+    gl = glCanvas.getContext("webgl2", { antialias: false, alpha: true, depth: false, stencil: false,
+                                          premultipliedAlpha: true, preserveDrawingBuffer: false });
   } catch (e) { gl = null; }
   if (!gl) return null;
-  let dots, pics;
-  try { dots = compileProgram(gl, VS_DOTS, FS_DOTS); pics = compileProgram(gl, VS_PICS, FS_PICS); }
+  let pics;
+  try { pics = compileProgram(gl, VS_PICS, FS_PICS); }
   catch (e) { console.warn("artopic plot: WebGL 2 shaders failed, drawing on a 2-D canvas", e); return null; }
-  const uni = (prog, names) => Object.fromEntries(names.map((k) => [k, gl.getUniformLocation(prog, k)]));
-  const ud = uni(dots, ["u_scale", "u_offset", "u_size", "u_pal"]);
-  const up = uni(pics, ["u_scale", "u_offset", "u_px", "u_size", "u_frame", "u_pal", "u_atlas", "u_detail", "u_pages"]);
-  const dotVao = gl.createVertexArray();
-  gl.bindVertexArray(dotVao);
-  const posBuf = gl.createBuffer();
-  gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
-  gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-  const metaBuf = gl.createBuffer();
-  gl.bindBuffer(gl.ARRAY_BUFFER, metaBuf);
-  gl.enableVertexAttribArray(1); gl.vertexAttribPointer(1, 1, gl.FLOAT, false, 0, 0);
+  const up = Object.fromEntries(["u_scale", "u_offset", "u_px", "u_size", "u_frame", "u_pal", "u_tex"]
+    .map((k) => [k, gl.getUniformLocation(pics, k)]));
+  // One picture a quad, its corner from gl_VertexID. On a GPU, instancing: one record a picture.
+  // On a software rasterizer (SwiftShader, as in headless browsers), which pays dearly per
+  // instance, four vertices a picture and an index buffer instead.
+  const info = gl.getExtension("WEBGL_debug_renderer_info");
+  const software = /swiftshader|llvmpipe|software/i.test(
+    String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER)));
+  const instanced = !software;
   const picVao = gl.createVertexArray();
   gl.bindVertexArray(picVao);
-  const cornerBuf = gl.createBuffer();
-  gl.bindBuffer(gl.ARRAY_BUFFER, cornerBuf);
-  gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), gl.STATIC_DRAW);
-  gl.enableVertexAttribArray(0); gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
-  const instBuf = gl.createBuffer();
-  gl.bindBuffer(gl.ARRAY_BUFFER, instBuf);
-  const STRIDE = 40;
+  const vertBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ARRAY_BUFFER, vertBuf);
   for (const [loc, size, off] of [[1, 2, 0], [2, 4, 8], [3, 4, 24]]) {
-    gl.enableVertexAttribArray(loc); gl.vertexAttribPointer(loc, size, gl.FLOAT, false, STRIDE, off);
-    gl.vertexAttribDivisor(loc, 1);
+    gl.enableVertexAttribArray(loc); gl.vertexAttribPointer(loc, size, gl.FLOAT, false, 40, off);
+    if (instanced) gl.vertexAttribDivisor(loc, 1);
   }
+  const indexBuf = gl.createBuffer();
+  gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indexBuf);
   gl.bindVertexArray(null);
   gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
   gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
   gl.pixelStorei(gl.UNPACK_COLORSPACE_CONVERSION_WEBGL, gl.NONE);
-
-  function texArray(layers, levels, mipmapped) {
-    const tex = gl.createTexture();
-    gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
-    gl.texStorage3D(gl.TEXTURE_2D_ARRAY, levels, gl.RGBA8, LAYER, LAYER, Math.max(1, layers));
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, mipmapped ? gl.LINEAR_MIPMAP_LINEAR : gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
-    gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
-    return tex;
-  }
-  let atlasTex = null, detailTex = texArray(DETAIL_LAYERS, 1, false), pages = 0, mipDirty = false;
-  let nDots = 0, nPics = 0;
+  let tex = null, indexCap = 0, nPics = 0, verts = new Float32Array(0);
+  const layout = { full: 0, mini: 0, detail: 0 };  // first layer of each kind
   const api = {
     kind: "webgl2",
-    lost: () => gl.isContextLost(),
-    setPages(count) {
-      if (atlasTex) gl.deleteTexture(atlasTex);
-      pages = Math.max(1, count);
-      atlasTex = texArray(pages, MIP_LEVELS, true);
-      mipDirty = false;
+    instanced,
+    layout,
+    setLayers(full, mini) {  // layers: full pages, then mini pages, then sharper thumbnails
+      if (tex) gl.deleteTexture(tex);
+      layout.full = 0; layout.mini = full; layout.detail = full + mini;
+      tex = gl.createTexture();
+      gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+      gl.texStorage3D(gl.TEXTURE_2D_ARRAY, 1, gl.RGBA8, LAYER, LAYER, full + mini + DETAIL_LAYERS);
+      gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+      gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+      gl.texParameteri(gl.TEXTURE_2D_ARRAY, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     },
-    uploadPage(k, bitmap) {
-      gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
-      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, 0, 0, k, Math.min(LAYER, bitmap.width), Math.min(LAYER, bitmap.height),
-                       1, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
-      mipDirty = true;
-    },
-    uploadDetail(layer, x, y, bitmap) {
-      gl.bindTexture(gl.TEXTURE_2D_ARRAY, detailTex);
-      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, x, y, layer, bitmap.width, bitmap.height, 1, gl.RGBA, gl.UNSIGNED_BYTE, bitmap);
-    },
-    setDots(xy, n) {
-      gl.bindBuffer(gl.ARRAY_BUFFER, posBuf);
-      gl.bufferData(gl.ARRAY_BUFFER, xy.subarray(0, 2 * n), gl.STATIC_DRAW);
-      nDots = n;
-    },
-    setDotMeta(meta) {
-      gl.bindBuffer(gl.ARRAY_BUFFER, metaBuf);
-      gl.bufferData(gl.ARRAY_BUFFER, meta, gl.DYNAMIC_DRAW);
+    upload(layer, x, y, source) {
+      gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+      gl.texSubImage3D(gl.TEXTURE_2D_ARRAY, 0, x, y, layer, Math.min(LAYER - x, source.width),
+                       Math.min(LAYER - y, source.height), 1, gl.RGBA, gl.UNSIGNED_BYTE, source);
     },
     setPictures(inst, count) {
-      gl.bindBuffer(gl.ARRAY_BUFFER, instBuf);
-      gl.bufferData(gl.ARRAY_BUFFER, inst.subarray(0, count * 10), gl.DYNAMIC_DRAW);
+      nPics = count;
+      if (instanced) {
+        gl.bindBuffer(gl.ARRAY_BUFFER, vertBuf);
+        gl.bufferData(gl.ARRAY_BUFFER, inst.subarray(0, count * 10), gl.DYNAMIC_DRAW);
+        return;
+      }
+      if (verts.length < count * 40) verts = new Float32Array(Math.max(count, 1024) * 40);
+      for (let k = 0; k < count; k++) {
+        const src = inst.subarray(k * 10, k * 10 + 10);
+        for (let v = 0; v < 4; v++) verts.set(src, (4 * k + v) * 10);
+      }
+      gl.bindVertexArray(picVao);
+      gl.bindBuffer(gl.ARRAY_BUFFER, vertBuf);
+      gl.bufferData(gl.ARRAY_BUFFER, verts.subarray(0, count * 40), gl.DYNAMIC_DRAW);
+      if (count > indexCap) {
+        indexCap = Math.max(count, 2 * indexCap, 1024);
+        const idx = new Uint32Array(indexCap * 6);
+        for (let k = 0; k < indexCap; k++) idx.set([4 * k, 4 * k + 1, 4 * k + 2, 4 * k + 2, 4 * k + 1, 4 * k + 3], 6 * k);
+        gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, indexBuf);
+        gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, idx, gl.STATIC_DRAW);
+      }
+      gl.bindVertexArray(null);
       nPics = count;
     },
-    draw(f) {  // f: { W, H, scale, cx, cy, pal, dotSize, drawDots, picSize, frame }
-      if (mipDirty && atlasTex) {
-        gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
-        gl.generateMipmap(gl.TEXTURE_2D_ARRAY);
-        mipDirty = false;
-      }
+    draw(f) {  // f: { W, H, scale, cx, cy, pal, picSize, frame }
       gl.viewport(0, 0, f.W, f.H);
-      gl.clearColor(1, 1, 1, 1);
+      gl.clearColor(0, 0, 0, 0);
       gl.clear(gl.COLOR_BUFFER_BIT);
+      if (!nPics || !tex) return;
       const sx = 2 * f.scale / f.W, sy = 2 * f.scale / f.H;
-      const ox = -f.cx * sx, oy = -f.cy * sy;
-      if (f.drawDots && nDots) {
-        gl.useProgram(dots);
-        gl.uniform2f(ud.u_scale, sx, sy); gl.uniform2f(ud.u_offset, ox, oy);
-        gl.uniform1f(ud.u_size, f.dotSize); gl.uniform4fv(ud.u_pal, f.pal);
-        gl.bindVertexArray(dotVao);
-        gl.drawArrays(gl.POINTS, 0, nDots);
-      }
-      if (nPics && atlasTex) {
-        gl.useProgram(pics);
-        gl.uniform2f(up.u_scale, sx, sy); gl.uniform2f(up.u_offset, ox, oy);
-        gl.uniform2f(up.u_px, 2 / f.W, 2 / f.H);
-        gl.uniform1f(up.u_size, f.picSize); gl.uniform1f(up.u_frame, f.frame);
-        gl.uniform4fv(up.u_pal, f.pal); gl.uniform1f(up.u_pages, pages);
-        gl.activeTexture(gl.TEXTURE0); gl.bindTexture(gl.TEXTURE_2D_ARRAY, atlasTex);
-        gl.activeTexture(gl.TEXTURE1); gl.bindTexture(gl.TEXTURE_2D_ARRAY, detailTex);
-        gl.uniform1i(up.u_atlas, 0); gl.uniform1i(up.u_detail, 1);
-        gl.bindVertexArray(picVao);
-        gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, nPics);
-      }
+      gl.useProgram(pics);
+      gl.uniform2f(up.u_scale, sx, sy); gl.uniform2f(up.u_offset, -f.cx * sx, -f.cy * sy);
+      gl.uniform2f(up.u_px, 2 / f.W, 2 / f.H);
+      gl.uniform1f(up.u_size, f.picSize); gl.uniform1f(up.u_frame, f.frame);
+      gl.uniform4fv(up.u_pal, f.pal);
+      gl.activeTexture(gl.TEXTURE0); gl.bindTexture(gl.TEXTURE_2D_ARRAY, tex);
+      gl.uniform1i(up.u_tex, 0);
+      gl.bindVertexArray(picVao);
+      if (instanced) gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, nPics);
+      else gl.drawElements(gl.TRIANGLES, 6 * nPics, gl.UNSIGNED_INT, 0);
       gl.bindVertexArray(null);
     },
     destroy() {
-      for (const t of [atlasTex, detailTex]) if (t) gl.deleteTexture(t);
-      for (const b of [posBuf, metaBuf, cornerBuf, instBuf]) gl.deleteBuffer(b);
+      if (tex) gl.deleteTexture(tex);
+      for (const b of [vertBuf, indexBuf]) gl.deleteBuffer(b);
       gl.getExtension("WEBGL_lose_context")?.loseContext();
     },
   };
@@ -321,6 +283,7 @@ function render({ model, el }) {
 
   const body = el_("div", "artopic-plot-body", el);
   const stage = el_("div", "artopic-plot-stage", body);
+  const base = el_("canvas", "artopic-plot-base", stage);  // dots under the pictures (WebGL)
   const glCanvas = el_("canvas", "artopic-plot-gl", stage);
   const canvas = el_("canvas", "artopic-plot-canvas", stage);
   const overlay = el_("canvas", "artopic-plot-overlay", stage);
@@ -331,9 +294,11 @@ function render({ model, el }) {
   const tipSub = el_("div", "artopic-plot-tooltip-sub", tooltip);
   tooltip.style.display = "none";
   glCanvas.style.display = "none";
+  base.style.display = "none";
   const legend = el_("div", "artopic-plot-legend", body);
   canvas.dataset.renderStart = String(performance.now());
   const ctx = canvas.getContext("2d");
+  const bctx = base.getContext("2d");
   const octx = overlay.getContext("2d");
 
   // -- state -----------------------------------------------------------------------------------
@@ -356,18 +321,22 @@ function render({ model, el }) {
   let renderer = null;          // makeGL(...) or the 2-D fallback (null until pictures are drawn)
   let aspects = new Float32Array(0), ranks = new Int32Array(0), atlasIds = new Int32Array(0);
   let slotOf = new Int32Array(0), byRank = new Int32Array(0);
-  let pageState = [], pageBitmaps = [], pagesLoaded = 0, atlasVersion = -1, atlasError = "";
+  // the atlas: "full" pages (atlas_cell squares) and "mini" pages (mini_cell squares), each
+  // { size, cell, per (works a page), state: [0 asked / 2 loaded / 3 failed], bitmaps (fallback) }
+  const pages = { full: { state: [], bitmaps: [] }, mini: { state: [], bitmaps: [] } };
+  let atlasVersion = -1, atlasError = "";
   let uWorld = 0, picsDirty = true, dotsDirty = true, pal = new Float32Array(256);
-  let lastPics = { list: new Int32Array(0), count: 0, size: 0, all: false, detail: false };
+  let lastPics = { list: new Int32Array(0), count: 0, size: 0, all: false, level: "", cull: false, total: 0 };
+  let baseClear = true;
   let inst = new Float32Array(0);
-  let picturesDrawnFor = "";
+  let picturesDrawnFor = "", lastComplete = false;
   const DETAIL_PER_ROW = () => Math.floor(LAYER / Math.max(1, model.get("detail_size") | 0));
   let detailSlotOf = new Int32Array(0), detailOwner = [], detailUsed = [], detailClock = 0;
   const detailBitmaps = new Map();  // fallback: id -> ImageBitmap
   const detailPending = new Set(), detailReqs = new Set();
   let wantDetail = [], detailTimer = 0;
-  const atlasReqs = new Map();  // req -> page
-  let PER = 1;  // works per atlas page
+  const atlasReqs = new Map();  // req -> [level, page]
+  let atlasQueue = [];             // pages not asked for yet
 
   const imagesOn = () => model.get("draw") === "images";
 
@@ -386,7 +355,6 @@ function render({ model, el }) {
     if (maxY - minY < 1e-9) { minY -= 0.5; maxY += 0.5; }
     index = null;
     dotsDirty = true; picsDirty = true;
-    if (renderer && renderer.setDots) renderer.setDots(xy, n);
     if (detailSlotOf.length !== n) { detailSlotOf = new Int32Array(n).fill(-1); detailOwner = []; detailUsed = []; detailBitmaps.clear(); }
     loadSelection();
   }
@@ -440,23 +408,29 @@ function render({ model, el }) {
     atlasIds = typed(model.get("atlas_ids"), Int32Array);
     slotOf = new Int32Array(n).fill(-1);
     for (let k = 0; k < atlasIds.length; k++) if (atlasIds[k] >= 0 && atlasIds[k] < n) slotOf[atlasIds[k]] = k;
-    PER = perPage();
-    const count = Math.ceil(atlasIds.length / PER);
-    for (const b of pageBitmaps) if (b) b.close?.();
-    pageState = new Array(count).fill(0); pageBitmaps = new Array(count).fill(null); pagesLoaded = 0;
+    const layers = {};
+    for (const [level, cellKey, sizeKey] of [["full", "atlas_cell", "atlas_page_size"], ["mini", "mini_cell", "mini_page_size"]]) {
+      const P = pages[level];
+      for (const b of P.bitmaps) if (b) b.close?.();
+      P.cell = Math.max(1, model.get(cellKey) | 0);
+      P.size = Math.min(LAYER, Math.max(P.cell, model.get(sizeKey) | 0));
+      P.perRow = Math.floor(P.size / P.cell);
+      P.per = P.perRow * P.perRow;
+      P.perLayer = (LAYER / P.size) ** 2;
+      const count = Math.ceil(atlasIds.length / P.per);
+      P.state = new Array(count).fill(0); P.bitmaps = new Array(count).fill(null);
+      layers[level] = Math.ceil(count / P.perLayer);
+    }
     atlasReqs.clear(); atlasError = "";
     ensureRenderer();
-    if (renderer.setPages) renderer.setPages(count);
-    for (let k = 0; k < count; k++) {  // one message per page: the first pages arrive and show first
-      const req = ++reqCounter;
-      atlasReqs.set(req, k); pageState[k] = 1;
-      model.send({ type: "atlas", page: k, req });
-    }
+    if (renderer.setLayers) renderer.setLayers(layers.full, layers.mini);
+    // the mini pages first (the far view: every work, small), then the full ones in picture
+    // order, two at a time, so that what the first frame needs is not decoded beside the rest
+    atlasQueue = [];
+    for (const level of ["mini", "full"])
+      for (let k = 0; k < pages[level].state.length; k++) atlasQueue.push([level, k]);
+    askPages();
     picsDirty = true;
-  }
-  function perPage() {
-    const per = Math.floor((model.get("atlas_page_size") | 0) / Math.max(1, model.get("atlas_cell") | 0));
-    return Math.max(1, per * per);
   }
 
   // -- renderers of the image map --------------------------------------------------------------
@@ -469,7 +443,6 @@ function render({ model, el }) {
         renderer = makeFallback();  // pages are asked for again and drawn on the 2-D canvas
         atlasVersion = -1; loadAtlas(); requestDraw();
       }, { once: true });
-      renderer.setDots(xy, n);
     } else renderer = makeFallback();
     canvas.dataset.renderer = renderer.kind;
     notice.textContent = renderer.kind === "webgl2" ? "" : "drawn without WebGL (slower)";
@@ -477,11 +450,12 @@ function render({ model, el }) {
     if (model.get("renderer") !== renderer.kind) { model.set("renderer", renderer.kind); model.save_changes(); }
   }
   function makeFallback() {
-    return { kind: "canvas-fallback", setPages() {}, uploadPage() {}, uploadDetail() {} };
+    return { kind: "canvas-fallback", upload() {} };
   }
   function showLayers() {
     const gl = imagesOn() && renderer && renderer.kind === "webgl2";
     glCanvas.style.display = gl ? "block" : "none";
+    base.style.display = gl ? "block" : "none";
   }
 
   // -- view ------------------------------------------------------------------------------------
@@ -512,7 +486,7 @@ function render({ model, el }) {
     if (newW === W && newH === H) return false;
     const first = W === 0;
     W = newW; H = newH;
-    for (const c of [canvas, overlay, glCanvas]) {
+    for (const c of [canvas, overlay, glCanvas, base]) {
       c.width = W; c.height = H; c.style.width = cssW + "px"; c.style.height = cssH + "px";
     }
     image = ctx.createImageData(W, H);
@@ -538,7 +512,7 @@ function render({ model, el }) {
     frame = requestAnimationFrame(() => { frame = 0; draw(); });
   }
 
-  function rasterDots(withinOnly) {  // every visible point into the ImageData, then on the canvas
+  function rasterDots(target) {  // every visible point into the ImageData, then on a canvas
     pix.fill(0xffffffff);
     const r = radius();
     const big = stamp(r), small = stamp(Math.max(0.5, r - 1 * dpr));
@@ -573,14 +547,25 @@ function render({ model, el }) {
         drawn++;
       }
     }
-    ctx.putImageData(image, 0, 0);
+    (target || ctx).putImageData(image, 0, 0);
     return drawn;
   }
 
+  function askPages() {
+    const inFlight = atlasReqs.size;
+    const miniPending = pages.mini.state.some((x) => x < 2);
+    for (let k = inFlight; k < 2 && atlasQueue.length; k++) {
+      if (atlasQueue[0][0] === "full" && miniPending && inFlight + k > 0) break;
+      const [level, page] = atlasQueue.shift();
+      const req = ++reqCounter;
+      atlasReqs.set(req, [level, page]);
+      model.send({ type: "atlas", page, level, req });
+    }
+  }
+  function loaded(level, s) { const P = pages[level]; return s >= 0 && P.state[Math.floor(s / P.per)] === 2; }
   function hasPicture(i) {
     const s = slotOf[i];
-    if (s >= 0 && pageState[Math.floor(s / PER)] === 2) return true;
-    return detailSlotOf[i] >= 0;
+    return detailSlotOf[i] >= 0 || loaded("mini", s) || loaded("full", s);
   }
 
   // Which works are drawn as pictures this frame, and how large (the level of detail):
@@ -592,25 +577,32 @@ function render({ model, el }) {
     const D = uWorld * s;
     const repSize = Math.max(D, REP_PX * dpr);
     const m = Math.max(D, repSize) / 2;
-    let V = 0, Vpic = 0;
+    let V = 0, Vpic = 0, Vcov = 0;  // works on screen, with a picture loaded, in the atlas
     for (let i = 0; i < n; i++) {
       if (!visible(i)) continue;
       const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
       if (px < -m || py < -m || px > W + m || py > H + m) continue;
       V++;
+      if (slotOf[i] >= 0 || detailSlotOf[i] >= 0) Vcov++;
       if (hasPicture(i)) Vpic++;
     }
-    const all = D >= MIN_ALL_PX * dpr && (V <= FETCH_LIMIT || Vpic >= 0.95 * V);
+    const all = D >= MIN_ALL_PX * dpr && (V <= FETCH_LIMIT || Vcov >= 0.95 * V);
     const cell = model.get("atlas_cell") | 0;
-    const sharpen = (all ? D : repSize) > SHARPEN * cell;
+    const shown = all ? D : repSize;
+    const sharpen = shown > SHARPEN * cell;
+    const level = sharpen ? "detail" : shown <= MINI_PX * dpr ? "mini" : "atlas";
     wantDetail = [];
     if (all) {
-      if (!picsDirty && lastPics.all && lastPics.detail === sharpen) {
+      // zoomed in, only the works on screen go to the GPU (rebuilt each frame); out to the whole
+      // map, every work once (pan and zoom then change two uniforms)
+      const cull = Vpic < 0.5 * lastPics.total;
+      if (!cull && !picsDirty && lastPics.all && !lastPics.cull && lastPics.level === level) {
         lastPics.size = D;
       } else {
         // every work with a picture: noise first, then clusters with the most representative on
-        // top, the selection above all (pan and zoom then only change two uniforms)
+        // top, the selection above all
         const list = new Int32Array(n);
+        let total = 0;
         let k = 0;
         const sel = selCount > 0;
         for (let pass = 0; pass < 3; pass++) {
@@ -621,10 +613,15 @@ function render({ model, el }) {
             if (hiddenArr[c + 1] || !hasPicture(i)) continue;
             const isSel = sel && selMask[i] === 1;
             if (pass === 2 ? !isSel : isSel || (pass === 0) !== (c < 0)) continue;
+            total++;
+            if (cull) {
+              const px = xy[2 * i] * s + ox, py = oy - xy[2 * i + 1] * s;
+              if (px < -m || py < -m || px > W + m || py > H + m) continue;
+            }
             list[k++] = i;
           }
         }
-        lastPics = { list, count: k, size: D, all: true, detail: sharpen };
+        lastPics = { list, count: k, size: D, all: true, level, cull, total };
         picsDirty = true;
       }
       // fetch: works on screen without a picture, and sharper ones when zoomed in
@@ -636,7 +633,7 @@ function render({ model, el }) {
           if (sharpen || !hasPicture(i)) wantDetail.push(i);
         }
       }
-      return { all, V, size: D };
+      return { all, V, size: D, dots: Vpic < V, complete: Vpic === V };
     }
     // level of detail: representatives on a screen grid
     const z = s / fitScale;
@@ -647,6 +644,7 @@ function render({ model, el }) {
     const taken = new Uint8Array(gw * gh);
     const list = [];
     const half = repSize / 2;
+    let missing = 0;
     for (let r = 0; r < n && r < budget; r++) {
       const i = byRank[r];
       if (!visible(i)) continue;
@@ -654,7 +652,7 @@ function render({ model, el }) {
       if (px < -half || py < -half || px > W + half || py > H + half) continue;
       const g = (Math.floor(py / gcell) + 1) * gw + Math.floor(px / gcell) + 1;
       if (taken[g]) continue;
-      if (!hasPicture(i)) { if (z >= 2 && wantDetail.length < 64) wantDetail.push(i); continue; }
+      if (!hasPicture(i)) { missing++; if (z >= 2 && wantDetail.length < 64) wantDetail.push(i); continue; }
       taken[g] = 1;
       list.push(i);
       if (sharpen && detailSlotOf[i] < 0 && wantDetail.length < 128) wantDetail.push(i);
@@ -662,29 +660,39 @@ function render({ model, el }) {
     // selected on top, the most representative above the rest
     list.reverse();
     if (selCount) list.sort((a, b) => selMask[a] - selMask[b]);
-    lastPics = { list: Int32Array.from(list), count: list.length, size: repSize, all: false, detail: sharpen };
+    lastPics = { list: Int32Array.from(list), count: list.length, size: repSize, all: false, level, cull: true, total: 0 };
     picsDirty = true;
-    return { all, V, size: repSize };
+    return { all, V, size: repSize, dots: true, complete: missing === 0 };
   }
 
-  function pictureSource(i, useDetail) {  // [layer (atlas page, or pages + detail layer), x, y, w, h, cell]
-    const a = aspects[i] || 1;
-    const ds = model.get("detail_size") | 0;
-    const d = detailSlotOf[i];
-    const s = slotOf[i];
-    const atlasOk = s >= 0 && pageState[Math.floor(s / PER)] === 2;
-    if (d >= 0 && (useDetail || !atlasOk)) {
-      const per = DETAIL_PER_ROW(), perLayer = per * per;
-      const layer = Math.floor(d / perLayer), k = d % perLayer;
-      const [w, h] = pictureBox(a, ds);
+  // Where work i's picture is: [level, page, x, y, w, h] in its page at the level wanted
+  // ("mini", "atlas" or "detail"), else the nearest one loaded, and whether it is the one wanted
+  function pictureAt_(i, want) {
+    const d = detailSlotOf[i], s = slotOf[i];
+    const full = loaded("full", s), mini = loaded("mini", s);
+    if (d >= 0 && (want === "detail" || !(want === "mini" ? mini || full : full))) {
+      const ds = model.get("detail_size") | 0, per = DETAIL_PER_ROW();
+      const [w, h] = pictureBox(aspects[i] || 1, ds);
       detailUsed[d] = detailClock;
-      return [-1 - layer, (k % per) * ds, Math.floor(k / per) * ds, w, h];
+      return ["detail", d, (d % per) * ds, Math.floor(d / per) * ds, w, h, true];
     }
-    const cell = model.get("atlas_cell") | 0;
-    const per = Math.floor((model.get("atlas_page_size") | 0) / cell);
-    const page = Math.floor(s / PER), k = s % PER;
-    const [w, h] = pictureBox(a, cell);
-    return [page, (k % per) * cell, Math.floor(k / per) * cell, w, h];
+    const level = want === "mini" ? (mini ? "mini" : "full") : (full ? "full" : "mini");
+    const P = pages[level];
+    const page = Math.floor(s / P.per), k = s % P.per;
+    const [w, h] = pictureBox(aspects[i] || 1, P.cell);
+    const exact = want === "mini" ? true : want === "atlas" ? level === "full" : false;
+    return [level, page, (k % P.perRow) * P.cell, Math.floor(k / P.perRow) * P.cell, w, h, exact];
+  }
+  // the same in the texture array: [layer, x, y, w, h, exact]
+  function glSource(i, want) {
+    const [level, page, x, y, w, h, exact] = pictureAt_(i, want);
+    if (level === "detail") {
+      const ds = model.get("detail_size") | 0, per = DETAIL_PER_ROW(), perLayer = per * per;
+      const k = page % perLayer;
+      return [renderer.layout.detail + Math.floor(page / perLayer), (k % per) * ds, Math.floor(k / per) * ds, w, h, exact];
+    }
+    const P = pages[level], q = LAYER / P.size, k = page % P.perLayer;
+    return [renderer.layout[level] + Math.floor(page / P.perLayer), (k % q) * P.size + x, Math.floor(k / q) * P.size + y, w, h, exact];
   }
 
   function frameWidth(size) { return Math.min(3 * dpr, Math.max(1 * dpr, Math.round(size * 0.06))); }
@@ -695,43 +703,38 @@ function render({ model, el }) {
     const { list, count, size } = lastPics;
     const fw = frameWidth(size);
     if (renderer.kind === "webgl2") {
-      if (dotsDirty) {
-        const meta = new Float32Array(n);
-        const sel = selCount > 0;
-        for (let i = 0; i < n; i++) {
-          const c = codeOf(i);
-          meta[i] = (c < 0 ? 0 : Math.min(63, c + 1)) * 8 + hiddenArr[c + 1] + (sel && !selMask[i] ? 2 : 0);
-        }
-        renderer.setDotMeta(meta);
-        dotsDirty = false;
-      }
+      // dots on the canvas under the pictures, where some work on screen has no picture
+      if (chosen.dots) { rasterDots(bctx); baseClear = false; }
+      else if (!baseClear) { bctx.clearRect(0, 0, W, H); baseClear = true; }
       if (picsDirty) {
         if (inst.length < count * 10) inst = new Float32Array(Math.max(count, 1024) * 10);
-        const pages = pageState.length;
         const sel = selCount > 0;
+        let exact = true;
         for (let k = 0; k < count; k++) {
           const i = list[k];
-          const [layer, x, y, w, h] = pictureSource(i, lastPics.detail);
+          const [layer, x, y, w, h, ok] = glSource(i, lastPics.level);
+          exact = exact && ok;
           const a = aspects[i] || 1;
           const o = k * 10;
           inst[o] = xy[2 * i]; inst[o + 1] = xy[2 * i + 1];
           inst[o + 2] = (x + 0.5) / LAYER; inst[o + 3] = (y + 0.5) / LAYER;
           inst[o + 4] = (x + w - 0.5) / LAYER; inst[o + 5] = (y + h - 0.5) / LAYER;
           inst[o + 6] = a >= 1 ? 1 : a; inst[o + 7] = a >= 1 ? 1 / a : 1;
-          inst[o + 8] = layer >= 0 ? layer : pages + (-1 - layer);
+          inst[o + 8] = layer;
           const c = codeOf(i);
           inst[o + 9] = (c < 0 ? 0 : Math.min(63, c + 1)) * 8 + (sel && !selMask[i] ? 2 : 0);
         }
         renderer.setPictures(inst, count);
+        lastPics.exact = exact;
         picsDirty = false;
       }
-      renderer.draw({ W, H, scale: view.scale, cx: view.cx, cy: view.cy, pal, dotSize: 2 * radius(),
-                      drawDots: true, picSize: size, frame: fw });
+      renderer.draw({ W, H, scale: view.scale, cx: view.cx, cy: view.cy, pal, picSize: size, frame: fw });
       ctx.clearRect(0, 0, W, H);
     } else {
       // 2-D canvas: the dots raster, then each picture with drawImage (slower, said in the toolbar)
       rasterDots();
       picsDirty = false;
+      let exact = true;
       const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
       const sel = selCount > 0;
       for (let k = 0; k < count; k++) {
@@ -743,15 +746,14 @@ function render({ model, el }) {
         const c = codeOf(i);
         ctx.fillStyle = (model.get("colors") || [])[c] || model.get("noise_color");
         ctx.fillRect(px - w / 2 - fw, py - h / 2 - fw, w + 2 * fw, h + 2 * fw);
-        const d = lastPics.detail || slotOf[i] < 0 ? detailBitmaps.get(i) : null;
-        const s0 = slotOf[i];
-        if (d) ctx.drawImage(d, px - w / 2, py - h / 2, w, h);
-        else if (s0 >= 0 && pageBitmaps[Math.floor(s0 / PER)]) {
-          const [, x, y, bw, bh] = pictureSource(i, false);
-          ctx.drawImage(pageBitmaps[Math.floor(s0 / PER)], x, y, bw, bh, px - w / 2, py - h / 2, w, h);
-        }
+        const [level, page, x, y, bw, bh, ok] = pictureAt_(i, lastPics.level);
+        exact = exact && ok;
+        const source = level === "detail" ? detailBitmaps.get(i) : pages[level].bitmaps[page];
+        if (source && level === "detail") ctx.drawImage(source, px - w / 2, py - h / 2, w, h);
+        else if (source) ctx.drawImage(source, x, y, bw, bh, px - w / 2, py - h / 2, w, h);
         if (sel && !selMask[i]) { ctx.fillStyle = "rgba(237,237,237,0.7)"; ctx.fillRect(px - w / 2, py - h / 2, w, h); }
       }
+      lastPics.exact = exact;
     }
     scheduleDetail();
     return chosen;
@@ -769,6 +771,9 @@ function render({ model, el }) {
       canvas.dataset.pictures = String(lastPics.count);
       canvas.dataset.lod = chosen.all ? "all" : "representatives";
       canvas.dataset.pictureSize = (chosen.size / dpr).toFixed(1);
+      // complete: every work on screen drawn, each picture at the resolution this zoom wants
+      lastComplete = chosen.complete && lastPics.exact;
+      canvas.dataset.complete = String(lastComplete);
     } else {
       drawn = rasterDots();
     }
@@ -816,7 +821,7 @@ function render({ model, el }) {
     }
     // the first frame with every atlas page in it (what the benchmark times for the image map)
     const complete = `${version}/${atlasVersion}`;
-    if (images && pageState.every((p) => p >= 2) && picturesDrawnFor !== complete) {
+    if (images && lastComplete && picturesDrawnFor !== complete) {
       picturesDrawnFor = complete;
       canvas.dataset.picturesDrawnAt = String(performance.now());
     }
@@ -856,24 +861,29 @@ function render({ model, el }) {
 
   // -- pictures from the kernel ----------------------------------------------------------------
   async function onAtlas(msg, buffers) {
-    const page = atlasReqs.get(msg.req);
-    if (page === undefined || msg.version !== atlasVersion) return;
+    const at = atlasReqs.get(msg.req);
+    if (at === undefined || msg.version !== atlasVersion) return;
     atlasReqs.delete(msg.req);
+    const [level, page] = at, P = pages[level];
     const data = u8(buffers && buffers[0]);
     if (msg.error || !data.length) {
-      pageState[page] = 3; atlasError = msg.error || "empty page"; requestDraw(); return;
+      P.state[page] = 3; atlasError = msg.error || "empty page"; askPages(); requestDraw(); return;
     }
     try {
       const bitmap = await createImageBitmap(new Blob([data], { type: "image/jpeg" }));
       if (msg.version !== atlasVersion || !renderer) { bitmap.close?.(); return; }
-      if (renderer.kind === "webgl2") { renderer.uploadPage(page, bitmap); bitmap.close?.(); }
-      else pageBitmaps[page] = bitmap;
-      pageState[page] = 2; pagesLoaded++;
+      if (renderer.kind === "webgl2") {
+        const q = LAYER / P.size, k = page % P.perLayer;
+        renderer.upload(renderer.layout[level] + Math.floor(page / P.perLayer), (k % q) * P.size, Math.floor(k / q) * P.size, bitmap);
+        bitmap.close?.();
+      } else P.bitmaps[page] = bitmap;
+      P.state[page] = 2;
       picsDirty = true;
       requestDraw();
     } catch (e) {
-      pageState[page] = 3; atlasError = String(e); requestDraw();
+      P.state[page] = 3; atlasError = String(e); requestDraw();
     }
+    askPages();
   }
 
   function scheduleDetail() {
@@ -925,7 +935,7 @@ function render({ model, el }) {
       if (slot < 0) { bitmap.close?.(); continue; }
       if (renderer.kind === "webgl2") {
         const k = slot % perLayer;
-        renderer.uploadDetail(Math.floor(slot / perLayer), (k % per) * ds, Math.floor(k / per) * ds, bitmap);
+        renderer.upload(renderer.layout.detail + Math.floor(slot / perLayer), (k % per) * ds, Math.floor(k / per) * ds, bitmap);
         bitmap.close?.();
       } else detailBitmaps.set(id, bitmap);
       detailOwner[slot] = id; detailUsed[slot] = detailClock; detailSlotOf[id] = slot;
@@ -1230,7 +1240,7 @@ function render({ model, el }) {
     if (detailTimer) clearTimeout(detailTimer);
     for (const entry of thumbCache.values()) if (entry.url) URL.revokeObjectURL(entry.url);
     thumbCache.clear();
-    for (const b of pageBitmaps) if (b) b.close?.();
+    for (const P of Object.values(pages)) for (const b of P.bitmaps) if (b) b.close?.();
     for (const b of detailBitmaps.values()) b.close?.();
     detailBitmaps.clear();
     if (renderer && renderer.destroy) renderer.destroy();
