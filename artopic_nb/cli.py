@@ -57,12 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     study_options(demo, "artopic_demo")
     run = sub.add_parser("run", help="run the study on a folder of images, a URL table, or "
                                      "iiif:URL, hf:NAME_OR_PATH, wikiart:ROOT, semart:ROOT")
-    run.add_argument("folder", help="a folder of images; a CSV of image URLs; iiif:URL (a "
-                                    "manifest or collection); hf:NAME_OR_PATH[?labels=..&n=..]; "
-                                    "wikiart:ROOT[?per_genre=..]; semart:ROOT[?split=..]")
+    run.add_argument("folder", help="a folder of images; a CSV of image URLs; iiif:URL[?"
+                                    "all_canvases=1&max_depth=..&size=..&n=..] (a manifest or "
+                                    "collection); hf:NAME_OR_PATH[?labels=..&n=..]; "
+                                    "wikiart:ROOT[?per_genre=..&labels=style]; "
+                                    "semart:ROOT[?split=..]")
     run.add_argument("--metadata", default=None, help="CSV joined on file name")
     run.add_argument("--url-column", default=None,
                      help="the column of image URLs of a table given as FOLDER (default: url)")
+    run.add_argument("--retry-failed", action="store_true",
+                     help="ask again for downloads known to fail (404, not an image, over a "
+                          "limit: remembered for a day)")
     study_options(run, "artopic_out")
     rep = sub.add_parser("report", help="write the HTML report of a saved study")
     rep.add_argument("study_dir")
@@ -106,18 +111,19 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     col = study.collection
     labels = study.labels_
     print("\nartopic_nb study finished")
-    print(f"  collection : {col.name}: {len(col)} images, {len(col.skipped)} skipped"
-          f"{'' if col.skipped.empty else ' (see the report)'}")
+    print(_collection_line(col))
+    for note in col.notes:
+        print(f"  source     : {note}")
     print(f"  embedder   : {study.embedder_id_}; reduction: {study.reducer_}")
     n_clusters = len(set(labels.tolist()) - {-1})
     print(f"  clusters   : {n_clusters} ({study.params_['cluster']['method']}), "
           f"{int((labels < 0).sum())} noise points")
     for step, note in study.notes_.items():
         print(f"  {step:<11}: {note}")
-    agreement = study.agreement()
-    if len(agreement):
-        print(f"  vs genres  : ARI {agreement['ari']:.2f}, NMI {agreement['nmi']:.2f}, "
-              f"purity {agreement['purity']:.2f}")
+    for label, row in study.agreement(by="all").iterrows():
+        print(f"  {'vs ' + label:<11}: ARI {row.ari:.2f}, NMI {row.nmi:.2f}, purity "
+              f"{row.purity:.2f} ({int(row.n_works):,} works with one, {int(row.n_labels):,} "
+              "labels)")
     if study.has("describe"):
         models = list(dict.fromkeys(study.descriptions_.model))
         print(f"  described  : {study.descriptions_.id.nunique()} works with {', '.join(models)}")
@@ -138,8 +144,39 @@ def _print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     print(f"  report     : {report}")
 
 
+def _collection_line(col) -> str:
+    """``wikiart: 1,000 images, 3 skipped (see the report); 80,446 listed images are not on
+    disk (a.jpg, ...)``: what was not on disk counted apart from what was skipped."""
+    from .data.skips import NOT_ON_DISK, not_on_disk_line
+
+    skipped = int((col.skipped["reason"] != NOT_ON_DISK).sum()) if len(col.skipped) else 0
+    absent = not_on_disk_line(col.skipped)
+    return (f"  collection : {col.name}: {len(col):,} images, {skipped:,} skipped"
+            f"{' (see the report)' if skipped else ''}{'; ' + absent if absent else ''}")
+
+
+def _show_notices():
+    """Print the sources' notices as plain lines (``artopic: ...``), not as Python warnings
+    with a file and a source line; other warnings show as usual. Returns the undo."""
+    import warnings
+
+    from .data.skips import CollectionNotice
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, CollectionNotice):
+            print(f"artopic: {message}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    return lambda: setattr(warnings, "showwarning", shown)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    undo = _show_notices() if args.command == "run" else None
     try:
         if args.command == "report":
             from .pipeline.study import Study
@@ -158,11 +195,14 @@ def main(argv: list[str] | None = None) -> int:
             collection = open_source(
                 args.folder, metadata=args.metadata, url_column=args.url_column,
                 cache_dir=Path(args.cache_dir) / "downloads" if args.cache_dir else None,
-                progress=not args.no_progress)
+                retry_failed=args.retry_failed, progress=not args.no_progress)
         return _run_study(collection, args)
     except (FileNotFoundError, ValueError, ImportError) as exc:
         print(f"artopic: error: {exc}", file=sys.stderr)
         return 2
+    finally:
+        if undo is not None:
+            undo()
 
 
 def run() -> None:

@@ -115,15 +115,17 @@ def _captions_by_id(study) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
-def render_report(study, max_per_cluster: int = 24, title: str | None = None) -> str:
-    """The report as an HTML string."""
+def render_report(study, max_per_cluster: int = 24, title: str | None = None,
+                  skipped_csv: str | None = None) -> str:
+    """The report as an HTML string; ``skipped_csv`` names the file beside it that lists
+    every skipped row (:func:`write_report` writes it)."""
     col = study.collection
     title = title or f"artopic_nb study: {col.name}"
     parts = [
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        f"<p class='muted'>{len(col)} images, {len(col.skipped)} skipped; generated "
+        f"<p class='muted'>{len(col):,} images, {len(col.skipped):,} skipped; generated "
         f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
     ]
     steps = pd.DataFrame(
@@ -140,10 +142,12 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
     if study.has("reduce") and len(col):
         parts += ["<h2>Map</h2>", _map(study)]
     if study.has("cluster"):
-        agreement = study.agreement()
+        agreement = study.agreement(by="all")
         if len(agreement):
-            parts += ["<h2>Agreement with known genres</h2>",
-                      _table(agreement.to_frame("clusters").T)]
+            parts += ["<h2>Agreement with known labels</h2>",
+                      "<p class='muted'>The clusters against each label column the collection "
+                      "has: n_works have a label, n_labels distinct ones.</p>",
+                      _table(agreement)]
         parts += ["<h2>Clusters</h2>", _table(study.cluster_summary())]
         parts += _section_extras(study)
         sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()
@@ -160,10 +164,32 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None) ->
             parts.append(_commonality_html(study, c))
             parts.append("<div class='grid'>" + "".join(
                 _tile(study, i, i in sampled, captions) for i in shown) + "</div>")
-    if len(col.skipped):
-        parts += ["<h2>Skipped files</h2>", _table(col.skipped)]
+    parts += _skipped_html(col.skipped, skipped_csv)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _skipped_html(skipped: pd.DataFrame, csv_name: str | None) -> list[str]:
+    """The works, files, manifests ... left out: counted by reason with a few examples (the
+    listed images not on disk in one line), never one row each, so that the report's size
+    does not grow with them; the full list is the CSV beside the report."""
+    from .data.skips import NOT_ON_DISK, count_reasons, not_on_disk_line
+
+    if skipped is None or skipped.empty:
+        return []
+    out = ["<h2>Skipped</h2>"]
+    if line := not_on_disk_line(skipped):
+        out.append(f"<p>{_e(line[:1].upper() + line[1:])}.</p>")
+    rest = skipped[skipped["reason"] != NOT_ON_DISK]
+    if len(rest):
+        groups = rest.groupby("what", sort=False) if "what" in rest.columns else [("file", rest)]
+        table = pd.concat([count_reasons(g).assign(what=w) for w, g in groups], ignore_index=True)
+        table = table.sort_values("count", ascending=False, kind="stable")
+        out.append(_table(table.set_index("reason")[["what", "count", "examples", "detail"]]))
+    if csv_name:
+        out.append(f"<p class='muted'>Every one of the {len(skipped):,}, with its reason: "
+                   f"<a href='{_e(csv_name)}'>{_e(csv_name)}</a> (beside this report).</p>")
+    return out
 
 
 def _section_extras(study) -> list[str]:
@@ -240,7 +266,13 @@ def _claims_html(claims: pd.DataFrame) -> str:
 
 
 def write_report(study, path: str | os.PathLike, **kwargs) -> Path:
-    """Write :func:`render_report` to ``path`` (atomically) and return the path."""
+    """Write :func:`render_report` to ``path`` (atomically) and return the path; when the
+    collection skipped anything, the full list goes beside it (``<name>_skipped.csv``)."""
     path = Path(path)
-    atomic_write_text(path, render_report(study, **kwargs))
+    skipped = study.collection.skipped
+    csv_name = None
+    if len(skipped):
+        csv_name = f"{path.stem}_skipped.csv"
+        atomic_write_text(path.with_name(csv_name), skipped.to_csv(index=False))
+    atomic_write_text(path, render_report(study, skipped_csv=csv_name, **kwargs))
     return path

@@ -161,7 +161,7 @@ class LocalServer:
 
 
 # -- the Image API over local images ---------------------------------------------------------
-_IMAGE_REQUEST = re.compile(r"^/iiif/(?P<id>[^/]+)/full/(?P<size>[^/]+)/0/default\.(jpg|png)$")
+_IMAGE_REQUEST = re.compile(r"^/full/(?P<size>[^/]+)/0/(?P<quality>default|native)\.(jpg|png)$")
 
 
 def fit_size(spec: str, width: int, height: int) -> tuple[int, int]:
@@ -180,35 +180,72 @@ def fit_size(spec: str, width: int, height: int) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def serve_images(server: LocalServer, images: dict[str, Path], version: int = 3) -> None:
-    """An Image API (version 2 or 3) at ``/iiif/{id}/`` for each ``{id: image file}``."""
+def level0_sizes(width: int, height: int, count: int = 3) -> list[tuple[int, int]]:
+    """The sizes a static (level 0) service lists: the whole image halved ``count`` times."""
+    return [(max(1, width >> k), max(1, height >> k)) for k in range(count, 0, -1)]
+
+
+def serve_images(server: LocalServer, images: dict[str, Path], version: int = 3,
+                 level: int = 1, prefix: str = "/iiif/") -> None:
+    """An Image API (version 1.1, 2 or 3) at ``{prefix}{id}/`` for each ``{id: image file}``.
+
+    Version 1 serves the quality ``native``, later versions ``default`` (the other is a 400,
+    as a strict server answers). A level 0 service serves its whole image and the sizes its
+    ``info.json`` lists (:func:`level0_sizes`, asked as ``w,`` in version 2 and ``w,h`` in
+    version 3; version 1.1 lists none), nothing else.
+    """
 
     def answer(path: str) -> Response:
-        image_id = path.split("/")[2]
+        image_id, _, rest = path[len(prefix):].partition("/")
         if image_id not in images:
             return Response(404, b"no such image", "text/plain")
         with Image.open(images[image_id]) as im:
-            if path.endswith("/info.json"):
-                return json_response(info(server, image_id, im.size, version))
-            match = _IMAGE_REQUEST.match(path.split("?")[0])
-            if match is None:
+            if rest == "info.json":
+                return json_response(info(server, image_id, im.size, version, level, prefix))
+            match = _IMAGE_REQUEST.match("/" + rest.split("?")[0])
+            if match is None or match["quality"] != ("native" if version == 1 else "default"):
                 return Response(400, b"unsupported request", "text/plain")
+            listed = [] if version == 1 else [f"{w},{h}" if version == 3 else f"{w},"
+                                              for w, h in level0_sizes(*im.size)]
+            if level == 0 and match["size"] not in ("full", "max", *listed):
+                return Response(400, b"size not available at level 0", "text/plain")
             size = fit_size(match["size"], *im.size)
             return Response(body=jpeg_bytes(im.convert("RGB").resize(size)),
                             content_type="image/jpeg")
 
-    server.add_prefix("/iiif/", answer)
+    server.add_prefix(prefix, answer)
 
 
-def info(server: LocalServer, image_id: str, size: tuple[int, int], version: int) -> dict:
-    base = server.url(f"/iiif/{image_id}")
+def info(server: LocalServer, image_id: str, size: tuple[int, int], version: int,
+         level: int = 1, prefix: str = "/iiif/") -> dict:
+    base = server.url(f"{prefix}{image_id}")
+    sizes = [{"width": w, "height": h} for w, h in level0_sizes(*size)] if level == 0 else []
+    if version == 1:
+        return {"@context": "http://library.stanford.edu/iiif/image-api/1.1/context.json",
+                "@id": base, "width": size[0], "height": size[1], "qualities": ["native"],
+                "profile": "http://library.stanford.edu/iiif/image-api/1.1/compliance.html"
+                           f"#level{level}"}
     if version == 2:
         return {"@context": "http://iiif.io/api/image/2/context.json", "@id": base,
                 "protocol": "http://iiif.io/api/image", "width": size[0], "height": size[1],
-                "profile": ["http://iiif.io/api/image/2/level1.json"]}
+                "profile": [f"http://iiif.io/api/image/2/level{level}.json"], "sizes": sizes}
     return {"@context": "http://iiif.io/api/image/3/context.json", "id": base,
             "type": "ImageService3", "protocol": "http://iiif.io/api/image",
-            "width": size[0], "height": size[1], "profile": "level1"}
+            "width": size[0], "height": size[1], "profile": f"level{level}", "sizes": sizes}
+
+
+def image_service(server: LocalServer, image_id: str, version: int = 3, level: int = 1,
+                  prefix: str = "/iiif/") -> dict:
+    """The service block a manifest gives an image of :func:`serve_images`."""
+    base = server.url(f"{prefix}{image_id}")
+    if version == 1:
+        return {"@context": "http://library.stanford.edu/iiif/image-api/1.1/context.json",
+                "@id": base, "profile": "http://library.stanford.edu/iiif/image-api/1.1/"
+                                        f"compliance.html#level{level}"}
+    if version == 2:
+        return {"@context": "http://iiif.io/api/image/2/context.json", "@id": base,
+                "profile": f"http://iiif.io/api/image/2/level{level}.json"}
+    return {"id": base, "type": "ImageService3", "profile": f"level{level}"}
 
 
 # -- Presentation API documents --------------------------------------------------------------
@@ -269,6 +306,64 @@ def manifest_v2(server: LocalServer, name: str, image_id: str, size: tuple[int, 
                                         "profile": "http://iiif.io/api/image/2/level1.json"}}}],
         }]}],
     }
+
+
+def multi_canvas_manifest(server: LocalServer, name: str, label: str, canvases: Sequence[dict],
+                          record: dict | None = None, version: int = 3) -> dict:
+    """A manifest (version 3 or 2) of several canvases, as albums, sketchbooks, curated
+    selections (each canvas its own ``label`` and ``record``) and objects photographed
+    from several sides (``label`` "front", "back" ..., no record) are published.
+
+    Each canvas: ``{"image_id", "size", "label" (optional), "record" (optional), "service"
+    (optional, a :func:`image_service` block; default: version 3, level 1 at /iiif/)}``.
+    ``record``: the manifest's own metadata pairs, as in :func:`manifest_v3`.
+    """
+    url = server.url(f"/manifests/{name}.json")
+
+    def pairs(values: dict | None) -> list[dict]:
+        if version == 2:
+            return [{"label": k, "value": str(v)} for k, v in (values or {}).items()]
+        return [{"label": {"en": [k]}, "value": {"none": [str(v)]}}
+                for k, v in (values or {}).items()]
+
+    items = []
+    for n, canvas in enumerate(canvases, start=1):
+        width, height = canvas["size"]
+        service = canvas.get("service") or image_service(server, canvas["image_id"])
+        base = service.get("id") or service["@id"]
+        image = {"width": width, "height": height, "format": "image/jpeg"}
+        own = {}
+        if canvas.get("label") is not None:
+            own["label"] = canvas["label"] if version == 2 else {"en": [canvas["label"]]}
+        if canvas.get("record"):
+            own["metadata"] = pairs(canvas["record"])
+        if version == 2:
+            items.append({"@id": f"{url}/canvas/{n}", "@type": "sc:Canvas", "width": width,
+                          "height": height, "label": own.pop("label", f"p. {n}"), **own,
+                          "images": [{"@type": "oa:Annotation", "motivation": "sc:painting",
+                                      "on": f"{url}/canvas/{n}", "resource": {
+                                          **image, "@id": f"{base}/full/full/0/default.jpg",
+                                          "@type": "dctypes:Image", "service": service}}]})
+        else:
+            items.append({"id": f"{url}/canvas/{n}", "type": "Canvas", "width": width,
+                          "height": height, **own, "items": [{
+                              "id": f"{url}/page/{n}", "type": "AnnotationPage", "items": [{
+                                  "id": f"{url}/annotation/{n}", "type": "Annotation",
+                                  "motivation": "painting", "target": f"{url}/canvas/{n}",
+                                  "body": {**image, "id": f"{base}/full/max/0/default.jpg",
+                                           "type": "Image", "service": [service]}}]}]})
+    if version == 2:
+        return {"@context": "http://iiif.io/api/presentation/2/context.json", "@id": url,
+                "@type": "sc:Manifest", "label": label, "metadata": pairs(record),
+                "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+                "attribution": "A local test museum",
+                "sequences": [{"@type": "sc:Sequence", "canvases": items}]}
+    return {"@context": "http://iiif.io/api/presentation/3/context.json", "id": url,
+            "type": "Manifest", "label": {"en": [label]}, "metadata": pairs(record),
+            "rights": "http://creativecommons.org/publicdomain/zero/1.0/",
+            "requiredStatement": {"label": {"en": ["Attribution"]},
+                                  "value": {"en": ["A local test museum"]}},
+            "items": items}
 
 
 def collection_v3(server: LocalServer, name: str, label: str, members: Sequence[dict]) -> dict:

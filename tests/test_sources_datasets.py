@@ -1,8 +1,10 @@
-"""WikiArt (ArtGAN layout), SemArt and Hugging Face datasets, from small real-format
-fixtures built here out of the fixture paintings; each also runs through ``artopic run``."""
+"""WikiArt (the archive's ``wikiart_csv`` layout), SemArt and Hugging Face datasets, from
+small real-format fixtures built here out of the fixture paintings; each also runs through
+``artopic run``. ArtGAN's repository layouts and partial downloads: test_sources_wikiart.py."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
 
@@ -11,6 +13,7 @@ import pytest
 
 import artopic_nb as an
 from artopic_nb.cli import main
+from artopic_nb.data.skips import NOT_ON_DISK
 from artopic_nb.sources.wikiart import parse_wikiart_name
 
 datasets = pytest.importorskip("datasets")
@@ -61,7 +64,7 @@ def wikiart_root(tmp_path_factory, fixture_dir):
 
 
 def test_wikiart_artgan_layout(wikiart_root):
-    with pytest.warns(UserWarning, match="1 file"):
+    with pytest.warns(UserWarning, match="1 listed image is not on disk"):
         col = an.datasets.load_wikiart(wikiart_root, progress=False)
     assert len(col) == len(WIKIART)
     assert col.skipped.path.str.endswith("listed-but-missing_a-lost-work.jpg").all()
@@ -156,6 +159,31 @@ def test_semart_reads_windows_1252_with_entities(semart_root):
         an.datasets.load_semart(semart_root, split="test")
 
 
+def test_semart_as_released_unpacked_with_part_of_its_images(semart_root, tmp_path):
+    """The three CSVs (exact names) in an unpacked ``SemArt/`` folder, ``Images/`` beside
+    them holding only part of the images; ``labels=`` picks the known genre."""
+    root = tmp_path / "download"
+    shutil.copytree(semart_root, root / "SemArt")
+    lines = [SEMART_HEADER] + ["\t".join(r) for r in SEMART[:2]] + [
+        "\t".join((f"{i:05d}-absent.jpg", "Not downloaded.", "X", f"Absent {i}", "", "", "portrait",
+                   "Dutch", "1601-1650")) for i in range(40)]
+    (root / "SemArt" / "semart_test.csv").write_bytes("\r\n".join(lines).encode("cp1252"))
+    with pytest.warns(UserWarning, match="semart: 2 works; 40 listed images are not on disk"):
+        test = an.datasets.load_semart(root, split="test", progress=False)
+    assert len(test) == 2 and (test.skipped.reason == NOT_ON_DISK).sum() == 40
+    assert test.metadata.type.tolist() == ["religious", "portrait"] == test.genres.tolist()
+    with pytest.warns(UserWarning):
+        everything = an.datasets.load_semart(root, split="all", labels="school", n=3, seed=0,
+                                             progress=False)
+    assert len(everything) == 3 and set(everything.genres) <= {"Italian", "Spanish", "French",
+                                                               "German"}
+    assert everything.genres.nunique() == 3  # a fair sample across schools, among those on disk
+    with pytest.raises(ValueError, match="choose one of type, school"):
+        an.datasets.load_semart(root, labels="genre")
+    with pytest.raises(FileNotFoundError, match="no such folder"):
+        an.datasets.load_semart(tmp_path / "nowhere")
+
+
 # -- Hugging Face datasets -------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hf_dataset(fixture_dir):
@@ -210,11 +238,65 @@ def test_huggingface_parquet_folder_and_stream(hf_dataset, tmp_path):
 
 
 def test_huggingface_hub_unreachable_and_missing_package(tmp_path, monkeypatch):
-    with pytest.raises(ValueError, match="hub could not be reached"):
+    with pytest.raises(ValueError, match="no such folder: someone/paintings; .*hub could not "
+                                         "be reached"):
         an.from_huggingface("someone/paintings", n=5, cache_dir=tmp_path)
+    for missing in (tmp_path / "not" / "here", "./paintings", "data/wikiart/train"):
+        with pytest.raises(FileNotFoundError, match="no such folder"):
+            an.from_huggingface(missing, n=5, cache_dir=tmp_path)
     monkeypatch.setitem(sys.modules, "datasets", None)
     with pytest.raises(ImportError, match=r'pip install "artopic-nb\[sources\]"'):
         an.from_huggingface(tmp_path, cache_dir=tmp_path)
+
+
+@pytest.fixture
+def imagefolder(fixture_dir, tmp_path):
+    """A ``datasets`` imagefolder: ``train/`` and ``test/`` with their images and a
+    ``metadata.csv`` (``file_name`` first), one listed file not downloaded."""
+    meta = pd.read_csv(fixture_dir / "metadata.csv")
+    root = tmp_path / "paintings_imagefolder"
+    for split, rows in (("train", meta.iloc[:16]), ("test", meta.iloc[16:22])):
+        (root / split).mkdir(parents=True)
+        for name in rows.file_name:
+            shutil.copy(fixture_dir / name, root / split / name)
+        table = rows[["file_name", "genre", "artist", "title"]]
+        if split == "train":
+            table = pd.concat([table, pd.DataFrame([{"file_name": "lost.jpg", "genre": "portrait"}])])
+        table.to_csv(root / split / "metadata.csv", index=False)
+    return root
+
+
+def test_huggingface_imagefolder(imagefolder, tmp_path, fixture_dir):
+    with pytest.warns(UserWarning, match="1 listed image is not on disk"):
+        col = an.from_huggingface(imagefolder, progress=False)
+    assert len(col) == 16 and {"genre", "artist", "title", "source_file"} <= set(col.metadata)
+    assert col.skipped.path.str.endswith("lost.jpg").all()
+    assert len(an.from_huggingface(imagefolder, "test", progress=False)) == 6
+    with pytest.warns(UserWarning):
+        fair = an.from_huggingface(imagefolder, labels="genre", per_label=1, progress=False)
+    assert fair.genres.value_counts().max() == 1 and fair.genres.nunique() == len(fair)
+    with pytest.raises(ValueError, match=r"no split 'validation' \(splits: \['train', 'test'\]\)"):
+        an.from_huggingface(imagefolder, "validation")
+    # one folder per class, no metadata file: the folder names are the labels
+    classes = tmp_path / "by_class"
+    for name, genre in pd.read_csv(fixture_dir / "metadata.csv")[["file_name", "genre"]].values[:9]:
+        (classes / genre).mkdir(parents=True, exist_ok=True)
+        shutil.copy(fixture_dir / name, classes / genre / name)
+    by_class = an.from_huggingface(classes, labels="label", per_label=1, genre="label",
+                                   progress=False)
+    assert set(by_class.genres) == {p.name for p in classes.iterdir()}
+
+
+def test_the_cli_reads_an_imagefolder_and_says_no_such_folder(imagefolder, tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["run", f"hf:{imagefolder}?genre=genre", "--embedder", "color", "--no-describe",
+                 "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "paintings_imagefolder: 16 images, 0 skipped; 1 listed image is not on disk" in \
+        captured.out and "vs genre" in captured.out and "vs artist" in captured.out
+    assert main(["run", f"hf:{tmp_path / 'nowhere'}", "--no-progress"]) == 2
+    assert f"no such folder: {tmp_path / 'nowhere'}" in capsys.readouterr().err
 
 
 # -- every source through the command line ---------------------------------------------------
@@ -225,7 +307,8 @@ def test_the_cli_runs_each_dataset_to_a_report(kind, wikiart_root, semart_root, 
         hf_dataset.save_to_disk(tmp_path / "hf")
         spec, expected = f"hf:{tmp_path / 'hf'}?labels=genre&per_label=4", "13 images, 1 skipped"
     elif kind == "wikiart":
-        spec, expected = f"wikiart:{wikiart_root}?split=train", "8 images, 1 skipped"
+        spec, expected = f"wikiart:{wikiart_root}?split=train", \
+            "8 images, 0 skipped; 1 listed image is not on disk"
     else:
         spec, expected = f"semart:{semart_root}?split=train", "4 images, 0 skipped"
     out = tmp_path / "out"
@@ -234,6 +317,9 @@ def test_the_cli_runs_each_dataset_to_a_report(kind, wikiart_root, semart_root, 
     assert code == 0
     printed = capsys.readouterr().out
     assert expected in printed and "genres     :" in printed
+    labels = {"hf": ["genre", "artist"], "wikiart": ["genre", "style", "artist"],
+              "semart": ["genre", "artist", "school", "timeframe"]}[kind]
+    assert re.findall(r"  vs (\w+) *: ARI", printed) == labels  # "type" is the genre: once
     assert (out / "report.html").stat().st_size > 10_000
     assert main(["run", f"{kind}:{tmp_path}?bogus=1", "--no-progress"]) == 2
     assert "does not take bogus" in capsys.readouterr().err

@@ -197,3 +197,91 @@ def test_from_csv_and_the_cli(server, paintings, tmp_path, capsys):
     assert main(["run", str(table), "--url-column", "nope", "--out", str(out),
                  "--no-progress"]) == 2
     assert "no column 'nope'" in capsys.readouterr().err
+
+
+# -- known failures --------------------------------------------------------------------------
+def test_lasting_failures_are_remembered_passing_ones_are_not(server, paintings, tmp_path):
+    """A rerun asks nothing of a 404, a 410, a text page or a file over a limit (for a day);
+    a 429, a 5xx and a timeout are asked again; retry_failed and a larger limit ask again."""
+    good = server.add("/good.jpg", paintings[0])
+    lasting = [server.url("/missing.jpg"),
+               server.add("/gone.jpg", Response(410, b"gone", "text/plain")),
+               server.add("/page.jpg", Response(body=b"<html>nope</html>", content_type="text/html")),
+               server.add("/oversized.jpg", b"\xff\xd8" + b"\0" * 300_000),
+               server.add("/huge-pixels.png", Response(body=_png(400, 300)))]
+    passing = [server.add("/busy.jpg", Response(429, b"", "text/plain", {"Retry-After": "0"})),
+               server.add("/down.jpg", Response(503, b"", "text/plain")),
+               server.add("/slow.jpg", Response(body=paintings[1], stall=3.0))]
+    urls = [good, *lasting, *passing]
+    limits = {"max_bytes": 200_000, "max_pixels": 100_000}
+    with Downloader(tmp_path, **limits, **FAST) as dl:
+        first = dl.fetch_images(urls)
+    assert [r.ok for r in first] == [True] + [False] * 8
+    before = server.count()
+    with Downloader(tmp_path, **limits, **FAST) as dl:
+        second = dl.fetch_images(urls)
+    asked = server.requests[before:]
+    assert not set(asked) & {u.split(str(server.port))[1] for u in [good, *lasting]}
+    assert {"/busy.jpg", "/down.jpg", "/slow.jpg"} == set(asked)
+    assert dl.stats["known_failures"] == len(lasting)
+    for old, new in zip(first[1:6], second[1:6], strict=True):
+        assert new.reason.startswith(old.reason) and "known failure" in new.reason
+    # a larger limit, or retry_failed, asks again
+    before = server.count()
+    with Downloader(tmp_path, max_bytes=1_000_000, max_pixels=100_000, **FAST) as dl:
+        dl.fetch_images(lasting[3:4])
+    assert server.requests[before:] == ["/oversized.jpg"]
+    before = server.count()
+    with Downloader(tmp_path, retry_failed=True, **limits, **FAST) as dl:
+        dl.fetch_images(lasting)
+    assert len(server.requests[before:]) == len(lasting)
+    # failure_ttl=0 remembers nothing
+    with Downloader(tmp_path / "b", failure_ttl=0, **FAST) as dl:
+        dl.fetch_images(lasting[:1])
+    with Downloader(tmp_path / "b", **FAST) as dl:
+        assert dl.fetch_images(lasting[:1])[0].from_cache is False
+
+
+def test_a_url_table_rerun_asks_nothing_of_its_known_failures(server, paintings, tmp_path,
+                                                               capsys):
+    urls = [server.add(f"/img/{i}.jpg", data) for i, data in enumerate(paintings[:3])]
+    bad = [server.url("/missing.jpg"),
+           server.add("/notes.txt", Response(body=b"just text", content_type="text/plain")),
+           server.add("/big.jpg", b"\xff\xd8" + b"\0" * 1_700_000)]
+    table = tmp_path / "open_access.csv"
+    pd.DataFrame({"url": urls + bad + [None], "title": [f"t{i}" for i in range(7)]}).to_csv(
+        table, index=False)
+    with pytest.warns(UserWarning, match=r"open_access: 3 works; 3 images skipped \(1 HTTP 404 "
+                                         r"Not Found, 1 not an image, 1 too large\); 1 row "
+                                         r"skipped \(1 no URL in column 'url'\)"):
+        from_csv(table, cache_dir=tmp_path / "dl", max_bytes=1_000_000, **FAST)
+    before = server.count()
+    with pytest.warns(UserWarning, match="3 images skipped"):
+        col = from_csv(table, cache_dir=tmp_path / "dl", max_bytes=1_000_000, **FAST)
+    assert server.count() == before and len(col) == 3  # no request at all
+    args = ["run", str(table), "--out", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"),
+            "--embedder", "color", "--no-describe", "--no-progress"]
+    assert main(args) == 0
+    before = server.count()
+    assert main(args) == 0
+    assert server.count() == before  # the command's own cache remembers them too
+    assert main([*args, "--retry-failed"]) == 0
+    assert sorted(server.requests[before:]) == ["/big.jpg", "/missing.jpg", "/notes.txt"]
+    err = capsys.readouterr().err
+    assert "artopic: open_access: 3 works; 3 images skipped" in err and "UserWarning" not in err
+
+
+def test_pil_bomb_warning_becomes_a_skip_reason(server, tmp_path, recwarn):
+    """An image over PIL's own limit (its DecompressionBombWarning) and ours: a reason in
+    the report, no warning."""
+    from PIL import Image as PILImage
+
+    pixels = PILImage.MAX_IMAGE_PIXELS + 1_000_000
+    buf = io.BytesIO()
+    PILImage.new("1", (pixels // 10_000, 10_000)).save(buf, format="PNG")
+    url = server.add("/bomb.png", Response(body=buf.getvalue(), content_type="image/png"))
+    with Downloader(tmp_path, max_pixels=50_000_000, **FAST) as dl:
+        (result,) = dl.fetch_images([url])
+    assert result.reason.startswith("over the pixel limit (") and "> 50,000,000 pixels" in \
+        result.reason
+    assert not [w for w in recwarn if issubclass(w.category, PILImage.DecompressionBombWarning)]

@@ -6,6 +6,7 @@ paintings, manifests of both versions, and nested collections; never a public ho
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -19,10 +20,14 @@ from artopic_nb.sources.iiif import from_iiif, image_url, label_text
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notebooks"))
 from _local_iiif_server import (  # noqa: E402
     LocalServer,
+    Response,
     collection_v2,
     collection_v3,
+    image_service,
+    level0_sizes,
     manifest_v2,
     manifest_v3,
+    multi_canvas_manifest,
     serve_images,
 )
 
@@ -122,9 +127,13 @@ def test_nested_collections_faults_and_a_second_run(museum, tmp_path):
     requests = server.count()
     with pytest.warns(UserWarning, match="skipped"):
         col2 = from_iiif(top["id"], size=64, max_depth=2, cache_dir=tmp_path, **FAST)
-    failed = [server.url("/manifests/nope.json"), server.url("/iiif/nosuchimage/full/!64,64/0/default.jpg")]
-    assert server.count() - requests == len(failed)  # only the failures are tried again
+    assert server.count() == requests  # no request at all: the two 404s are known failures
     assert col2.hashes == col.hashes
+    assert "known failure" in dict(zip(col2.skipped.path, col2.skipped.reason,
+                                       strict=True))[server.url("/manifests/nope.json")]
+    with pytest.warns(UserWarning, match="skipped"):
+        from_iiif(top["id"], size=64, max_depth=2, cache_dir=tmp_path, retry_failed=True, **FAST)
+    assert server.count() - requests == 2  # retry_failed asks for exactly those again
 
     # n stops the walk once it has enough works
     assert len(from_iiif(top["id"], size=64, n=2, cache_dir=tmp_path, **FAST)) == 2
@@ -178,3 +187,173 @@ def test_the_cli_runs_a_iiif_collection_to_a_report(museum, tmp_path, capsys):
     saved = pd.read_parquet(out / "study" / "collection.parquet")
     assert saved.rights.eq("http://creativecommons.org/publicdomain/zero/1.0/").all()
     assert (tmp_path / "cache" / "downloads").is_dir()
+
+
+# -- which canvases are works ----------------------------------------------------------------
+@pytest.fixture
+def album(museum, fixture_dir):
+    """A 24-canvas album whose canvases carry their own labels and metadata, and an object
+    photographed from three sides (canvases "front", "back", "detail", no metadata)."""
+    server, _ = museum
+    records = pd.read_csv(fixture_dir / "metadata.csv").to_dict("records")
+    paths = {f"a{i}": fixture_dir / r["file_name"] for i, r in enumerate(records)}
+    serve_images(server, paths)
+    canvases = [{"image_id": f"a{i}", "size": Image.open(paths[f"a{i}"]).size,
+                 "label": r["title"], "record": {"Artist": r["artist"], "Date": r["date"],
+                                                 "Genre": r["genre"]}}
+                for i, r in enumerate(records)]
+    album = multi_canvas_manifest(server, "album", "An album of 24 paintings", canvases,
+                                  {"Department": "Prints and albums"})
+    views = multi_canvas_manifest(server, "views", "A painted chest", [
+        dict(canvases[0], label=side, record=None) for side in ("front", "back", "f. 2r")],
+        {"Artist": "Unknown maker"})
+    return server, server.add("/manifests/album.json", album), \
+        server.add("/manifests/views.json", views)
+
+
+def test_a_manifest_whose_canvases_are_works(album, tmp_path):
+    server, album_url, views_url = album
+    with pytest.warns(UserWarning, match="canvases carry their own labels or metadata: 24 "
+                                         "works, one per such canvas"):
+        col = from_iiif(album_url, size=48, cache_dir=tmp_path, **FAST)
+    assert len(col) == 24 and col.skipped.empty
+    assert col.notes == ["1 manifest whose canvases carry their own labels or metadata: 24 "
+                         "works, one per such canvas"]
+    records = pd.read_csv(Path(__file__).parent / "data" / "images" / "metadata.csv")
+    assert col.metadata.title.tolist() == records.title.tolist()
+    assert col.metadata.artist.tolist() == records.artist.tolist()
+    assert col.metadata.genre.tolist() == records.genre.tolist()
+    assert set(col.metadata.manifest_title) == {"An album of 24 paintings"}
+    assert set(col.metadata.department) == {"Prints and albums"}  # the manifest's, kept
+    assert col.metadata.canvas.is_unique and col.metadata.rights.notna().all()
+    # all_canvases=False: the first canvas only, said so
+    first = from_iiif(album_url, size=48, all_canvases=False, cache_dir=tmp_path, **FAST)
+    assert len(first) == 1 and "23 more canvases not taken" in first.notes[0]
+
+
+def test_a_manifest_of_views_is_one_work(album, tmp_path):
+    server, album_url, views_url = album
+    with pytest.warns(UserWarning, match="of several views of one object: one work each, from "
+                                         "its first canvas \\(2 more canvases not taken"):
+        col = from_iiif(views_url, size=48, cache_dir=tmp_path, **FAST)
+    assert len(col) == 1 and col.metadata.title[0] == "A painted chest"
+    assert col.metadata.artist[0] == "Unknown maker"
+    every = from_iiif(views_url, size=48, all_canvases=True, cache_dir=tmp_path, **FAST)
+    assert every.metadata.title.tolist() == ["A painted chest (front)", "A painted chest (back)",
+                                             "A painted chest (f. 2r)"]
+    assert every.notes == ["all_canvases=True: 3 works from every canvas of 1 manifest of "
+                           "several canvases"]
+
+
+def test_the_cli_takes_iiif_options_after_a_question_mark(album, tmp_path, capsys):
+    server, album_url, views_url = album
+    out = tmp_path / "out"
+    code = main(["run", f"iiif:{views_url}?all_canvases=1&size=40", "--embedder", "color",
+                 "--no-describe", "--cluster-method", "kmeans", "--n-clusters", "2", "--out",
+                 str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "A painted chest: 3 images, 0 skipped" in captured.out
+    assert "source     : all_canvases=True: 3 works" in captured.out
+    assert "artopic: A painted chest: 3 works; all_canvases=True" in captured.err
+    assert "UserWarning" not in captured.err and "CollectionNotice" not in captured.err
+    urls = pd.read_parquet(out / "study" / "collection.parquet").url
+    assert urls.str.contains("/full/!40,40/0/default.jpg", regex=False).all()
+    # n= a fair sample of the album's works; an option the loader lacks stays in the URL
+    code = main(["run", f"iiif:{album_url}?n=6&seed=1", "--embedder", "color", "--no-describe",
+                 "--out", str(out), "--cache-dir", str(tmp_path / "cache"), "--no-progress"])
+    assert code == 0 and "An album of 24 paintings: 6 images" in capsys.readouterr().out
+    assert main(["run", f"iiif:{album_url}?page=2", "--no-progress", "--out", str(out),
+                 "--cache-dir", str(tmp_path / "cache")]) == 2
+    assert "album.json?page=2: HTTP 404" in capsys.readouterr().err
+
+
+def test_n_is_a_fair_sample_and_reads_only_the_manifests_it_needs(museum, tmp_path):
+    server, manifests = museum
+    v3 = [m[0] for m in manifests.values()]
+    many = collection_v3(server, "many", "Six portraits", v3[:6])
+    few = collection_v3(server, "few", "Two landscapes", v3[6:])
+    top = collection_v3(server, "both", "Both", [many, few])
+    for doc in (many, few, top):
+        server.add(urlpath(doc["id"]), doc)
+    col = from_iiif(top["id"], size=32, n=4, seed=0, cache_dir=tmp_path, **FAST)
+    assert len(col) == 4
+    from_few = col.metadata.manifest.isin([m["id"] for m in v3[6:]]).sum()
+    assert from_few == 2  # two of each collection, not the first four listed
+    assert sum(server.count(urlpath(m["id"])) for m in v3) == 4  # only those manifests read
+
+
+# -- museum conventions and the Image API ----------------------------------------------------
+def test_harvard_people_and_dated_give_artist_and_date(museum, fixture_dir, tmp_path):
+    server, _ = museum
+    size = Image.open(fixture_dir / "435882.jpg").size
+    serve_images(server, {"h1": fixture_dir / "435882.jpg"}, version=2, prefix="/harvard/")
+    doc = multi_canvas_manifest(server, "harvard", "Self-Portrait Dedicated to Paul Gauguin", [
+        {"image_id": "h1", "size": size, "label": "Front",
+         "service": image_service(server, "h1", version=2, prefix="/harvard/")}],
+        {"Dated": "1888", "Classification": "Paintings",
+         "People": "Artist: Vincent van Gogh, Dutch, Zundert 1853 - 1890 Auvers-sur-Oise, "
+                   "France", "Object Number": "1951.65"}, version=2)
+    col = from_iiif(server.add("/manifests/harvard.json", doc), size=64, cache_dir=tmp_path,
+                    **FAST)
+    row = col.metadata.iloc[0]
+    assert (row.artist, row.date, row.classification) == ("Vincent van Gogh", "1888", "Paintings")
+    assert row.people.startswith("Artist: Vincent van Gogh, Dutch")
+    assert row.url == server.url("/harvard/h1/full/!64,64/0/default.jpg")
+
+
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_image_api_versions_and_level_0(museum, fixture_dir, tmp_path, version):
+    """1.1 names its quality native; a level 0 service serves only the sizes its info.json
+    lists, so that document is read and the smallest listed size that covers the request
+    is asked for (``w,`` before version 3, ``w,h`` from it)."""
+    server, _ = museum
+    path = fixture_dir / "435641.jpg"
+    size = Image.open(path).size
+    serve_images(server, {"one": path}, version=version, prefix=f"/v{version}/")
+    serve_images(server, {"one": path}, version=version, level=0, prefix=f"/static{version}/")
+    canvases = [{"image_id": "one", "size": size, "label": f"side {k}", "service": image_service(
+        server, "one", version=version, level=level, prefix=prefix)}
+        for k, (level, prefix) in enumerate([(1, f"/v{version}/"), (0, f"/static{version}/")])]
+    doc = multi_canvas_manifest(server, f"api{version}", "Two services", canvases,
+                                version=3 if version == 3 else 2)
+    col = from_iiif(server.add(f"/manifests/api{version}.json", doc), size=40, all_canvases=True,
+                    cache_dir=tmp_path, **FAST)
+    assert col.skipped.empty and len(col) == 2, col.skipped.reason.tolist()
+    quality = "native" if version == 1 else "default"
+    assert col.metadata.url[0] == server.url(f"/v{version}/one/full/!40,40/0/{quality}.jpg")
+    width, height = next(s for s in level0_sizes(*size) if max(s) >= 40)
+    listed = {1: "full", 2: f"{width},", 3: f"{width},{height}"}[version]  # 1.1 lists none
+    assert col.metadata.url[1] == server.url(f"/static{version}/one/full/{listed}/0/{quality}.jpg")
+    assert server.count(f"/static{version}/one/info.json") == (version > 1)
+    if version > 1:  # "w," leaves the height to the server's rounding
+        assert col.metadata.width[1] == width and abs(col.metadata.height[1] - height) <= 1
+
+
+# -- known failures --------------------------------------------------------------------------
+def test_a_rerun_asks_nothing_of_50_lost_manifests(museum, tmp_path):
+    """A 55-manifest collection, 50 of them gone (404): the rerun makes no request; 429, 5xx
+    and timeouts are not remembered, and retry_failed asks again."""
+    server, manifests = museum
+    v3 = [m[0] for m in manifests.values()][:5]
+    lost = [{"id": server.url(f"/manifests/lost{i}.json"), "type": "Manifest"} for i in range(50)]
+    passing = [server.add("/manifests/busy.json", Response(429, b"", "text/plain",
+                                                           {"Retry-After": "0"})),
+               server.add("/manifests/down.json", Response(503, b"", "text/plain"))]
+    top = collection_v3(server, "lossy", "Mostly lost", v3 + lost + [{"id": u} for u in passing])
+    server.add("/collections/lossy.json", top)
+    with pytest.warns(UserWarning, match=r"Mostly lost: 5 works; 52 manifests skipped \(50 HTTP "
+                                         r"404 Not Found, 1 HTTP 429"):
+        col = from_iiif(top["id"], size=32, cache_dir=tmp_path, **FAST)
+    assert len(col) == 5 and set(col.skipped.what) == {"manifest"}
+    before = server.count()
+    with pytest.warns(UserWarning, match="52 manifests skipped"):
+        again = from_iiif(top["id"], size=32, cache_dir=tmp_path, **FAST)
+    asked = server.requests[before:]
+    assert sorted(set(asked)) == ["/manifests/busy.json", "/manifests/down.json"]
+    assert not any(re.match(r"/manifests/lost\d+\.json", p) for p in asked)
+    assert again.hashes == col.hashes
+    before = server.count()
+    with pytest.warns(UserWarning):
+        from_iiif(top["id"], size=32, cache_dir=tmp_path, retry_failed=True, **FAST)
+    assert sum(p.startswith("/manifests/lost") for p in server.requests[before:]) == 50

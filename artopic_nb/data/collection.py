@@ -24,7 +24,6 @@ import copy
 import html
 import io
 import os
-import warnings
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -218,10 +217,7 @@ class ImageCollection:
         if issues is not None:
             col.metadata_issues = issues
             if not issues.empty:
-                warnings.warn(
-                    f"{len(issues)} metadata row(s) could not be used; see .metadata_issues",
-                    stacklevel=2,
-                )
+                notify(f"{len(issues)} metadata row(s) could not be used; see .metadata_issues")
         return col
 
     @classmethod

@@ -36,17 +36,39 @@ class StudyQueries:
         self._require("labels_")
         return cluster_mod.cluster_summary(self.labels_, self.embeddings_, self.collection.genres)
 
-    def agreement(self) -> pd.Series:
-        """ARI, NMI, purity, noise share and cluster count against the known genres (empty
-        without known genres)."""
+    def agreement(self, by: str | Sequence[str] | None = None) -> pd.Series | pd.DataFrame:
+        """ARI, NMI, purity, noise share and cluster count against known labels.
+
+        ``by``: None (the known genres: a Series, empty without any), a label column (a
+        Series), a list of them, or ``"all"``: every known label column with values
+        (:data:`LABEL_COLUMNS`: genre, style, artist, school, period, timeframe, type ...;
+        a column identical to one before it is left out), as a DataFrame with one row per
+        column, which adds the works with a label and the distinct labels.
+
+        Example: ``study.agreement(by="all")``, ``study.agreement(by="style")``.
+        """
         self._require("labels_")
-        genres = self.collection.genres
-        if genres is None:
-            return pd.Series(dtype="float64", name="agreement")
+        if by is None or isinstance(by, str) and by != "all":
+            column = by or "genre"
+            values = _label_values(self.collection.metadata, column)
+            if values is None:
+                return pd.Series(dtype="float64", name="agreement")
+            return pd.Series(self._agreement(column, values), name="agreement")
+        meta = self.collection.metadata
+        columns = label_columns(meta) if by == "all" else list(by)
+        rows = {}
+        for column in columns:
+            values = _label_values(meta, column)
+            if values is not None:
+                rows[column] = {**self._agreement(column, values),
+                                "n_works": int(values.notna().sum()),
+                                "n_labels": int(values.nunique())}
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("label")
+
+    def _agreement(self, column: str, values: pd.Series) -> dict:
         # cached: scoring needs scikit-learn, whose import costs more than a warm study
-        found = self._scores("agreement", ["labels_"],
-                             lambda: cluster_mod.agreement(self.labels_, genres))
-        return pd.Series(found, name="agreement")
+        query = "agreement" if column == "genre" else ["agreement", column, values.tolist()]
+        return self._scores(query, ["labels_"], lambda: cluster_mod.agreement(self.labels_, values))
 
     def caption_agreement(self) -> pd.Series:
         """Per artwork, the cosine similarity of the first two models' captions."""
@@ -101,3 +123,27 @@ class StudyQueries:
         self._require("genre_predictions_")
         return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
                 for model, g in self.genre_predictions_.groupby("model", sort=True)}
+
+
+#: Metadata columns that hold known labels a clustering can be compared with.
+LABEL_COLUMNS = ("genre", "style", "movement", "artist", "school", "period", "timeframe", "type",
+                 "classification", "culture", "department", "wikiart_genre")
+
+
+def _label_values(meta: pd.DataFrame, column: str) -> pd.Series | None:
+    """A label column with blanks as None; None when it is absent or has no value."""
+    if column not in meta.columns:
+        return None
+    values = meta[column].astype(object).map(lambda v: None if pd.isna(v) or not str(v).strip()
+                                              else str(v))
+    return values if values.notna().any() else None
+
+
+def label_columns(meta: pd.DataFrame) -> list[str]:
+    """The :data:`LABEL_COLUMNS` of ``meta`` that have values, each unlike the ones before."""
+    found: list[str] = []
+    for column in LABEL_COLUMNS:
+        values = _label_values(meta, column)
+        if values is not None and not any(values.equals(_label_values(meta, c)) for c in found):
+            found.append(column)
+    return found

@@ -213,9 +213,9 @@ def collection_from_files(
     col.skipped["path"] = [origin_of.get(p, p) for p in col.skipped["path"]]
     col.notes = list(notes)
     whats = [e[2] for e in entries] + [noun] * probed
+    col.skipped["what"] = whats
     parts = []
-    for what in dict.fromkeys(whats):
-        rows = col.skipped[[w == what for w in whats]]
+    for what, rows in col.skipped.groupby("what", sort=False):
         parts.append(skip_notice(rows, what))
     if parts or col.notes:
         tail = "; see the collection's .skipped report" if parts else ""

@@ -1,8 +1,10 @@
 """Hugging Face ``datasets`` with an image column (``pip install "artopic-nb[sources]"``).
 
 :func:`from_huggingface` takes a local folder written by ``Dataset.save_to_disk``, a
-folder of parquet files (a hub dataset's ``data/train-*.parquet``), a hub name (streamed:
-nothing is downloaded beyond the rows read), or a ``Dataset`` / ``IterableDataset`` object.
+folder of parquet files (a hub dataset's ``data/train-*.parquet``), an ``imagefolder``
+(image files with a ``metadata.csv``; read where they lie, without ``datasets``), a hub name
+(streamed: nothing is downloaded beyond the rows read), or a ``Dataset`` /
+``IterableDataset`` object.
 The sample is seeded and fair across ``labels`` (``per_label`` of each, or ``n`` dealt
 round-robin), and drawn from the label column alone before any image is read. Each chosen
 image's bytes are kept in the download cache, named by their SHA-256, so the collection's
@@ -25,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.collection import DEFAULT_MAX_PIXELS, ImageCollection
+from ._imagefolder import from_imagefolder, is_imagefolder
 from ._sampling import fair_sample
 from .download import DownloadCache, _Refused, check_image, collection_from_files
 
@@ -89,6 +92,13 @@ def _local_source(obj, split: str, image: str | None) -> _Source:
                    lambda positions: table.take(positions).to_pylist(), table.count_rows())
 
 
+def _looks_local(name: str) -> bool:
+    """Whether a name that is not on disk can only be a path (a hub name is ``owner/name``):
+    absolute, ``./``, ``../``, ``~``, a backslash, more than one slash, or a trailing one."""
+    return (Path(name).is_absolute() or name.startswith((".", "~")) or "\\" in name
+            or name.count("/") > 1 or name.endswith("/"))
+
+
 def _image_column(features) -> str:
     datasets = _datasets()
     found = [c for c, f in features.items() if isinstance(f, datasets.Image)]
@@ -144,6 +154,11 @@ def from_huggingface(
 ) -> ImageCollection:
     """A collection of a Hugging Face dataset's images, with its other columns as metadata.
 
+    ``name_or_path``: a hub name, a local folder (``save_to_disk``, parquet files, or an
+    ``imagefolder``: images with a ``metadata.csv`` / ``metadata.jsonl``, or one folder per
+    class), or a ``Dataset`` / ``IterableDataset``. A path that does not exist is "no such
+    folder" before any hub is asked.
+
     ``image``: the image column (default: the first ``Image`` feature). ``labels``: the
     column the sample is fair across; ``per_label`` works of each label and/or ``n`` in
     all (seeded by ``seed``); neither takes every row of a local dataset, while a hub
@@ -152,9 +167,16 @@ def from_huggingface(
     known genres, copied to ``genre``. The images' bytes go to the download cache
     (``cache_dir``); those that are not images or are over ``max_pixels`` are skipped.
     """
-    datasets = _datasets()
     if per_label is not None and labels is None:
         raise ValueError("per_label= needs labels=, the column to sample across")
+    if isinstance(name_or_path, (str, os.PathLike)):
+        local = Path(name_or_path).expanduser()
+        if not local.exists() and _looks_local(str(name_or_path)):
+            raise FileNotFoundError(f"no such folder: {local}")
+        if local.is_dir() and is_imagefolder(local):
+            return from_imagefolder(local, split, labels=labels, n=n, per_label=per_label,
+                                    genre=genre, seed=seed, progress=progress)
+    datasets = _datasets()
     is_stream = isinstance(name_or_path, datasets.IterableDataset)
     if isinstance(name_or_path, (str, os.PathLike)):
         source_name = str(name_or_path)
@@ -170,9 +192,10 @@ def from_huggingface(
             name_or_path = datasets.load_dataset(str(name_or_path), split=split, streaming=True)
         except Exception as exc:
             raise ValueError(
-                f"could not open {name_or_path!r}: not a local folder, and the Hugging Face hub "
+                f"no such folder: {name_or_path}; and as a Hugging Face dataset name, the hub "
                 f"could not be reached ({type(exc).__name__}: {exc}). Download it where the hub "
-                "is reachable and pass the folder (Dataset.save_to_disk, or the parquet files)"
+                "is reachable and pass the folder (Dataset.save_to_disk, the parquet files, or "
+                "an imagefolder: images with a metadata.csv)"
             ) from None
         is_stream = True
     if is_stream:

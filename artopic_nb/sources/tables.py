@@ -64,11 +64,11 @@ def from_dataframe(
         fetched = dict(zip(remote, downloader.fetch_images(remote), strict=True))
     base = Path(root) if root is not None else Path()
     files: list[Path | None] = []
-    skipped: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str, str]] = []
     for row, value in enumerate(values):
         if not value:
             files.append(None)
-            skipped.append((f"row {row}", f"no URL in column {url!r}"))
+            skipped.append((f"row {row}", f"no URL in column {url!r}", "row"))
         elif value in fetched:
             files.append(fetched[value].path)
             if not fetched[value].ok:

@@ -1,18 +1,30 @@
-"""WikiArt in the ArtGAN layout (github.com/cs-chan/ArtGAN, ``WikiArt Dataset``).
+"""WikiArt as published: ArtGAN's label files, found wherever they lie, and a partial download.
 
 The images lie in one folder per style, named ``artist-name_title-of-work-1889.jpg``
-(``wikiart/Post_Impressionism/vincent-van-gogh_the-starry-night-1889.jpg``); the label
-files (``wikiart_csv/``) are, for each task (genre, style, artist), a class list
-``{task}_class.txt`` (``0 abstract_painting`` a line) and index files
-``{task}_train.csv`` / ``{task}_val.csv`` (``Style/file.jpg,class_index`` a line, no
-header). Not every image has a genre or an artist label (the genre task covers about
-65,000 of the 81,000 works).
+(``wikiart/Post_Impressionism/vincent-van-gogh_the-starry-night-1889.jpg``). The labels come
+as three tasks (genre, style, artist), each a class list (``0 abstract_painting`` a line)
+and index files (``Style/file.jpg,class_index`` a line, no header, one per split), in either
+of the layouts they are published in, found without help:
 
-:func:`load_wikiart` gives each work ``genre`` (the known label genre scoring uses:
-``portrait``, ``landscape``, ``genre painting`` ...), ``style``, ``artist`` (the artist
-task's name, else parsed from the file name), ``title`` and ``date`` (parsed from the
-file name). ``n`` / ``per_genre`` draw a seeded sample fair across genres from the label
-files alone, before any image is read.
+- the ArtGAN repository's folder ``WikiArt Dataset/``: ``Genre/genre_class`` (no extension),
+  ``Genre/genre_train.csv``, ``Genre/genre_val.csv``, ``Style/style_class.txt``,
+  ``Style/style_train.csv``, ``Style/style_val.csv``, ``Artist/artist_class``,
+  ``Artist/artist_train``, ``Artist/artist_val`` (no extensions), in ``ROOT/`` or in
+  ``ROOT/<Genre|Style|Artist>/`` or one folder down;
+- the archive's ``wikiart_csv/`` (``genre_class.txt``, ``genre_train.csv`` ...).
+
+:func:`load_wikiart` gives each work ``genre`` (by default the genre task: ``portrait``,
+``landscape``, ``genre painting`` ...; ``labels="style"`` or ``"artist"`` makes another task
+the known label, the genre task then kept as ``wikiart_genre``), ``style``, ``artist`` (the
+artist task's name, else parsed from the file name), ``title`` and ``date`` (parsed from the
+file name). Label names always come from the class files; an index without its class file
+is never used as a name.
+
+Images are often only partly downloaded. Only the images on disk are works: ``n`` /
+``per_genre`` draw a seeded sample fair across genres among them (from the label files and
+one listing of each style folder, before any image is read), and the listed images that are
+absent are counted in one line (``80,446 listed images are not on disk``), each in
+``.skipped`` with the reason :data:`~artopic_nb.data.skips.NOT_ON_DISK`.
 
 Example
 -------
@@ -30,12 +42,16 @@ from pathlib import Path
 import pandas as pd
 
 from ..data.collection import IMAGE_EXTENSIONS, ImageCollection
+from ..data.skips import NOT_ON_DISK
+from ._layouts import announce, files_on_disk, find_files, image_folder
 from ._sampling import fair_sample
 
-__all__ = ["load_wikiart", "parse_wikiart_name"]
+__all__ = ["find_label_files", "load_wikiart", "parse_wikiart_name"]
 
 TASKS = ("genre", "style", "artist")
+SPLITS = ("train", "val")
 _YEAR = re.compile(r"-(\d{4})$")
+_LABEL_FILE = re.compile(r"^(genre|style|artist)_(class|train|val)(\.csv|\.txt)?$", re.IGNORECASE)
 
 
 def parse_wikiart_name(file_name: str) -> dict[str, str | None]:
@@ -55,52 +71,52 @@ def parse_wikiart_name(file_name: str) -> dict[str, str | None]:
             "date": year.group(1) if year else None}
 
 
+def find_label_files(root: str | os.PathLike) -> dict[tuple[str, str], Path]:
+    """``{(task, kind): file}`` of the ArtGAN label files under ``root`` (kind: ``class``,
+    ``train`` or ``val``), in any of the published layouts; the shallowest file wins.
+
+    >>> find_label_files("WikiArt Dataset/")[("genre", "class")]   # doctest: +SKIP
+    PosixPath('WikiArt Dataset/Genre/genre_class')
+    """
+    found: dict[tuple[str, str], Path] = {}
+    for path in find_files(Path(root), _LABEL_FILE, max_depth=3):
+        match = _LABEL_FILE.match(path.name)
+        found.setdefault((match[1].lower(), match[2].lower()), path)
+    return found
+
+
 def _class_names(path: Path) -> dict[int, str]:
-    """``{index: name}`` from a class list (``0 abstract_painting``), underscores as spaces."""
+    """``{index: name}`` from a class list (``0 abstract_painting`` or ``0,abstract_painting``),
+    underscores as spaces."""
     names = {}
     for line in path.read_text("utf-8", errors="replace").splitlines():
-        index, _, name = line.strip().partition(" ")
-        if index.isdigit() and name:
+        index, _, name = line.strip().replace(",", " ", 1).partition(" ")
+        if index.isdigit() and name.strip():
             names[int(index)] = name.strip().replace("_", " ")
     return names
 
 
-def _label_folder(root: Path) -> Path | None:
-    for folder in (root, root / "wikiart_csv"):
-        if any((folder / f"{task}_class.txt").exists() for task in TASKS):
-            return folder
-    found = sorted(p.parent for pattern in ("*/*_class.txt", "*/*/*_class.txt")
-                   for p in root.glob(pattern) if p.name.split("_")[0] in TASKS)
-    return found[0] if found else None
-
-
-def _read_labels(folder: Path, splits: tuple[str, ...]) -> dict[str, dict[str, str]]:
-    """``{relative path: {task: name}}`` from the index files of ``splits``."""
+def _read_labels(files: dict[tuple[str, str], Path], splits: tuple[str, ...]
+                 ) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """``{relative path: {task: name}}`` from the index files of ``splits``, and notes on
+    tasks whose indices have no class file (their names left empty)."""
     labels: dict[str, dict[str, str]] = {}
+    notes = []
     for task in TASKS:
-        names_file = folder / f"{task}_class.txt"
-        names = _class_names(names_file) if names_file.exists() else {}
-        for split in splits:
-            index_file = folder / f"{task}_{split}.csv"
-            if not index_file.exists():
-                continue
+        names = _class_names(files[(task, "class")]) if (task, "class") in files else {}
+        indexed = [files[(task, s)] for s in splits if (task, s) in files]
+        if indexed and not names and task != "style":  # style is the image's folder anyway
+            notes.append(f"{task} labels without a {task}_class file: the {task} column keeps "
+                         "no names (indices are not names)")
+        for index_file in indexed:
             with index_file.open(newline="", encoding="utf-8", errors="replace") as fh:
                 for row in csv.reader(fh):
-                    if len(row) >= 2 and row[1].strip().lstrip("-").isdigit():
+                    if len(row) >= 2 and row[1].strip().isdigit():
                         key = row[0].strip().replace("\\", "/")
-                        label = names.get(int(row[1]), row[1].strip())
-                        labels.setdefault(key, {})[task] = label
-    return labels
-
-
-def _image_folder(root: Path, label_folder: Path | None, some_path: str | None) -> Path:
-    candidates = [root / "wikiart", root]
-    if label_folder is not None:
-        candidates += [label_folder.parent / "wikiart", label_folder.parent]
-    for folder in candidates:
-        if some_path is not None and (folder / some_path).exists():
-            return folder
-    return next((f for f in candidates if f.is_dir() and f.name == "wikiart"), root)
+                        entry = labels.setdefault(key, {})
+                        if int(row[1]) in names:
+                            entry[task] = names[int(row[1])]
+    return labels, notes
 
 
 def load_wikiart(
@@ -108,44 +124,70 @@ def load_wikiart(
     n: int | None = None,
     per_genre: int | None = None,
     *,
+    labels: str = "genre",
     split: str | None = None,
     seed: int = 0,
     progress: bool = True,
 ) -> ImageCollection:
-    """WikiArt (ArtGAN layout) under ``root``: the style folders and/or ``wikiart_csv/``.
+    """WikiArt under ``root``: the style folders and the ArtGAN label files, in any of their
+    published layouts (see the module).
 
-    ``split``: ``"train"`` or ``"val"`` (the index files' split), or None for both.
-    ``per_genre`` / ``n``: a seeded sample fair across genres (from the works with a known
-    genre). Without label files, every image under ``root`` is taken, its style from its
-    folder. Listed images that are missing or unreadable are in ``.skipped``.
+    ``labels``: the task that is the known ``genre`` (``"genre"``, ``"style"`` or
+    ``"artist"``). ``split``: ``"train"`` or ``"val"`` (the index files' split), or None for
+    both. ``per_genre`` / ``n``: a seeded sample fair across the ``genre`` column, among the
+    images on disk. Without label files, every image under ``root`` is taken, its style from
+    its folder. Listed images absent from disk, and images that cannot be read, are in
+    ``.skipped``; one notice counts them.
     """
     root = Path(root)
     if not root.is_dir():
         raise FileNotFoundError(f"no such folder: {root}")
-    label_folder = _label_folder(root)
-    splits = ("train", "val") if split is None else (split,)
-    labels = _read_labels(label_folder, splits) if label_folder is not None else {}
-    if labels:
-        paths = sorted(labels)
-        images = _image_folder(root, label_folder, paths[0])
+    if labels not in TASKS:
+        raise ValueError(f"labels={labels!r}: WikiArt's label tasks are {', '.join(TASKS)}")
+    files = find_label_files(root)
+    splits = SPLITS if split is None else (split,)
+    listed, notes = _read_labels(files, splits)
+    if files and not listed:
+        raise ValueError(f"the WikiArt label files under {root} list no image for the split"
+                         f"{'s' if len(splits) > 1 else ''} {', '.join(splits)} (found: "
+                         f"{', '.join(sorted(p.name for p in files.values()))})")
+    if listed:
+        images = image_folder(root, {p.split("/")[0] for p in listed if "/" in p})
+        if images is None:
+            raise ValueError(f"none of the {len(listed):,} images the WikiArt label files list "
+                             f"is on disk under {root} (looked for their style folders, "
+                             f"{', '.join(sorted({p.split('/')[0] for p in listed})[:3])} ..., "
+                             f"in {root} and two folders down)")
+        present = files_on_disk(images, {p.split("/")[0] for p in listed})
+        paths = sorted(listed)
     else:
-        images = _image_folder(root, None, None)
+        images = root / "wikiart" if (root / "wikiart").is_dir() else root
+        present = None
         paths = sorted(p.relative_to(images).as_posix() for p in images.rglob("*")
                        if p.suffix.lower() in IMAGE_EXTENSIONS)
         if not paths:
-            raise ValueError(f"no WikiArt images or label files (genre_class.txt ...) in {root}")
-    rows = []
-    for rel in paths:
-        parsed = parse_wikiart_name(rel)
-        known = labels.get(rel, {})
-        style = known.get("style") or (rel.split("/")[0].replace("_", " ") if "/" in rel else None)
-        rows.append({"genre": known.get("genre"), "style": style,
-                     "artist": known.get("artist") or parsed["artist"],
-                     "title": parsed["title"], "date": parsed["date"], "wikiart_path": rel})
-    table = pd.DataFrame(rows)
+            raise ValueError(f"no WikiArt images or label files (genre_class, genre_train.csv "
+                             f"...) in {root}")
+    on_disk = [p for p in paths if present is None or p in present]
+    absent = [(str(images / p), NOT_ON_DISK) for p in paths if present is not None
+              and p not in present]
+    table = pd.DataFrame({"wikiart_path": on_disk})
+    known = [listed.get(p, {}) for p in on_disk]
+    for task in TASKS:
+        table[task] = [k.get(task) for k in known]
+    table["style"] = [s if isinstance(s, str) and s else
+                      (p.split("/")[0].replace("_", " ") if "/" in p else None)
+                      for s, p in zip(table["style"], on_disk, strict=True)]
+    if labels != "genre":
+        table["wikiart_genre"], table["genre"] = table["genre"], table[labels]
     keep = fair_sample(table["genre"].tolist(), n, per_genre, seed)
     table = table.iloc[keep].reset_index(drop=True)
-    return ImageCollection.from_paths(
+    parsed = [parse_wikiart_name(p) for p in table["wikiart_path"]]
+    table["artist"] = [a if isinstance(a, str) and a else q["artist"]
+                       for a, q in zip(table["artist"], parsed, strict=True)]
+    table["title"] = [q["title"] for q in parsed]
+    table["date"] = [q["date"] for q in parsed]
+    col = ImageCollection.from_paths(
         [images / rel for rel in table["wikiart_path"]], metadata=table, root=images,
-        progress=progress, name="wikiart",
-    )
+        extra_skipped=absent, progress=progress, name="wikiart", notice=False)
+    return announce(col, notes)
