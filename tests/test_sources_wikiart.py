@@ -135,19 +135,43 @@ def test_labels_chooses_the_known_genre(tmp_path):
         load_wikiart(root, labels="school")
 
 
-def test_genres_without_their_class_file_are_no_known_genres(tmp_path):
+def test_genres_without_their_class_file_are_no_known_genres(tmp_path, capsys):
     """ArtGAN's genre indices without genre_class: the genre column stays empty (never '0'
-    ... '9'), and a study takes the "no known genres" path, never a crash."""
-    root = artgan(tmp_path, listed=12, present=12, genre_class=False)
+    ... '9'), and ``artopic run`` takes the "no known genres" path, never "at least one
+    genre is needed"."""
+    root = artgan(tmp_path / "WikiArt", listed=12, present=12, genre_class=False)
     with pytest.warns(CollectionNotice, match="genre labels without a genre_class file"):
         col = load_wikiart(root, progress=False)
     assert col.metadata.genre.isna().all() and col.genres is None
     assert "genre labels without a genre_class file" in col.notes[0]
-    study = an.Study(col, cache_dir=tmp_path / "cache", progress=False)
+    code = main(["run", f"wikiart:{root}", "--embedder", "color", "--describe", "attributes",
+                 "--cluster-method", "kmeans", "--n-clusters", "3", "--out", str(tmp_path / "out"),
+                 "--cache-dir", str(tmp_path / "cache"), "--no-progress"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "genres     : no known genres: predictions not scored" in captured.out
+    assert re.findall(r"  vs (\w+) *: ARI", captured.out) == ["style", "artist"]
+    assert "source     : genre labels without a genre_class file" in captured.out
+
+
+def test_agreement_with_every_known_label_column(tmp_path):
+    root = artgan(tmp_path, listed=18, present=18)
+    study = an.Study(load_wikiart(root, progress=False), cache_dir=tmp_path / "cache",
+                     progress=False)
     study.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=3)
-    study.sample(per_cluster=2).describe(describers=["attributes"]).predict_genres()
-    assert study.genre_report().empty
-    assert set(study.agreement(by="all").index) == {"style", "artist"}
+    table = study.agreement(by="all")
+    assert table.index.tolist() == ["genre", "style", "artist"]
+    assert {"ari", "nmi", "purity", "noise_share", "n_clusters", "n_works", "n_labels"} <= \
+        set(table.columns)
+    assert table.n_labels.tolist() == [3, 3, 3] and table.n_works.tolist() == [18, 18, 18]
+    # the clusters follow the colours, which follow the genre: a perfect match there
+    assert table.at["genre", "ari"] == pytest.approx(1.0)
+    assert table.at["style", "ari"] < 0.5
+    assert study.agreement(by="style").to_dict() == table.loc["style"].drop(
+        ["n_works", "n_labels"]).to_dict()
+    assert study.agreement().to_dict() == study.agreement(by="genre").to_dict()
+    assert study.agreement(by=["style"]).index.tolist() == ["style"]
+    assert study.agreement(by="school").empty  # no such column: nothing to compare
 
 
 def test_no_label_files_and_no_images_on_disk(tmp_path):
