@@ -125,7 +125,7 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
         "<!DOCTYPE html><html><head><meta charset='utf-8'>",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
-        f"<p class='muted'>{len(col):,} images, {len(col.skipped):,} skipped; generated "
+        f"<p class='muted'>{len(col):,} images, {_skipped_count(col.skipped)}; generated "
         f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
     ]
     steps = pd.DataFrame(
@@ -167,6 +167,15 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
     parts += _skipped_html(col.skipped, skipped_csv)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _skipped_count(skipped: pd.DataFrame) -> str:
+    """``3 skipped`` (``, 80,446 listed images not on disk`` when some were absent)."""
+    from .data.skips import NOT_ON_DISK
+
+    absent = int((skipped["reason"] == NOT_ON_DISK).sum()) if len(skipped) else 0
+    return f"{len(skipped) - absent:,} skipped" + (
+        f", {absent:,} listed images not on disk" if absent else "")
 
 
 def _skipped_html(skipped: pd.DataFrame, csv_name: str | None) -> list[str]:
