@@ -306,3 +306,15 @@ def test_report_has_the_map_with_its_pictures(study, tmp_path):
     im = Image.open(io.BytesIO(base64.b64decode(m.group(1))))
     assert im.size == (1100, 720)
     assert len(np.unique(np.asarray(im.convert("RGB")).reshape(-1, 3) // 8, axis=0)) > 500
+
+
+def test_explorer_shows_cluster_names_when_the_study_gets_them(study, monkeypatch):
+    ex = explore(study)
+    assert sorted(d["text"] for d in ex.plot.cluster_labels) == ["0", "1", "2"]
+    real_get = study.get
+    monkeypatch.setattr(study, "get", lambda name, default=None: {1: "harbours"}
+                        if name == "cluster_names_" else real_get(name, default))
+    study.recluster(method="kmeans", n_clusters=3)
+    assert ex.link.errors == []
+    assert {d["code"]: d["text"] for d in ex.plot.cluster_labels}[1] == "harbours"
+    assert ex.plot.categories[1] == "1: harbours"

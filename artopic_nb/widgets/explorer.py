@@ -128,6 +128,7 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
             labels = study.get("labels_")
             samples = study.get("samples_")
             sampled = None if samples is None else samples["id"]
+            plot.set_cluster_names(study.get("cluster_names_"))  # nothing sent when unchanged
             if step == "reduce":
                 coords = study.get("coords_")
                 if coords is not None and len(coords) == plot.n_points:

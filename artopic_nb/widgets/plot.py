@@ -264,8 +264,11 @@ class EmbeddingPlot(ArtopicWidget):
     def set_cluster_names(self, names) -> None:
         """Names shown at the clusters' centroids (``{cluster: name}``, a Series, a list ...);
         None or a missing name shows the cluster's number."""
+        names = cluster_name_map(names)
+        if names == self._names:
+            return
         with self.hold_sync():
-            self._names = cluster_name_map(names)
+            self._names = names
             self._update_labels()
             if self.color_by == "cluster":
                 self._recolor()
