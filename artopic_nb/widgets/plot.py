@@ -165,6 +165,8 @@ class EmbeddingPlot(ArtopicWidget):
     # selection ---------------------------------------------------------------------------------
     selected_ids = t.List(t.Int()).tag(sync=True)        # set by box / lasso in the view
     highlighted_ids = t.List(t.Int()).tag(sync=True)     # set from Python: drawn with a ring
+    # the ask panel's filter: uint8 (n,), 1 = passes (empty: none); the rest is dimmed
+    filter_mask = t.Bytes(b"").tag(sync=True)
     # a claim's evidence (set from Python): supporting works ringed green, contradicting red
     supporting_ids = t.List(t.Int()).tag(sync=True)
     contradicting_ids = t.List(t.Int()).tag(sync=True)
@@ -311,6 +313,23 @@ class EmbeddingPlot(ArtopicWidget):
     def select(self, ids) -> None:
         """Set the selection from Python (as a box selection would)."""
         self.selected_ids = sorted(set(as_int_list(ids)))
+
+    def set_filter(self, mask) -> None:
+        """Dim the works outside ``mask`` (a boolean array by id, as ``study.where(...,
+        as_mask=True)`` gives; None: no filter). One byte a point travels, so a filter of
+        10^6 points is one 1 MB message."""
+        if mask is None:
+            self.filter_mask = b""
+            return
+        mask = np.asarray(mask, dtype=bool).ravel()
+        if len(mask) != len(self._coords):
+            raise ValueError(f"a filter of {len(mask)} works for {len(self._coords)} points")
+        self.filter_mask = mask.astype(np.uint8).tobytes()
+
+    @property
+    def filtered(self) -> np.ndarray | None:
+        """The filter set by :meth:`set_filter` (a boolean array), or None."""
+        return np.frombuffer(self.filter_mask, np.uint8).astype(bool) if self.filter_mask else None
 
     # -- internals ----------------------------------------------------------------------------
     def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:

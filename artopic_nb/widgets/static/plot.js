@@ -307,6 +307,7 @@ function render({ model, el }) {
   let catColors = [], catDim = [], noiseColor = 0, noiseDim = 0;
   let hidden = new Set(), hiddenArr = new Uint8Array(1);  // hiddenArr[code + 1]
   let selMask = new Uint8Array(0), selCount = 0;
+  let picked = 0, filtering = false, passing = 0;  // selected ids; the filter and its count
   let highlighted = [], supporting = [], contradicting = [];
   let view = { cx: 0.5, cy: 0.5, scale: 1 };
   let fitScale = 1;
@@ -385,6 +386,19 @@ function render({ model, el }) {
     for (const i of model.get("selected_ids") || []) {
       if (i >= 0 && i < n && !selMask[i]) { selMask[i] = 1; selCount++; }
     }
+    // the ask panel's filter (a byte a point, 1: passes; empty: none): the points outside it
+    // are dimmed as unselected ones are, and a selection keeps the points inside it
+    picked = selCount;
+    const f = u8(model.get("filter_mask"));
+    filtering = f.length === n && n > 0;
+    if (filtering) {
+      selCount = 0; passing = 0;
+      for (let i = 0; i < n; i++) {
+        const keep = f[i] && (picked === 0 || selMask[i]) ? 1 : 0;
+        selMask[i] = keep; selCount += keep; passing += f[i] ? 1 : 0;
+      }
+    }
+    el.dataset.filtered = filtering ? String(passing) : "";
     dotsDirty = true; picsDirty = true;
   }
   function loadHighlighted() { highlighted = (model.get("highlighted_ids") || []).filter((i) => i >= 0 && i < n); }
@@ -517,7 +531,7 @@ function render({ model, el }) {
     const r = radius();
     const big = stamp(r), small = stamp(Math.max(0.5, r - 1 * dpr));
     const nCat = catColors.length;
-    const sel = selCount > 0;
+    const sel = selCount > 0 || filtering;
     const noiseHidden = hidden.has(-1);
     const hiddenCat = new Uint8Array(nCat + 1);
     for (const h of hidden) if (h >= 0 && h < nCat) hiddenCat[h] = 1;
@@ -604,7 +618,7 @@ function render({ model, el }) {
         const list = new Int32Array(n);
         let total = 0;
         let k = 0;
-        const sel = selCount > 0;
+        const sel = selCount > 0 || filtering;
         for (let pass = 0; pass < 3; pass++) {
           if (pass === 2 && !sel) break;
           for (let r = n - 1; r >= 0; r--) {
@@ -708,7 +722,7 @@ function render({ model, el }) {
       else if (!baseClear) { bctx.clearRect(0, 0, W, H); baseClear = true; }
       if (picsDirty) {
         if (inst.length < count * 10) inst = new Float32Array(Math.max(count, 1024) * 10);
-        const sel = selCount > 0;
+        const sel = selCount > 0 || filtering;
         let exact = true;
         for (let k = 0; k < count; k++) {
           const i = list[k];
@@ -736,7 +750,7 @@ function render({ model, el }) {
       picsDirty = false;
       let exact = true;
       const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
-      const sel = selCount > 0;
+      const sel = selCount > 0 || filtering;
       for (let k = 0; k < count; k++) {
         const i = list[k];
         const a = aspects[i] || 1;
@@ -826,10 +840,11 @@ function render({ model, el }) {
       canvas.dataset.picturesDrawnAt = String(performance.now());
     }
     const what = images ? "works" : "points";
-    info.textContent = `${n.toLocaleString()} ${what}` + (sel() ? ` · ${selCount.toLocaleString()} selected` : "")
+    info.textContent = `${n.toLocaleString()} ${what}` + (picked ? ` · ${picked.toLocaleString()} selected` : "")
+      + (filtering ? ` · ${passing.toLocaleString()} pass the filter` : "")
       + (atlasError ? ` · pictures: ${atlasError}` : "");
   }
-  const sel = () => selCount > 0;
+  const sel = () => selCount > 0 || filtering;
   function pictureRing(i) {
     const size = lastPics.size || 0;
     const a = aspects[i] || 1;
@@ -1208,6 +1223,7 @@ function render({ model, el }) {
   on("change:noise_count", () => { buildLegend(); });
   on("change:hidden_categories", () => { loadHidden(); buildLegend(); requestDraw(); });
   on("change:selected_ids", () => { loadSelection(); requestDraw(); });
+  on("change:filter_mask", () => { loadSelection(); requestDraw(); });
   on("change:highlighted_ids", () => { loadHighlighted(); requestDraw(); });
   on("change:supporting_ids", () => { loadEvidence(); requestDraw(); });
   on("change:contradicting_ids", () => { loadEvidence(); requestDraw(); });
