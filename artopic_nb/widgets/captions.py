@@ -2,7 +2,8 @@
 
 Shows the image, its metadata, the known genre beside each model's predicted genre, and the
 models' one-sentence captions and detailed descriptions side by side. Previous / next walk
-through :attr:`CaptionViewer.sequence` (a selection or a cluster).
+through :attr:`CaptionViewer.sequence` (a selection or a cluster); "similar works" calls
+the callbacks of :meth:`CaptionViewer.on_similar` (the explorer shows the nearest works).
 
 Example
 -------
@@ -11,6 +12,8 @@ Example
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -107,6 +110,7 @@ class CaptionViewer(ArtopicWidget):
         self._descriptions = descriptions
         self._predictions = genre_predictions
         self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+        self._similar_callbacks: list[Callable[[int], None]] = []
         super().__init__(thumbnails=thumbnails, metadata=metadata, **traits)
         if artwork_id >= 0:
             self.artwork_id = artwork_id
@@ -139,6 +143,27 @@ class CaptionViewer(ArtopicWidget):
         self._predictions = genre_predictions
         self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
         self._refresh(image=False)
+
+    def on_similar(self, callback) -> Callable[[], None]:
+        """Call ``callback(artwork_id)`` when "similar works" is clicked; returns an undo."""
+        self._similar_callbacks.append(callback)
+        return lambda: self._similar_callbacks.remove(callback) \
+            if callback in self._similar_callbacks else None
+
+    def ask_similar(self, artwork_id: int | None = None) -> None:
+        """What the "similar works" button does (for the shown artwork by default)."""
+        i = self.artwork_id if artwork_id is None else int(artwork_id)
+        if i < 0:
+            return
+        for callback in list(self._similar_callbacks):
+            callback(i)
+
+    def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:
+        if isinstance(content, dict) and content.get("type") == "similar":
+            work = content.get("id")
+            self.ask_similar(work if isinstance(work, int) else None)
+            return None, []
+        return super().handle_request(content)
 
     def step(self, delta: int) -> None:
         """Move ``delta`` places through the sequence (as the prev / next buttons do)."""

@@ -55,6 +55,7 @@ class ClusterGrid(ArtopicWidget):
     source = t.Unicode("cluster").tag(sync=True)   # "cluster" or "selection"
     cluster = t.Int(0).tag(sync=True)              # the cluster shown when source == "cluster"
     selection_size = t.Int(0).tag(sync=True)
+    selection_label = t.Unicode("plot selection").tag(sync=True)  # what the selection is
     tiles = t.List(t.Dict()).tag(sync=True)        # [{"id", "title", "sampled", "evidence"}] of this page
     total = t.Int(0).tag(sync=True)                # works in the current cluster / selection
     page = t.Int(0).tag(sync=True)
@@ -119,10 +120,12 @@ class ClusterGrid(ArtopicWidget):
             self._sampled = set(as_int_list(sampled_ids))
             self._update_tiles()
 
-    def show_selection(self, ids) -> None:
-        """Show these works (the plot's selection); an empty one goes back to the cluster."""
+    def show_selection(self, ids, label: str = "plot selection") -> None:
+        """Show these works, in this order (the plot's selection, search results, similar
+        works ...; ``label`` says which); an empty list goes back to the cluster."""
         ids = as_int_list(ids)
         with self.hold_sync():
+            self.selection_label = label
             self._selection = [i for i in ids if 0 <= i < len(self._labels)]
             self.selection_size = len(self._selection)
             self.page = 0

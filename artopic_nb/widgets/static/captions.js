@@ -25,6 +25,9 @@ function render({ model, el }) {
   const prev = el_("button", "artopic-captions-prev", nav, "‹ previous"); prev.type = "button";
   const pos = el_("span", "artopic-captions-pos", nav);
   const next = el_("button", "artopic-captions-next", nav, "next ›"); next.type = "button";
+  const similar = el_("button", "artopic-captions-similar", nav, "similar works"); similar.type = "button";
+  similar.title = "the works nearest this one by image embedding, in the grid and on the map";
+  similar.addEventListener("click", () => model.send({ type: "similar", id: model.get("artwork_id") }));
   const main = el_("div", "artopic-captions-main", el);
   const figure = el_("div", "artopic-captions-figure", main);
   const img = el_("img", "artopic-captions-image", figure); img.alt = "";
@@ -56,6 +59,7 @@ function render({ model, el }) {
     const seq = model.get("sequence") || [];
     const k = seq.indexOf(model.get("artwork_id"));
     const label = model.get("sequence_label");
+    similar.disabled = (model.get("artwork_id") | 0) < 0;
     pos.textContent = seq.length ? `${k >= 0 ? k + 1 : "–"} of ${seq.length}${label ? " in " + label : ""}` : "";
     prev.disabled = next.disabled = seq.length < 2;
   }

@@ -55,7 +55,7 @@ function render({ model, el }) {
     const sel = model.get("selection_size") | 0;
     if (sel > 0) {
       const o = el_("option", "", picker);
-      o.value = "selection"; o.textContent = `plot selection (${sel})`;
+      o.value = "selection"; o.textContent = `${model.get("selection_label") || "plot selection"} (${sel})`;
     }
     for (const c of model.get("clusters") || []) {
       const o = el_("option", "", picker);
@@ -158,6 +158,7 @@ function render({ model, el }) {
 
   on("change:clusters", buildPicker);
   on("change:selection_size", buildPicker);
+  on("change:selection_label", buildPicker);
   on("change:source", buildPicker);
   on("change:cluster", buildPicker);
   on("change:tiles_version", buildTiles);
