@@ -186,10 +186,14 @@ def atlas_figures(manifest: Path, cache_dir: Path, n: int, reps: int) -> dict:
     per = atlas.works_per_page()
     chunks = [ids[k:k + per] for k in range(0, n, per)]
     hashes = meta["hash"].astype(str).tolist()
+    mini_per = atlas.works_per_page(atlas.MINI_CELL, atlas.MINI_PAGE)
 
-    def build():
-        return [atlas.atlas_page(lambda i, s: col.thumbnail_bytes(i, s, cache=cache), c, boxes[c],
-                                 [hashes[i] for i in c], cache) for c in chunks]
+    def build():  # what the view asks for: every full page and the far view's pages
+        full = [atlas.atlas_page(lambda i, s: col.thumbnail_bytes(i, s, cache=cache), c,
+                                 boxes[c], [hashes[i] for i in c], cache) for c in chunks]
+        mini = [atlas.reduced_page(lambda k: full[k], n, m, hashes[m * mini_per:(m + 1) * mini_per],
+                                   cache) for m in range(-(-n // mini_per))]
+        return full + mini
 
     def fresh(drop_disk: bool):
         nonlocal col

@@ -167,6 +167,33 @@ def test_atlas_page_places_each_work_in_its_cell_and_is_cached_by_content(tmp_pa
         atlas.atlas_page(thumbs, list(range(17)), np.ones((17, 2), int), cell=32, page_size=128)
 
 
+def test_reduced_pages_put_each_work_in_its_small_square(tmp_path):
+    colours = [((37 * i) % 256, (91 * i) % 256, (153 * i) % 256) for i in range(40)]
+    sizes = [(64, 48) if i % 3 else (40, 64) for i in range(40)]
+    boxes = atlas.picture_boxes(atlas.picture_aspects([w for w, _ in sizes], [h for _, h in sizes]), 32)
+
+    def full(k):  # 16 works a page of 128 px
+        ids = list(range(k * 16, min(40, (k + 1) * 16)))
+        return atlas.atlas_page(lambda i, s: _jpeg(colours[i], sizes[i]), ids, boxes[ids],
+                                cell=32, page_size=128)
+
+    data = atlas.reduced_page(full, 40, 0, cell=32, page_size=128, mini_cell=8, mini_size=64)
+    page = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    assert page.shape == (40, 64, 3)  # 8 a row, 5 rows
+    small = atlas.picture_boxes(atlas.picture_aspects([w for w, _ in sizes], [h for _, h in sizes]), 8)
+    for i, colour in enumerate(colours):
+        x, y = (i % 8) * 8, (i // 8) * 8
+        w, h = small[i]
+        inner = page[y + 1:y + h - 1, x + 1:x + w - 1].reshape(-1, 3)
+        assert np.abs(inner.mean(0) - colour).max() < 25, i
+    second = atlas.reduced_page(full, 40, 1, cell=32, page_size=128, mini_cell=8, mini_size=32)
+    second = np.asarray(Image.open(io.BytesIO(second)).convert("RGB")).astype(int)
+    assert second.shape == (32, 32, 3)  # works 16..31, 4 a row
+    assert np.abs(second[2:5, 2:5].reshape(-1, 3).mean(0) - colours[16]).max() < 25
+    with pytest.raises(ValueError, match="does not reduce"):
+        atlas.reduced_page(full, 40, cell=32, page_size=128, mini_cell=6)
+
+
 # -- the plot -------------------------------------------------------------------------------------
 def test_image_map_traits_and_atlas_pages(study):
     plot = EmbeddingPlot.from_study(study, draw="images")

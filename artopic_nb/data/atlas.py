@@ -39,7 +39,7 @@ from .cache import Cache, make_key
 from .colour import NOISE_COLOR, palette
 from .images import DECODE_VERSION, check_jpeg
 
-__all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "MINI_CELL", "MINI_PAGE", "atlas_page", "cluster_centroids",
+__all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "MINI_CELL", "MINI_PAGE", "reduced_page", "atlas_page", "cluster_centroids",
            "cluster_name_map", "map_image", "medoids", "picture_aspects", "picture_boxes",
            "picture_ranks", "works_per_page"]
 
@@ -257,9 +257,11 @@ def _fitted(data: bytes, box: tuple[int, int]) -> Image.Image | None:
     if not data:
         return None
     try:
-        im = Image.open(io.BytesIO(data))
+        im = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP"))
         im.draft("RGB", box)  # JPEG: decode at the smallest scale still >= box
-        im = im.convert("RGB")
+        im.load()
+        if im.mode != "RGB":
+            im = im.convert("RGB")
         if im.size != box:
             im = im.resize(box, Image.Resampling.BILINEAR, reducing_gap=2.0)
         return im
@@ -315,6 +317,56 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
         for k, im in enumerate(pool.map(one, range(len(ids)), chunksize=64)):
             if im is not None:
                 page.paste(im, ((k % per_row) * cell, (k // per_row) * cell))
+    buf = io.BytesIO()
+    page.save(buf, format="JPEG", quality=quality)
+    data = buf.getvalue()
+    if key is not None:
+        _PAGES.put(key, data)
+        if cache is not None and cache.enabled:
+            cache.put_bytes("atlases", key, "jpg", data)
+    return data
+
+
+def reduced_page(full_pages: Callable[[int], bytes], n_works: int, mini_page: int = 0,
+                 hashes: Sequence[str] | None = None, cache: Cache | None = None, *,
+                 cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE, mini_cell: int = MINI_CELL,
+                 mini_size: int = MINI_PAGE, quality: int = ATLAS_QUALITY) -> bytes:
+    """A far-view page (``mini_cell`` squares, ``mini_size`` wide) made from the full pages
+    ``full_pages(k)`` by reducing them, not from the thumbnails again: works
+    ``mini_page * per .. (mini_page + 1) * per - 1`` of ``n_works`` in the same order, so
+    work ``k`` of the page is at column ``k % (mini_size // mini_cell)``. Each picture fills
+    its reduced box (the view reads ``picture_boxes(aspects, mini_cell)`` of it, at most a
+    quarter pixel less). Cached by content like :func:`atlas_page`.
+
+    >>> jpeg = reduced_page(lambda k: atlas_page(thumbs, ids[k * 1024:(k + 1) * 1024], ...),
+    ...                     len(ids))                                      # doctest: +SKIP
+    """
+    f = cell // mini_cell
+    per_row, mini_row = page_size // cell, mini_size // mini_cell
+    if cell % mini_cell or mini_row % per_row:
+        raise ValueError(f"a {cell}-px page does not reduce to {mini_cell}-px squares {mini_row} a row")
+    per, mini_per = per_row * per_row, mini_row * mini_row
+    first = mini_page * mini_per
+    count = max(0, min(mini_per, n_works - first))
+    key = None
+    if hashes is not None:
+        key = page_key(list(hashes) + ["reduced", str(cell), str(page_size)], mini_cell, mini_size,
+                       ATLAS_SOURCE, quality)
+        data = _PAGES.get(key)
+        if data is None and cache is not None and cache.enabled:
+            data = cache.get_bytes("atlases", key, "jpg", validate=check_jpeg)
+        if data is not None:
+            _PAGES.put(key, data)
+            return data
+    rows = max(1, -(-count // mini_row))
+    page = Image.new("RGB", (mini_size, rows * mini_cell), (238, 238, 238))
+    for k in range(first // per, -(-(first + count) // per)):
+        full = Image.open(io.BytesIO(full_pages(k))).convert("RGB")
+        small = full.reduce(f)
+        for r in range(-(-min(per, first + count - k * per) // per_row)):
+            w = k * per + r * per_row - first  # the row's first work, in this mini page
+            strip = small.crop((0, r * mini_cell, per_row * mini_cell, (r + 1) * mini_cell))
+            page.paste(strip, ((w % mini_row) * mini_cell, (w // mini_row) * mini_cell))
     buf = io.BytesIO()
     page.save(buf, format="JPEG", quality=quality)
     data = buf.getvalue()

@@ -43,6 +43,7 @@ from ..data.atlas import (
     picture_aspects,
     picture_boxes,
     picture_ranks,
+    reduced_page,
     works_per_page,
 )
 from ..data.cache import Cache
@@ -288,11 +289,15 @@ class EmbeddingPlot(ArtopicWidget):
         if not 0 <= page < max(1, -(-len(ids) // per)):
             raise IndexError(f"the atlas has {-(-len(ids) // per)} {level} pages, not page {page}")
         chunk = ids[page * per:(page + 1) * per]
-        boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], cell)
         meta = self._metadata
         hashes = None
         if meta is not None and "hash" in meta.columns:
             hashes = [str(h) for h in meta["hash"].reindex(chunk).tolist()]
+        if level == "mini":  # reduced from the full pages (decoding 10^4 thumbnails again costs)
+            return reduced_page(lambda k: self.atlas_page(k, "full"), len(ids), page, hashes,
+                                self._cache, cell=self.atlas_cell, page_size=self.atlas_page_size,
+                                mini_cell=cell, mini_size=size)
+        boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], cell)
         return atlas_page(self._thumbnails, chunk, boxes, hashes, self._cache,
                           cell=cell, page_size=size)
 
