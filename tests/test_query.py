@@ -339,6 +339,9 @@ def test_column_kinds(meta):
                      "on view": "category", "acquired": "date", "title": "category"}
     big = pd.Series([f"title {i}" for i in range(100)], name="title")
     assert classify(big) == "text"  # unique texts are searched, not faceted
+    assert classify(pd.Series(range(50), name="object_id")) == "text"  # an identifier
+    blanks = facets(pd.DataFrame({"culture": ["", "Dutch", " ", "Dutch", None]}))["culture"]
+    assert blanks.counts.to_dict() == {"Dutch": 2} and blanks.missing == 3
     assert "date_year" in frame.columns and "begin_year_year" not in frame.columns
 
 

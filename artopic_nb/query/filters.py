@@ -79,6 +79,14 @@ def year_of(values: pd.Series) -> pd.Series:
     return out.rename(values.name)
 
 
+def _present(values: pd.Series) -> pd.Series:
+    """The values that are there: neither missing nor blank text."""
+    present = values.dropna()
+    if present.dtype == object or pd.api.types.is_string_dtype(present):
+        present = present[present.astype(str).str.strip() != ""]
+    return present
+
+
 def _is_date_text(name: str, values: pd.Series) -> bool:
     if not any(w in str(name).lower() for w in ("date", "year", "period", "created")):
         return False
@@ -95,10 +103,12 @@ def classify(values: pd.Series, name: str | None = None) -> str:
     if pd.api.types.is_datetime64_any_dtype(values):
         return "date"
     if pd.api.types.is_numeric_dtype(values):
-        return "number"
+        # an identifier (object_id ...) is no range to filter on
+        unique_id = name.lower().endswith("id") and values.dropna().is_unique
+        return "text" if unique_id else "number"
     if _is_date_text(name, values):
         return "date"
-    present = values.dropna()
+    present = _present(values)
     distinct = present.nunique()
     # values that repeat (at most half as many as works; up to 10 in a small collection)
     limit = min(MAX_CATEGORIES, max(10, len(present) // 2))
@@ -281,10 +291,10 @@ def facets(frame: pd.DataFrame, conditions: dict | None = None,
             and not pd.api.types.is_datetime64_any_dtype(frame[name]) else name
         s = frame[col]
         if kind == "category":
-            counts = s[mask].value_counts(sort=False, dropna=True)
+            counts = _present(s[mask]).value_counts(sort=False)
             counts = counts.iloc[np.lexsort((counts.index.astype(str), -counts.to_numpy()))]
             out[str(name)] = Facet(str(name), kind, counts, None, None, int(counts.sum()),
-                                   int(s.isna().sum()))
+                                   len(s) - len(_present(s)))
         else:
             present = s.dropna()
             low = present.min() if len(present) else None
