@@ -90,6 +90,38 @@ return { points: Number(c.dataset.renderedPoints), pictures: Number(c.dataset.pi
          lod: c.dataset.lod, renderer: c.dataset.renderer,
          frontend: Number(c.dataset.picturesDrawnAt) - Number(c.dataset.renderStart) };
 """
+# Frames per second while panning or zooming without pause: for --seconds, an input event every
+# animation frame (a drag or a wheel step, dispatched in the page); the plot redraws once a frame
+# at most, so its draws per second are the frame rate it keeps up (60 when a frame costs little).
+FPS_JS = """
+async ([kind, ms]) => {
+    const ov = document.querySelector('canvas.artopic-plot-overlay');
+    const c = document.querySelector('canvas.artopic-plot-canvas');
+    const r = ov.getBoundingClientRect();
+    const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+    // not bubbling: the notebook around the plot has its own pointer handlers
+    const opts = (x, y) => ({ clientX: x, clientY: y, button: 0, pointerId: 7, bubbles: false, cancelable: true });
+    if (kind === 'pan') ov.dispatchEvent(new PointerEvent('pointerdown', opts(cx, cy)));
+    const d0 = Number(c.dataset.draws), t0 = performance.now();
+    let k = 0;
+    await new Promise((done) => {
+        const step = () => {
+            if (performance.now() - t0 > ms) { done(); return; }
+            k++;
+            if (kind === 'zoom') ov.dispatchEvent(new WheelEvent('wheel', { ...opts(cx, cy), deltaY: k % 40 < 20 ? -25 : 25 }));
+            else ov.dispatchEvent(new PointerEvent('pointermove', opts(cx + 80 * Math.sin(k / 12), cy + 50 * Math.cos(k / 17))));
+            requestAnimationFrame(step);
+        };
+        requestAnimationFrame(step);
+    });
+    await new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res)));
+    const elapsed = performance.now() - t0;
+    if (kind === 'pan') ov.dispatchEvent(new PointerEvent('pointerup', opts(cx, cy)));
+    return { fps: (Number(c.dataset.draws) - d0) / elapsed * 1000, inputs: k, lod: c.dataset.lod || '' };
+}
+"""
+PAGES_LOADED_JS = """() => { const c = document.querySelector('canvas.artopic-plot-canvas');
+    const p = c && c.dataset.pages; return !!p && p.split('/')[0] === p.split('/')[1]; }"""
 MARK_JS = "() => { window.__t0 = performance.now(); }"
 FRAME_JS = """
 async () => {
@@ -261,6 +293,8 @@ def chromium_pss_mb() -> float:
 
 
 def interact(page, selector: str, kind: str, steps: int) -> dict:
+    """Real (trusted) input, one step at a time: the time from each to the second animation
+    frame after it (so the frame that ran the handlers has been painted)."""
     target = page.locator(selector).first
     target.scroll_into_view_if_needed()
     box = target.bounding_box()
@@ -273,6 +307,8 @@ def interact(page, selector: str, kind: str, steps: int) -> dict:
         page.evaluate(MARK_JS)
         if kind == "zoom":
             page.mouse.wheel(0, -60 if k % 20 < 10 else 60)
+        elif kind == "move":
+            page.mouse.move(cx + (k % 2), cy)
         else:
             page.mouse.move(cx + 60 * math.sin(k / 5), cy + 40 * math.cos(k / 7))
         r = page.evaluate(FRAME_JS)
@@ -297,6 +333,10 @@ def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path
     page.on("pageerror", lambda e: errors.append(str(e)))
     open_notebook(page, server, name)  # runs both cells (warm-up)
     wait_kernel_idle(page)
+    if draw == "images":  # the warm-up built and cached every atlas page (kernel busy till then)
+        page.wait_for_function(PAGES_LOADED_JS, polling=250)
+        wait_kernel_idle(page)
+    floor = median(interact(page, ".jp-InputPrompt", "move", frames)["latency"])
     done = IMAGES_DONE if draw == "images" else DOTS_DONE
     totals, fronts, detail = [], [], None
     for _ in range(reps):
@@ -308,6 +348,9 @@ def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path
     wait_kernel_idle(page)
     zoom = interact(page, "canvas.artopic-plot-overlay", "zoom", frames)
     pan = interact(page, "canvas.artopic-plot-overlay", "pan", frames)
+    page.dblclick("canvas.artopic-plot-overlay")  # back to the whole map
+    page.wait_for_timeout(300)
+    fps = {kind: [page.evaluate(FPS_JS, [kind, 2000]) for _ in range(3)] for kind in ("zoom", "pan")}
     page.wait_for_timeout(500)
     heap = {m["name"]: m["value"] for m in client.send("Performance.getMetrics")["metrics"]}
     pss = chromium_pss_mb()
@@ -317,7 +360,10 @@ def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path
             "zoom_ms": median(zoom["latency"]), "pan_ms": median(pan["latency"]),
             "draw_ms": median([d for d in zoom["draws"] + pan["draws"] if d == d]),
             "lods": sorted(set(zoom["lods"] + pan["lods"])), "detail": detail,
-            "pss_mb": pss, "heap_mb": heap.get("JSHeapUsedSize", float("nan")) / 2**20,
+            "zoom_fps": median([f["fps"] for f in fps["zoom"]]),
+            "pan_fps": median([f["fps"] for f in fps["pan"]]),
+            "fps_lods": sorted({f["lod"] for v in fps.values() for f in v if f["lod"]}),
+            "floor_ms": floor, "pss_mb": pss, "heap_mb": heap.get("JSHeapUsedSize", float("nan")) / 2**20,
             "errors": errors}
 
 
@@ -358,9 +404,6 @@ def main(argv=None) -> int:
     finally:
         server.stop()
 
-    def fps(ms):
-        return 1000 / ms if ms == ms and ms > 0 else float("nan")
-
     rows = []
     for n, target_first in ((10_000, 2000), (100_000, 2500)):
         img, dots = results[f"images-{n}"], results[f"points-{n}"]
@@ -368,14 +411,14 @@ def main(argv=None) -> int:
         for metric, key, target, fmt in (
                 ("first frame from cell run (ms)", "first_frame_ms", f"< {target_first}", "{:.0f}"),
                 ("  front end only (ms)", "frontend_ms", "", "{:.0f}"),
-                ("zoom (frames/s)", "zoom_ms", ">= 30", "fps"),
-                ("pan (frames/s)", "pan_ms", ">= 30", "fps"),
+                ("zoom, continuous (frames/s)", "zoom_fps", ">= 30", "{:.1f}"),
+                ("pan, continuous (frames/s)", "pan_fps", ">= 30", "{:.1f}"),
+                ("zoom: input to painted frame (ms)", "zoom_ms", "", "{:.0f}"),
+                ("pan: input to painted frame (ms)", "pan_ms", "", "{:.0f}"),
                 ("script per frame (ms)", "draw_ms", "", "{:.2f}"),
                 ("browser PSS, all processes (MB)", "pss_mb", "", "{:.0f}"),
                 ("page JS heap (MB)", "heap_mb", "", "{:.1f}")):
             a, b = img[key], dots[key]
-            if fmt == "fps":
-                a, b, fmt = fps(a), fps(b), "{:.1f}"
             rows.append((f"{n:,} works, {label}", metric, fmt.format(a), target, fmt.format(b),
                          f"{a / b:.2f}" if b else "-"))
     print_table("Image map vs the dots plot, same works, same run (medians; Chromium headless, "
@@ -387,7 +430,10 @@ def main(argv=None) -> int:
         ("from the cache (pages on disk)", f"{atlas['warm']:.3f}", "< 0.5", f"{atlas['naive']:.2f}",
          f"{atlas['warm'] / atlas['naive']:.3f}"),
     ], ("atlas", "ours (s)", "target (s)", "one thread, full decode (s)", "ratio"))
-    print(f"\n{atlas['pages']} pages, {atlas['bytes'] / 2**20:.1f} MB of JPEG; "
+    print(f"\nmeasurement floor of 'input to painted frame' (the same steps over inert page text): "
+          f"{median([r['floor_ms'] for r in results.values()]):.0f} ms; continuous frames/s seen at "
+          f"levels {sorted({x for r in results.values() for x in r['fps_lods']})}")
+    print(f"{atlas['pages']} pages, {atlas['bytes'] / 2**20:.1f} MB of JPEG; "
           f"levels of detail seen while zooming/panning 10^5: {results['images-100000']['lods']}, "
           f"10^4: {results['images-10000']['lods']}; renderer: "
           f"{results['images-10000']['detail'].get('renderer')}")

@@ -183,6 +183,7 @@ function makeGL(glCanvas) {
   const api = {
     kind: "webgl2",
     instanced,
+    software,
     layout,
     setLayers(full, mini) {  // layers: full pages, then mini pages, then sharper thumbnails
       if (tex) gl.deleteTexture(tex);
@@ -324,11 +325,12 @@ function render({ model, el }) {
   let slotOf = new Int32Array(0), byRank = new Int32Array(0);
   // the atlas: "full" pages (atlas_cell squares) and "mini" pages (mini_cell squares), each
   // { size, cell, per (works a page), state: [0 asked / 2 loaded / 3 failed], bitmaps (fallback) }
-  const pages = { full: { state: [], bitmaps: [] }, mini: { state: [], bitmaps: [] } };
+  // (mini pages also as pixels, pix, where the far view is drawn on the CPU: see mosaic())
+  const pages = { full: { state: [], bitmaps: [] }, mini: { state: [], bitmaps: [], pix: [] } };
   let atlasVersion = -1, atlasError = "";
   let uWorld = 0, picsDirty = true, dotsDirty = true, pal = new Float32Array(256);
   let lastPics = { list: new Int32Array(0), count: 0, size: 0, all: false, level: "", cull: false, total: 0 };
-  let baseClear = true;
+  let baseClear = true, gpuEmpty = false;
   let inst = new Float32Array(0);
   let picturesDrawnFor = "", lastComplete = false;
   const DETAIL_PER_ROW = () => Math.floor(LAYER / Math.max(1, model.get("detail_size") | 0));
@@ -432,7 +434,7 @@ function render({ model, el }) {
       P.per = P.perRow * P.perRow;
       P.perLayer = (LAYER / P.size) ** 2;
       const count = Math.ceil(atlasIds.length / P.per);
-      P.state = new Array(count).fill(0); P.bitmaps = new Array(count).fill(null);
+      P.state = new Array(count).fill(0); P.bitmaps = new Array(count).fill(null); P.pix = [];
       layers[level] = Math.ceil(count / P.perLayer);
     }
     atlasReqs.clear(); atlasError = "";
@@ -526,7 +528,7 @@ function render({ model, el }) {
     frame = requestAnimationFrame(() => { frame = 0; draw(); });
   }
 
-  function rasterDots(target) {  // every visible point into the ImageData, then on a canvas
+  function rasterDots(target, put = true) {  // every visible point into the ImageData, then on a canvas
     pix.fill(0xffffffff);
     const r = radius();
     const big = stamp(r), small = stamp(Math.max(0.5, r - 1 * dpr));
@@ -561,7 +563,7 @@ function render({ model, el }) {
         drawn++;
       }
     }
-    (target || ctx).putImageData(image, 0, 0);
+    if (put) (target || ctx).putImageData(image, 0, 0);
     return drawn;
   }
 
@@ -711,16 +713,67 @@ function render({ model, el }) {
 
   function frameWidth(size) { return Math.min(3 * dpr, Math.max(1 * dpr, Math.round(size * 0.06))); }
 
+  // Far out, where a software rasterizer draws (SwiftShader, or no WebGL at all), the pictures
+  // are a few pixels each: copied from the mini pages' pixels into the dots' ImageData on the
+  // CPU (nearest pixel), as cheap as the dots themselves, instead of 10^4 quads or drawImage calls.
+  function cpuFar() { return renderer && (renderer.kind !== "webgl2" || renderer.software); }
+  function mosaic(list, count, size, fw) {
+    const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
+    const sel = selCount > 0, P = pages.mini, f = Math.round(fw);
+    let exact = true;
+    for (let k = 0; k < count; k++) {
+      const i = list[k];
+      const a = aspects[i] || 1;
+      const iw = Math.max(1, Math.round(a >= 1 ? size : size * a)), ih = Math.max(1, Math.round(a >= 1 ? size / a : size));
+      const x0 = Math.round(xy[2 * i] * s + ox - iw / 2), y0 = Math.round(oy - xy[2 * i + 1] * s - ih / 2);
+      if (x0 + iw + f <= 0 || y0 + ih + f <= 0 || x0 - f >= W || y0 - f >= H) continue;
+      const c = codeOf(i), dim = sel && !selMask[i];
+      const frameColor = c < 0 ? (dim ? noiseDim : noiseColor) : (dim ? catDim[c] : catColors[c]);
+      const ya = Math.max(0, y0 - f), yb = Math.min(H, y0 + ih + f), xa = Math.max(0, x0 - f), xb = Math.min(W, x0 + iw + f);
+      for (let y = ya; y < yb; y++) pix.fill(frameColor, y * W + xa, y * W + xb);
+      const slot = slotOf[i], src = slot >= 0 ? P.pix[Math.floor(slot / P.per)] : null;
+      if (!src) { exact = false; continue; }
+      const kk = slot % P.per;
+      const [bw, bh] = pictureBox(a, P.cell);
+      const sx0 = (kk % P.perRow) * P.cell, sy0 = Math.floor(kk / P.perRow) * P.cell;
+      const px = src.px, sw = src.w;
+      const xs = Math.max(0, x0), xe = Math.min(W, x0 + iw);
+      for (let y = Math.max(0, y0), ye = Math.min(H, y0 + ih); y < ye; y++) {
+        const srow = (sy0 + Math.min(bh - 1, ((y - y0 + 0.5) * bh / ih) | 0)) * sw + sx0, drow = y * W;
+        for (let x = xs; x < xe; x++) {
+          let p = px[srow + Math.min(bw - 1, ((x - x0 + 0.5) * bw / iw) | 0)];
+          if (dim) {  // 30% of the picture over the page's grey, as the dots are dimmed
+            p = (((p & 255) * 77 + 42602) >> 8) | ((((p >> 8) & 255) * 77 + 42602) >> 8) << 8
+              | ((((p >> 16) & 255) * 77 + 42602) >> 8) << 16;
+          }
+          pix[drow + x] = (p | 0xff000000) >>> 0;
+        }
+      }
+    }
+    return exact;
+  }
+
   function drawPictures() {
     detailClock++;
     const chosen = choosePictures();
     const { list, count, size } = lastPics;
     const fw = frameWidth(size);
-    if (renderer.kind === "webgl2") {
+    if (lastPics.level === "mini" && cpuFar()) {
+      if (chosen.dots) rasterDots(null, false); else pix.fill(0xffffffff);
+      lastPics.exact = mosaic(list, count, size, fw);
+      if (renderer.kind === "webgl2") {
+        bctx.putImageData(image, 0, 0); baseClear = false;
+        renderer.setPictures(inst, 0); gpuEmpty = true;  // nothing on the GPU this frame
+        renderer.draw({ W, H, scale: view.scale, cx: view.cx, cy: view.cy, pal, picSize: size, frame: fw });
+        ctx.clearRect(0, 0, W, H);
+      } else ctx.putImageData(image, 0, 0);
+      picsDirty = false;
+    } else if (renderer.kind === "webgl2") {
       // dots on the canvas under the pictures, where some work on screen has no picture
       if (chosen.dots) { rasterDots(bctx); baseClear = false; }
       else if (!baseClear) { bctx.clearRect(0, 0, W, H); baseClear = true; }
-      if (picsDirty) {
+      if (picsDirty || gpuEmpty) {
+        gpuEmpty = false;
         if (inst.length < count * 10) inst = new Float32Array(Math.max(count, 1024) * 10);
         const sel = selCount > 0 || filtering;
         let exact = true;
@@ -887,6 +940,12 @@ function render({ model, el }) {
     try {
       const bitmap = await createImageBitmap(new Blob([data], { type: "image/jpeg" }));
       if (msg.version !== atlasVersion || !renderer) { bitmap.close?.(); return; }
+      if (level === "mini" && cpuFar()) {  // the far view's pixels, for mosaic()
+        const oc = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const octx2 = oc.getContext("2d", { willReadFrequently: true });
+        octx2.drawImage(bitmap, 0, 0);
+        P.pix[page] = { px: new Uint32Array(octx2.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer), w: bitmap.width };
+      }
       if (renderer.kind === "webgl2") {
         const q = LAYER / P.size, k = page % P.perLayer;
         renderer.upload(renderer.layout[level] + Math.floor(page / P.perLayer), (k % q) * P.size, Math.floor(k / q) * P.size, bitmap);
@@ -894,6 +953,8 @@ function render({ model, el }) {
       } else P.bitmaps[page] = bitmap;
       P.state[page] = 2;
       picsDirty = true;
+      const all = [...pages.full.state, ...pages.mini.state];
+      canvas.dataset.pages = `${all.filter((x) => x >= 2).length}/${all.length}`;
       requestDraw();
     } catch (e) {
       P.state[page] = 3; atlasError = String(e); requestDraw();
@@ -1033,7 +1094,7 @@ function render({ model, el }) {
   let drag = null;
   onDom(overlay, "pointerdown", (e) => {
     if (e.button !== 0) return;
-    overlay.setPointerCapture?.(e.pointerId);
+    try { overlay.setPointerCapture?.(e.pointerId); } catch (err) { /* a synthetic pointer */ }
     const [sx, sy] = eventXY(e);
     const m = e.shiftKey && mode === "pan" ? "box" : mode;
     drag = { mode: m, x0: sx, y0: sy, x1: sx, y1: sy, cx: view.cx, cy: view.cy, path: [sx, sy], moved: false };
