@@ -330,7 +330,7 @@ function render({ model, el }) {
   let atlasVersion = -1, atlasError = "";
   let uWorld = 0, picsDirty = true, dotsDirty = true, pal = new Float32Array(256);
   let lastPics = { list: new Int32Array(0), count: 0, size: 0, all: false, level: "", cull: false, total: 0 };
-  let baseClear = true, gpuEmpty = false;
+  let baseClear = true, gpuEmpty = false, cpuFrame = false;
   let inst = new Float32Array(0);
   let picturesDrawnFor = "", lastComplete = false;
   const DETAIL_PER_ROW = () => Math.floor(LAYER / Math.max(1, model.get("detail_size") | 0));
@@ -469,7 +469,7 @@ function render({ model, el }) {
     return { kind: "canvas-fallback", upload() {} };
   }
   function showLayers() {
-    const gl = imagesOn() && renderer && renderer.kind === "webgl2";
+    const gl = imagesOn() && renderer && renderer.kind === "webgl2" && !cpuFrame;
     glCanvas.style.display = gl ? "block" : "none";
     base.style.display = gl ? "block" : "none";
   }
@@ -761,14 +761,12 @@ function render({ model, el }) {
     if (lastPics.level === "mini" && cpuFar()) {
       if (chosen.dots) rasterDots(null, false); else pix.fill(0xffffffff);
       lastPics.exact = mosaic(list, count, size, fw);
-      if (renderer.kind === "webgl2") {
-        bctx.putImageData(image, 0, 0); baseClear = false;
-        renderer.setPictures(inst, 0); gpuEmpty = true;  // nothing on the GPU this frame
-        renderer.draw({ W, H, scale: view.scale, cx: view.cx, cy: view.cy, pal, picSize: size, frame: fw });
-        ctx.clearRect(0, 0, W, H);
-      } else ctx.putImageData(image, 0, 0);
+      // on the top canvas, as the dots plot: the WebGL and base canvases are hidden meanwhile
+      ctx.putImageData(image, 0, 0);
+      cpuFrame = true; gpuEmpty = true;
       picsDirty = false;
     } else if (renderer.kind === "webgl2") {
+      cpuFrame = false;
       // dots on the canvas under the pictures, where some work on screen has no picture
       if (chosen.dots) { rasterDots(bctx); baseClear = false; }
       else if (!baseClear) { bctx.clearRect(0, 0, W, H); baseClear = true; }
@@ -834,6 +832,7 @@ function render({ model, el }) {
     showLayers();
     if (images) {
       const chosen = drawPictures();
+      showLayers();
       drawn = chosen.V;
       canvas.dataset.pictures = String(lastPics.count);
       canvas.dataset.lod = chosen.all ? "all" : "representatives";
