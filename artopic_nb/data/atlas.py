@@ -26,14 +26,13 @@ True
 from __future__ import annotations
 
 import io
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, JpegImagePlugin
 
 from .cache import Cache, make_key
 from .colour import NOISE_COLOR, palette
@@ -257,7 +256,10 @@ def _fitted(data: bytes, box: tuple[int, int]) -> Image.Image | None:
     if not data:
         return None
     try:
-        im = Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP"))
+        if data[:2] == b"\xff\xd8":  # a JPEG (every cached thumbnail): skip Image.open's probing
+            im = JpegImagePlugin.JpegImageFile(io.BytesIO(data))
+        else:
+            im = Image.open(io.BytesIO(data), formats=("PNG", "WEBP", "JPEG"))
         im.draft("RGB", box)  # JPEG: decode at the smallest scale still >= box
         im.load()
         if im.mode != "RGB":
@@ -280,7 +282,8 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
     ``thumbnails(i, size)`` gives work ``i``'s JPEG thumbnail (``collection.thumbnail_bytes``);
     with ``hashes`` (the works' content hashes) the page is cached by content in ``cache`` (and
     in memory), so the same works in the same layout are read, not rebuilt. ``workers``
-    threads decode the thumbnails (default: up to 4).
+    threads ask for the thumbnails (default: one; more help only where ``thumbnails`` waits,
+    on a disk or a network, rather than computes).
 
     Example
     -------
@@ -312,11 +315,14 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
 
     rows = max(1, -(-len(ids) // per_row))
     page = Image.new("RGB", (page_size, rows * cell), (238, 238, 238))
-    workers = workers or min(4, os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for k, im in enumerate(pool.map(one, range(len(ids)), chunksize=64)):
-            if im is not None:
-                page.paste(im, ((k % per_row) * cell, (k // per_row) * cell))
+    if workers and workers > 1:  # for thumbnails that are slow to come (made, or remote)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pictures = list(pool.map(one, range(len(ids)), chunksize=64))
+    else:  # cached thumbnails: the work is Python's, threads only contend for the GIL
+        pictures = [one(k) for k in range(len(ids))]
+    for k, im in enumerate(pictures):
+        if im is not None:
+            page.paste(im, ((k % per_row) * cell, (k // per_row) * cell))
     buf = io.BytesIO()
     page.save(buf, format="JPEG", quality=quality)
     data = buf.getvalue()

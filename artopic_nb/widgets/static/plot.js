@@ -719,7 +719,7 @@ function render({ model, el }) {
   function cpuFar() { return renderer && (renderer.kind !== "webgl2" || renderer.software); }
   function mosaic(list, count, size, fw) {
     const s = view.scale, ox = W / 2 - view.cx * s, oy = H / 2 + view.cy * s;
-    const sel = selCount > 0, P = pages.mini, f = Math.round(fw);
+    const sel = selCount > 0 || filtering, P = pages.mini, f = Math.round(fw);
     let exact = true;
     for (let k = 0; k < count; k++) {
       const i = list[k];
