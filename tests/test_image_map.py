@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from artopic_nb.data import atlas
+from artopic_nb.data import atlas, picture_order
 from artopic_nb.data.cache import Cache
 
 pytest.importorskip("anywidget")
 
 from artopic_nb.widgets import EmbeddingPlot, explore  # noqa: E402
+from artopic_nb.widgets import _pictures as pictures_module  # noqa: E402
 from artopic_nb.widgets import plot as plot_module  # noqa: E402
 
 STATIC = Path(__file__).resolve().parents[1] / "artopic_nb" / "widgets" / "static"
@@ -50,27 +51,27 @@ def _blobs(n=400, k=4, seed=0):
 # -- which works first --------------------------------------------------------------------------
 def test_medoids_match_brute_force_and_estimate_large_clusters():
     coords, labels = _blobs(300, 3)
-    med = atlas.medoids(coords, labels, sample=1000)  # every member compared: exact
+    med = picture_order.medoids(coords, labels, sample=1000)  # every member compared: exact
     for c, i in med.items():
         members = np.flatnonzero(labels == c)
         d = np.sqrt(((coords[members, None] - coords[None, members]) ** 2).sum(-1)).sum(1)
         assert i == members[np.argmin(d)]
-    est = atlas.medoids(coords, labels, sample=16)  # estimated: a member near the middle
+    est = picture_order.medoids(coords, labels, sample=16)  # estimated: a member near the middle
     for c, i in est.items():
         members = np.flatnonzero(labels == c)
         assert labels[i] == c
         spread = np.linalg.norm(coords[members] - coords[members].mean(0), axis=1)
         assert np.linalg.norm(coords[i] - coords[members].mean(0)) < np.median(spread)
-    assert atlas.medoids(coords, np.full(len(coords), -1)) == {}
+    assert picture_order.medoids(coords, np.full(len(coords), -1)) == {}
 
 
 def test_picture_ranks_start_with_medoids_then_spread_over_the_map():
     coords, labels = _blobs(2000, 4)
     labels[:50] = -1
-    ranks = atlas.picture_ranks(coords, labels)
+    ranks = picture_order.picture_ranks(coords, labels)
     assert ranks.dtype == np.int32 and sorted(ranks.tolist()) == list(range(2000))
     order = np.argsort(ranks)
-    med = atlas.medoids(coords, labels)
+    med = picture_order.medoids(coords, labels)
     sizes = {c: int((labels == c).sum()) for c in med}
     assert order[:4].tolist() == [med[c] for c in sorted(sizes, key=lambda c: -sizes[c])]
     # any prefix is spread: the first 64 works reach far more of a 8x8 grid than 64 random ones
@@ -83,11 +84,11 @@ def test_picture_ranks_start_with_medoids_then_spread_over_the_map():
     rng = np.random.default_rng(1)
     assert cells(order[:64]) > np.mean([cells(rng.choice(2000, 64, replace=False)) for _ in range(20)])
     # no labels: still a permutation; the same input gives the same order
-    plain = atlas.picture_ranks(coords)
+    plain = picture_order.picture_ranks(coords)
     assert sorted(plain.tolist()) == list(range(2000))
-    np.testing.assert_array_equal(plain, atlas.picture_ranks(coords))
-    assert atlas.picture_ranks(np.zeros((0, 2))).size == 0
-    same = atlas.picture_ranks(np.zeros((50, 2)), np.zeros(50, int))  # all at one point
+    np.testing.assert_array_equal(plain, picture_order.picture_ranks(coords))
+    assert picture_order.picture_ranks(np.zeros((0, 2))).size == 0
+    same = picture_order.picture_ranks(np.zeros((50, 2)), np.zeros(50, int))  # all at one point
     assert sorted(same.tolist()) == list(range(50))
 
 
@@ -246,8 +247,8 @@ def test_draw_is_checked_and_points_stay_light(study):
 
 
 def test_large_maps_keep_the_most_representative_works_in_the_atlas(monkeypatch):
-    monkeypatch.setattr(plot_module, "ATLAS_ALL", 100)
-    monkeypatch.setattr(plot_module, "ATLAS_LARGE", 40)
+    monkeypatch.setattr(pictures_module, "ATLAS_ALL", 100)
+    monkeypatch.setattr(pictures_module, "ATLAS_LARGE", 40)
     coords, labels = _blobs(300, 3)
     plot = EmbeddingPlot(coords, labels, thumbnails=lambda i, s: _jpeg((i % 255, 0, 0)),
                          draw="images")
