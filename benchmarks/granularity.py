@@ -38,7 +38,9 @@ A second table measures the hierarchy (:func:`artopic_nb.steps.curate.cluster_tr
 collections with sub-groups, the default's clusters are merged up to as many groups as the
 truth has, by merging centroids (Ward) or by HDBSCAN's condensed tree; NMI with the groups.
 A third times what the explorer's views need at 10,000 works: labels at a level, and replaying
-an edit log.
+an edit log; a fourth, each action of the explorer's clusters panel at 10,000 works, from the
+click's handler until every view holds the result (kernel side; the map's own draw of new
+labels is what ``benchmarks/widget_recluster.py`` measures in a browser).
 """
 
 from __future__ import annotations
@@ -262,32 +264,15 @@ def _kmeans(c: Collection) -> np.ndarray:
     return cluster_labels(c.reduced, "kmeans", n_clusters=target_clusters(len(c.reduced)), seed=0)
 
 
-def _readable_search(c: Collection) -> np.ndarray:
-    """The proposed rule (before it is the default): one HDBSCAN tree (min_samples 5), then
-    excess-of-mass over min_cluster_size 0.6*sqrt(n), half, a quarter (>= 5), each with and
-    without a cap of n/5 on a cluster's size; the readable candidate nearest the target."""
-    import hdbscan
-    from hdbscan.hdbscan_ import _tree_to_labels
-
-    X, n = c.reduced, len(c.reduced)
-    m0 = max(2, round(0.6 * n ** 0.5))
-    model = hdbscan.HDBSCAN(min_cluster_size=min(n, m0), min_samples=5, core_dist_n_jobs=1).fit(X)
-    target, found = target_clusters(n), []
-    for mcs in dict.fromkeys([m0, max(5, m0 // 2), max(5, m0 // 4)]):
-        for cap in (0, n // 5):
-            lab = _tree_to_labels(X, model._single_linkage_tree, mcs, "eom", max_cluster_size=cap)[0]
-            found.append(lab)
-    ok = [lab for lab in found if readable(scores(lab, lab), n)]
-    return min(ok or found, key=lambda lab: abs(np.log(max(lab.max() + 1, 1) / target)))
-
-
 def _default(c: Collection) -> np.ndarray:
     """What ``study.cluster()`` does with no parameters."""
-    from artopic_nb.steps.cluster import cluster_labels, resolve_params
+    from artopic_nb.steps import cluster
 
-    params, _ = resolve_params("hdbscan", len(c.reduced))
+    if hasattr(cluster, "readable_hdbscan"):
+        return cluster.readable_hdbscan(c.reduced)[1]
+    params, _ = cluster.resolve_params("hdbscan", len(c.reduced))
     params.pop("method")
-    return cluster_labels(c.reduced, "hdbscan", **params)
+    return cluster.cluster_labels(c.reduced, "hdbscan", **params)
 
 
 METHODS = {  # name -> (function, mark)
@@ -301,7 +286,6 @@ METHODS = {  # name -> (function, mark)
     "fast-hdbscan leaf, mcs sqrt(n)/4 >=5": (_fast_hdbscan("leaf", "sqrt(n)/4, >=5"), ""),
     "EVoC layer nearest target (raw embeddings)": (_evoc, ""),
     "k-means, k = target": (_kmeans, ""),
-    "hdbscan readable search (proposed)": (_readable_search, ""),
     "study.cluster() default": (_default, "*"),
 }
 
@@ -360,13 +344,12 @@ def condensed_cut(c: Collection, n_groups: int) -> np.ndarray:
     latest split (highest lambda) is undone first."""
     import hdbscan
 
-    from artopic_nb.steps.cluster import resolve_params
+    from artopic_nb.steps.cluster import readable_hdbscan
 
-    params, _ = resolve_params("hdbscan", len(c.reduced))
-    model = hdbscan.HDBSCAN(min_cluster_size=min(len(c.reduced), params["min_cluster_size"]),
-                            min_samples=params.get("min_samples"), core_dist_n_jobs=1,
-                            cluster_selection_method=params.get("cluster_selection_method", "eom"),
-                            ).fit(c.reduced)
+    params = readable_hdbscan(c.reduced)[0]
+    model = hdbscan.HDBSCAN(min_cluster_size=params["min_cluster_size"], core_dist_n_jobs=1,
+                            min_samples=params["min_samples"],
+                            max_cluster_size=params["max_cluster_size"]).fit(c.reduced)
     tree = model.condensed_tree_.to_pandas()
     inner = tree[tree["child_size"] > 1]
     parent = dict(zip(inner["child"], inner["parent"], strict=True))
@@ -448,19 +431,66 @@ def view_timings(c: Collection, labels: np.ndarray) -> None:
                 rows, ("what", "works", "clusters", "ms (median of 5)"))
 
 
+def explorer_timings(n: int = 10_000, repeats: int = 5) -> None:
+    """Kernel-side time from a click in the clusters panel to the views holding the new
+    labels and names (the study's verb, its on_change hook: map, grid, viewer, panel), at
+    ``n`` works (the test images repeated; 30 synthetic groups, PCA), no cache."""
+    import artopic_nb as an
+    from artopic_nb.pipeline.study import Study
+    from artopic_nb.widgets import explore
+
+    images = Path(__file__).resolve().parents[1] / "tests" / "data" / "images"
+    small = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
+    meta = small.metadata.iloc[np.arange(n) % len(small)].reset_index(drop=True)
+    study = Study(an.ImageCollection(meta, name="bench"), cache_dir=None, progress=False)
+    rng = np.random.default_rng(0)
+    emb = rng.normal(0, 1, (30, 64))[rng.integers(0, 30, n)] + rng.normal(0, 0.35, (n, 64))
+    study.embeddings_ = (emb / np.linalg.norm(emb, axis=1, keepdims=True)).astype("float32")
+    study.embedder_id_ = "synthetic"
+    study.reduce(method="pca").cluster()
+    ex = explore(study, height=420)
+    panel = ex.clusters_panel
+    k = len(set(study.labels_.tolist()) - {-1})
+    ids = np.flatnonzero(study.labels_ == 1)[:200].tolist()
+    actions = {
+        "rename (then undo)": lambda: (panel.rename(0, "first"), panel.undo()),
+        "merge two clusters (then undo)": lambda: (panel.merge([0, 1]), panel.undo()),
+        "lasso -> new cluster (then undo)": lambda: (ex.plot.select(ids), panel.new_from_selection(),
+                                                     panel.undo()),
+        "lasso -> move to (then undo)": lambda: (ex.plot.select(ids), panel.move_selection(2),
+                                                 panel.undo()),
+        "split a cluster (then undo)": lambda: (panel.split(0), panel.undo()),
+        "level slider to k/2 (then back)": lambda: (panel.set_level(k // 2), panel.set_level(0)),
+    }
+    from _common import median_time
+    rows = []
+    for name, fn in actions.items():
+        t = median_time(fn, repeats=repeats) / 2  # each runs two actions
+        rows.append((name, f"{n:,}", k, f"{t * 1000:.0f}", "yes" if t < 0.3 else "no"))
+    recluster = median_time(lambda: ex.recluster(min_cluster_size=40), repeats=3)
+    rows.append(("baseline: re-cluster from the controls", f"{n:,}", k, f"{recluster * 1000:.0f}",
+                 "yes" if recluster < 0.3 else "no"))
+    print_table("Explorer: one action in the clusters panel until every view holds the result "
+                "(kernel side, median per action)", rows,
+                ("action", "works", "clusters", "ms", "under 300 ms"))
+
+
 # -- main ---------------------------------------------------------------------------------------
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small collections only (about a minute)")
     ap.add_argument("--repeats", type=int, default=3, help="timed runs per method (median)")
+    ap.add_argument("--explorer-works", type=int, default=10_000,
+                    help="works in the explorer timing (0: skip it)")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "artopic_nb" / "bench_granularity",
                     help="where generated collections and their reductions are kept ('none': nowhere)")
     args = ap.parse_args()
     cache = None if str(args.cache).lower() == "none" else args.cache
     print(f"granularity benchmark on {machine()}")
     from artopic_nb.steps.cluster import resolve_params
-    print("default:", resolve_params("hdbscan", 1000)[1] or resolve_params("hdbscan", 1000)[0])
+    print("default: study.cluster() with no sizes (artopic_nb.steps.cluster); current rule: "
+          f"{resolve_params('hdbscan', 1000)[1]}")
 
     # fast-hdbscan and EVoC compile numba kernels on first use: warm them up untimed
     tiny = embedding_collection(600, None, "pca")
@@ -498,6 +528,8 @@ def main() -> None:
     hierarchy_table(collections, results)
     big = max(collections, key=lambda c: len(c.reduced) if len(c.reduced) <= 10_000 else 0)
     view_timings(big, results[big.name]["study.cluster() default"]["labels"])
+    if args.explorer_works:
+        explorer_timings(args.explorer_works)
 
 
 if __name__ == "__main__":

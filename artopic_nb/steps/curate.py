@@ -160,32 +160,46 @@ def find_cluster(labels: np.ndarray, cluster: int, members: Sequence[int]) -> in
 def split_labels(X: np.ndarray, n: int | None = None, seed: int = 0) -> np.ndarray:
     """Parts of one cluster's works (rows of ``X``): 0, 1, ... by decreasing size, no noise.
 
-    ``n`` parts by k-means; ``None``: HDBSCAN with the default size rule, its noise given to
-    the nearest part; two k-means parts if HDBSCAN finds fewer than two.
+    ``n`` parts by k-means; ``None``: HDBSCAN (``min_cluster_size`` 0.6 * sqrt(m) of the
+    cluster's m works, at least 2), its noise given to the nearest part; two k-means parts if
+    HDBSCAN finds fewer than two.
 
     >>> X = np.r_[np.zeros((5, 2)), np.ones((3, 2))]
     >>> split_labels(X, 2).tolist()
     [0, 0, 0, 0, 0, 1, 1, 1]
     """
-    from .cluster import _by_size, cluster_labels, resolve_params
-
     X = np.asarray(X, dtype=np.float64)
-    if len(X) < 2:
+    m = len(X)
+    if m < 2:
         raise ValueError("a cluster of one work cannot be split")
     if n is None:
-        params, _ = resolve_params("hdbscan", len(X))
-        params.pop("method")
-        parts = cluster_labels(X, "hdbscan", **params)
+        size = min(m, max(2, round(0.6 * m ** 0.5)))
+        try:
+            import hdbscan
+
+            parts = hdbscan.HDBSCAN(min_cluster_size=size, core_dist_n_jobs=1).fit_predict(X)
+        except ImportError:  # scikit-learn's own
+            from sklearn.cluster import HDBSCAN
+
+            parts = HDBSCAN(min_cluster_size=size).fit_predict(X)
+        parts = np.asarray(parts, dtype=np.int64)
         if parts.max() < 1:
             n = 2
         elif (parts < 0).any():
             centres = np.stack([X[parts == p].mean(axis=0) for p in range(parts.max() + 1)])
             lost = np.flatnonzero(parts < 0)
             parts[lost] = np.linalg.norm(X[lost, None] - centres[None], axis=2).argmin(axis=1)
-            parts = _by_size(parts)
     if n is not None:
-        parts = cluster_labels(X, "kmeans", n_clusters=min(int(n), len(X)), seed=seed)
-    return parts
+        from sklearn.cluster import KMeans
+
+        k = min(int(n), m)
+        parts = KMeans(n_clusters=k, n_init=10 if m <= 5000 else 1, random_state=seed).fit_predict(X)
+    # by decreasing size, ties by first appearance
+    ids, first, counts = np.unique(parts, return_index=True, return_counts=True)
+    order = ids[np.lexsort((first, -counts))]
+    rank = np.empty(ids.max() + 1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[parts]
 
 
 _SPLITS: dict[tuple, np.ndarray] = {}

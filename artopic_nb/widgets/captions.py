@@ -35,7 +35,7 @@ __all__ = ["CaptionViewer", "artwork_record"]
 
 
 def artwork_record(i: int, metadata: pd.DataFrame | None, descriptions: pd.DataFrame | None,
-                   genre_predictions: pd.DataFrame | None, labels=None) -> dict:
+                   genre_predictions: pd.DataFrame | None, labels=None, names=None) -> dict:
     """Everything the viewer shows about artwork ``i``, as plain JSON-able data."""
     record: dict = {"id": int(i), "title": "", "fields": [], "known_genre": "", "models": [],
                     "cluster": None}
@@ -48,6 +48,7 @@ def artwork_record(i: int, metadata: pd.DataFrame | None, descriptions: pd.DataF
                             and clean_text(row[c]) != ""]
     if labels is not None and 0 <= i < len(labels):
         record["cluster"] = int(labels[i])
+        record["cluster_name"] = str((names or {}).get(int(labels[i]), ""))
     models: dict[str, dict] = {}
     if descriptions is not None and len(descriptions) and "id" in descriptions.columns:
         rows = descriptions[descriptions["id"].to_numpy() == i]
@@ -119,10 +120,12 @@ class CaptionViewer(ArtopicWidget):
 
     @classmethod
     def from_study(cls, study, **traits) -> CaptionViewer:
-        return cls(study.collection.metadata, descriptions=study.get("descriptions_"),
-                   genre_predictions=study.get("genre_predictions_"),
-                   labels=study.get("labels_"), thumbnails=study_thumbnails(study),
-                   **traits)
+        viewer = cls(study.collection.metadata, descriptions=study.get("descriptions_"),
+                     genre_predictions=study.get("genre_predictions_"),
+                     labels=study.get("labels_"), thumbnails=study_thumbnails(study),
+                     **traits)
+        viewer._names = dict(study.get("cluster_names_") or {})
+        return viewer
 
     # -- Python API ---------------------------------------------------------------------------
     def show(self, artwork_id: int, sequence=None, label: str | None = None) -> None:
@@ -137,8 +140,11 @@ class CaptionViewer(ArtopicWidget):
             else:
                 self.artwork_id = int(artwork_id)
 
-    def set_sources(self, *, descriptions=None, genre_predictions=None, labels=None) -> None:
-        """New descriptions / predictions / labels (a later step ran); redraws the record."""
+    def set_sources(self, *, descriptions=None, genre_predictions=None, labels=None,
+                    names=None) -> None:
+        """New descriptions / predictions / labels / cluster names (a later step ran);
+        redraws the record."""
+        self._names = dict(names or {})
         self._descriptions = descriptions
         self._predictions = genre_predictions
         self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
@@ -189,7 +195,8 @@ class CaptionViewer(ArtopicWidget):
                 self.image = b""
                 return
             self.record = artwork_record(i, self._metadata, self._descriptions,
-                                         self._predictions, self._labels)
+                                         self._predictions, self._labels,
+                                         getattr(self, "_names", None))
             if image:
                 data = b""
                 if self._thumbnails is not None:

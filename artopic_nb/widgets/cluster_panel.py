@@ -250,7 +250,7 @@ class ClusterPanel(W.VBox):
         options = [(f"{c} · {names.get(int(c), '')} ({n})".replace(" ·  (", " ("), int(c))
                    for c, n in zip(ids, counts, strict=True)]
         tree = self.study.get("cluster_tree_")
-        level = int(self.study.get("cluster_level_") or 0)
+        level = int(self.study.params_.get("cluster", {}).get("level", 0) or 0)
         self._updating = True
         try:
             picked = self.clusters.value

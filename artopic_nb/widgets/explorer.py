@@ -6,6 +6,8 @@
   lift, with flags; picking one rings its supporting works green and the works that do not
   bear it out red, in the plot and the grid; the cluster's summaries are shown with weakly
   supported sentences marked;
+- the clusters panel (:mod:`.cluster_panel`, a row below the re-cluster controls) names,
+  merges, splits, moves and undoes through the study's verbs, and moves along the hierarchy;
 - the re-cluster controls call ``study.recluster(...)``; the study's ``on_change`` hook then
   sends the new labels to every view (a trait update; no view is rebuilt). A re-clustering
   done in another cell (``study.recluster(...)``) updates the views the same way.
@@ -35,6 +37,7 @@ import pandas as pd
 from ..steps.cluster import METHODS, size_defaults
 from ._base import format_exception
 from .captions import CaptionViewer
+from .cluster_panel import ClusterPanel
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot, has_pictures
 
@@ -128,7 +131,9 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
             labels = study.get("labels_")
             samples = study.get("samples_")
             sampled = None if samples is None else samples["id"]
-            plot.set_cluster_names(study.get("cluster_names_"))  # nothing sent when unchanged
+            names = study.get("cluster_names_")
+            plot.set_cluster_names(names)  # nothing sent when unchanged
+            grid.set_cluster_names(names)
             if step == "reduce":
                 coords = study.get("coords_")
                 if coords is not None and len(coords) == plot.n_points:
@@ -137,12 +142,12 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
                 if step == "cluster":
                     plot.set_labels(labels)
                 grid.set_labels(labels, sampled)
-            if step in ("cluster", "describe", "predict_genres"):
+            if step in ("cluster", "describe", "predict_genres", "commonalities"):
                 preds = study.get("genre_predictions_")
                 if step == "predict_genres":
                     plot.set_genre_predictions(preds)
                 viewer.set_sources(descriptions=study.get("descriptions_"),
-                                   genre_predictions=preds, labels=labels)
+                                   genre_predictions=preds, labels=labels, names=names)
 
     link.observe(plot, link.safe("plot selection", on_plot_selection), ["selected_ids"])
     link.observe(grid, link.safe("grid click", on_grid_pick), ["selected_id"])
@@ -253,8 +258,13 @@ class Explorer(W.VBox):
         self.link.observe(self.grid, on_cluster, ["cluster"])
         self.link._undo.append(study.on_change(self.link.safe(
             "claims", lambda step: self._show_claims() if step in ("cluster", "commonalities") else None)))
+        # the clusters panel (names, edits, undo, levels): a row below the re-cluster controls
+        self.clusters_panel = ClusterPanel(study, self.plot, self.grid, on_error=self.link.report)
+        self.link._undo.append(study.on_change(self.link.safe("clusters panel",
+                                                              self.clusters_panel.refresh)))
         super().__init__([
             self.controls,
+            self.clusters_panel,
             W.HBox([self.plot, self.grid], layout=W.Layout(width="100%", align_items="flex-start")),
             self.claims,
             self.viewer,

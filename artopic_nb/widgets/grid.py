@@ -75,6 +75,7 @@ class ClusterGrid(ArtopicWidget):
         self._labels = np.asarray(labels, dtype=np.int64).ravel()
         self._sampled = set(as_int_list(sampled_ids))
         self._selection: list[int] = []
+        self._names: dict[int, str] = {}
         super().__init__(thumbnails=thumbnails, metadata=metadata, **traits)
         with self.hold_sync():
             self._update_clusters()
@@ -83,9 +84,11 @@ class ClusterGrid(ArtopicWidget):
     @classmethod
     def from_study(cls, study, **traits) -> ClusterGrid:
         samples = study.get("samples_")
-        return cls(study.labels_, metadata=study.collection.metadata,
+        grid = cls(study.labels_, metadata=study.collection.metadata,
                    sampled_ids=None if samples is None else samples["id"],
                    thumbnails=study_thumbnails(study), **traits)
+        grid.set_cluster_names(study.get("cluster_names_"))
+        return grid
 
     # -- Python API ---------------------------------------------------------------------------
     @property
@@ -114,6 +117,11 @@ class ClusterGrid(ArtopicWidget):
             if self.cluster not in {c["id"] for c in self.clusters}:
                 self.cluster = self.clusters[0]["id"] if self.clusters else 0
             self._update_tiles()
+
+    def set_cluster_names(self, names) -> None:
+        """Cluster names (``{cluster: name}``; None: none) shown in the picker."""
+        self._names = {int(k): str(v) for k, v in dict(names or {}).items() if v}
+        self._update_clusters()
 
     def set_sampled(self, sampled_ids) -> None:
         with self.hold_sync():
@@ -161,7 +169,9 @@ class ClusterGrid(ArtopicWidget):
 
     def _update_clusters(self) -> None:
         values, counts = np.unique(self._labels, return_counts=True)
-        entries = [{"id": int(v), "size": int(c), "label": f"cluster {v}"}
+        names = getattr(self, "_names", {})
+        entries = [{"id": int(v), "size": int(c),
+                    "label": f"{v} · {names[v]}" if v in names else f"cluster {v}"}
                    for v, c in zip(values, counts, strict=True) if v >= 0]
         entries += [{"id": -1, "size": int(c), "label": "noise"}
                     for v, c in zip(values, counts, strict=True) if v < 0]

@@ -87,7 +87,8 @@ function render({ model, el }) {
       el_("span", "artopic-captions-value", p, m.predicted);
     }
     if (r.cluster !== null && r.cluster !== undefined) {
-      el_("dt", "", fields, "cluster"); el_("dd", "", fields, r.cluster < 0 ? "noise" : String(r.cluster));
+      el_("dt", "", fields, "cluster");
+      el_("dd", "", fields, r.cluster < 0 ? "noise" : r.cluster_name ? `${r.cluster} · ${r.cluster_name}` : String(r.cluster));
     }
     for (const [k, v] of r.fields || []) { el_("dt", "", fields, k); el_("dd", "", fields, v); }
     const list = r.models || [];
