@@ -148,7 +148,16 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
                       "<p class='muted'>The clusters against each label column the collection "
                       "has: n_works have a label, n_labels distinct ones.</p>",
                       _table(agreement)]
-        parts += ["<h2>Clusters</h2>", _table(study.cluster_summary())]
+        names = dict(study.get("cluster_names_") or {})
+        summary = study.cluster_summary()
+        if names:  # the names given or found (study.rename_cluster, find_commonalities)
+            summary.insert(0, "name", [names.get(int(c), "") for c in summary.index])
+        parts += ["<h2>Clusters</h2>", _table(summary)]
+        edits = study.get("edits_")
+        if edits is not None and len(edits):
+            parts += ["<h3>Edits</h3>", "<p class='muted'>The clusters above are the algorithm's "
+                      "with these edits applied, in this order (study.edits_).</p>",
+                      _table(edits.drop(columns="ids"))]
         parts += _section_extras(study)
         sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()
         captions = _captions_by_id(study)
@@ -156,7 +165,8 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
         for c in sorted(set(labels.tolist()), key=lambda c: (c < 0, c)):
             members = [int(i) for i in (labels == c).nonzero()[0]]
             members.sort(key=lambda i: (i not in sampled, i))
-            name = "Noise (not in any cluster)" if c < 0 else f"Cluster {c}"
+            name = "Noise (not in any cluster)" if c < 0 else f"Cluster {c}" + (
+                f" · {names[c]}" if c in names else "")
             shown = members[:max_per_cluster]
             parts.append(f"<h3>{_e(name)} <span class='muted'>({len(members)} works"
                          f"{', first ' + str(len(shown)) + ' shown' if len(shown) < len(members) else ''}"
