@@ -1,27 +1,21 @@
 """Explorer: the plot, the grid and the caption viewer linked, with re-cluster controls.
 
-- a selection in the plot fills the grid (and is what the viewer's previous / next walk);
-- a click in the grid opens the artwork in the viewer and rings its point in the plot;
+- a selection in the plot fills the grid (the viewer's previous / next walk it); a click in
+  the grid opens the artwork in the viewer and rings its point in the plot;
 - the claims panel lists the grid's cluster's claims (``study.commonalities_.claims``) by
   lift, with flags; picking one rings its supporting works green and the works that do not
   bear it out red, in the plot and the grid; the cluster's summaries are shown with weakly
   supported sentences marked;
-- the clusters panel (:mod:`.cluster_panel`, a row below the re-cluster controls) names,
-  merges, splits, moves and undoes through the study's verbs, and moves along the hierarchy;
+- the clusters panel (:mod:`.cluster_panel`, below the re-cluster controls) names, merges,
+  splits, moves and undoes through the study's verbs, and moves along the hierarchy; the ask
+  panel (:mod:`.ask_panel`, left of the map) searches and filters; the viewer finds similar works;
 - the re-cluster controls call ``study.recluster(...)``; the study's ``on_change`` hook then
   sends the new labels to every view (a trait update; no view is rebuilt). A re-clustering
   done in another cell (``study.recluster(...)``) updates the views the same way.
 
-Errors raised while linking are shown in an output area beside the widgets (and kept in
-:attr:`Link.errors`), never swallowed.
+Errors raised while linking are shown beside the widgets (and kept in :attr:`Link.errors`).
 
-Example
--------
->>> from artopic_nb.widgets import explore
->>> ex = explore(study)          # doctest: +SKIP
->>> ex                           # doctest: +SKIP
->>> ex.plot.selected_ids, ex.grid.selected_id, ex.viewer.artwork_id   # doctest: +SKIP
->>> ex.unlink()                  # the views stay, the links go         # doctest: +SKIP
+Example: ``ex = explore(study); ex.plot.selected_ids``; ``ex.unlink()`` (the views stay).
 """
 
 from __future__ import annotations
@@ -36,13 +30,13 @@ import pandas as pd
 
 from ..steps.cluster import METHODS, size_defaults
 from ._base import format_exception
+from .ask_panel import AskPanel
 from .captions import CaptionViewer
 from .cluster_panel import ClusterPanel
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot, has_pictures
 
 __all__ = ["ClaimsPanel", "Explorer", "Link", "explore", "link_views"]
-
 
 
 class Link:
@@ -250,6 +244,9 @@ class Explorer(W.VBox):
         self.last_timing: dict[str, float] = {}
         self.controls = self._build_controls()
         self.link = link_views(study, self.plot, self.grid, self.viewer, errors=self.errors)
+        self.ask = AskPanel(study, self.plot, self.grid, on_error=self.link.report)
+        self.link._undo.append(self.viewer.on_similar(
+            self.link.safe("similar works", self.ask.show_similar)))
         self._syncing = False
         self._undo_sync = study.on_change(self.link.safe("controls update", self._sync_controls))
         self._update_status()
@@ -265,7 +262,8 @@ class Explorer(W.VBox):
         super().__init__([
             self.controls,
             self.clusters_panel,
-            W.HBox([self.plot, self.grid], layout=W.Layout(width="100%", align_items="flex-start")),
+            W.HBox([self.ask, self.plot, self.grid], layout=W.Layout(width="100%",
+                                                                  align_items="flex-start")),
             self.claims,
             self.viewer,
             self.errors,
