@@ -249,7 +249,7 @@ def test_cluster_records_only_the_methods_own_parameters(study):
     assert study.params_["cluster"] == {"method": "kmeans", "n_clusters": 3, "seed": 0}
     study.cluster("hdbscan")
     assert set(study.params_["cluster"]) == {"method", "min_cluster_size", "min_samples",
-                                             "cluster_selection_epsilon"}
+                                             "cluster_selection_epsilon", "max_cluster_size"}
     with pytest.raises(TypeError, match=r"hdbscan takes \['cluster_selection_epsilon'"):
         study.cluster("hdbscan", n_clusters=3)
     study.recluster(method="agglomerative", linkage="average")

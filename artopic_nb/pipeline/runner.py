@@ -67,7 +67,14 @@ class StepRunner:
                 setattr(cls, name, _result(name, step.verb))
 
     def get(self, name: str, default: Any = None) -> Any:
-        """Result ``name`` (e.g. ``"labels_"``), or ``default`` when its step has not run."""
+        """Result ``name`` (e.g. ``"labels_"``, or one derived from results such as
+        ``"cluster_names_"``), or ``default`` when its step has not run."""
+        if name not in self._results and name.endswith("_") and \
+                isinstance(getattr(type(self), name, None), property):
+            try:
+                return getattr(self, name)
+            except StepNotRunError:
+                return default
         return self._results.get(name, default)
 
     def has(self, step: str) -> bool:

@@ -109,6 +109,7 @@ def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | boo
                          f"version of artopic_nb reads (format {FORMAT_VERSION}); save it again "
                          "with the version that wrote it, or rerun the study")
     files = _files(manifest, path)
+    _cluster_before_edits(files)
     info = manifest["collection"]
     col = ImageCollection(
         pd.read_parquet(path / "collection.parquet"), pd.read_parquet(path / "skipped.parquet"),
@@ -126,6 +127,25 @@ def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | boo
     study.timings_ = {s: t for s, t in manifest["timings"].items() if study.has(s)}
     study.notes_ = manifest.get("notes", {})
     return study
+
+
+def _cluster_before_edits(files: dict[str, bytes]) -> None:
+    """A study saved before clusters could be edited (0.1.0 ...) has the cluster step's labels
+    only: they are the algorithm's and the curated ones, with no edit and no level."""
+    if "labels.npy" not in files or "algorithm_labels.npy" in files or "reduced.npy" not in files:
+        return
+    import io
+
+    import numpy as np
+
+    from ..steps.curate import cluster_tree
+
+    labels = np.load(io.BytesIO(files["labels.npy"]), allow_pickle=False)
+    reduced = np.load(io.BytesIO(files["reduced.npy"]), allow_pickle=False)
+    tree = cluster_tree(labels, reduced).drop(columns=["clusters", "keywords"])
+    files.update(encode("cluster", {
+        "labels_": labels, "algorithm_labels_": labels, "curated_labels_": labels,
+        "hierarchy_": tree, "given_names_": {}, "edit_report_": {"applied": [], "problems": []}}))
 
 
 def _files(manifest: dict, path: Path) -> dict[str, bytes]:

@@ -92,20 +92,52 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
                                     "min_dist": min_dist, "metric": metric, "method": method,
                                     "seed": self._seed(seed)})
 
-    def cluster(self, method: str = "hdbscan", **method_params: Any) -> Study:
-        """Cluster the reduced embeddings (``labels_``; -1 is noise).
+    def cluster(self, method: str | None = None, *, level: int | None = None,
+                **method_params: Any) -> Study:
+        """Cluster the reduced embeddings (``labels_``; -1 is noise), then apply the edit log.
 
         ``method_params`` are ``method``'s own (see :data:`artopic_nb.steps.cluster.METHOD_PARAMS`):
-        HDBSCAN's ``min_cluster_size``, ``min_samples``, ``cluster_selection_epsilon``;
-        k-means' ``n_clusters`` (and ``seed``); agglomerative's ``n_clusters`` and
-        ``linkage``. Sizes left unset fit the collection
-        (:func:`artopic_nb.steps.cluster.size_defaults`); ``notes_["cluster"]`` says so.
+        HDBSCAN's ``min_cluster_size``, ``min_samples``, ``cluster_selection_epsilon``,
+        ``max_cluster_size``; k-means' ``n_clusters`` (and ``seed``); agglomerative's
+        ``n_clusters`` and ``linkage``. With no ``min_cluster_size``, HDBSCAN picks a size a
+        person can read (:func:`artopic_nb.steps.cluster.readable_hdbscan`: 5 to 50 clusters,
+        at most 40 % noise); unset k fits the collection; ``notes_["cluster"]`` says what was
+        chosen and why. Edits (``rename_cluster``, ``merge_clusters`` ...) are replayed on the
+        new labels (``edit_problems_``: those that no longer apply). ``level``: show the
+        clusters ``level`` merges up :attr:`cluster_tree_` (0: all of them); alone
+        (``study.cluster(level=2)``) it keeps the algorithm and its labels.
+
+        >>> study.cluster()                          # doctest: +SKIP
+        >>> study.cluster(level=3)                   # doctest: +SKIP
         """
         self._require("reduced_")
+        if method is None and not method_params and level is not None and self.has("cluster"):
+            return self._cluster_with({**self.params_["cluster"], "level": int(level)})
+        method = method or "hdbscan"
         n = len(self.reduced_)
         params, why = cluster_step.resolve_params(method, n, self.seed, **method_params)
+        if method == "hdbscan" and method_params.get("min_cluster_size") is None and n >= 2:
+            chosen, labels, why = cluster_step.readable_hdbscan(
+                self.reduced_, method_params.get("min_samples"))
+            params.update(chosen)
+            algo = {k: v for k, v in params.items()}
+            cluster_step.remember(self.reduced_, algo, labels)
+        if self.edit_log:  # no edits, no level: the parameters (and key) of plain clustering
+            params["edits"] = list(self.edit_log)
+        if level:
+            params["level"] = int(level)
+        return self._cluster_with(params, why and f"chosen for {n} works: {why}")
+
+    def _cluster_with(self, params: dict, why: str = "") -> Study:
+        """Run the cluster step with ``params`` (the algorithm's, ``edits`` and ``level``);
+        note ``why`` and say which edits no longer apply."""
+        why = why or self.notes_.get("cluster", "").split(" | ")[0]
+        params = {k: v for k, v in params.items() if k not in ("edits", "level") or v}
         self._run("cluster", params)
-        self._note("cluster", why and f"chosen for {n} works: {why}")
+        problems = self.edit_problems_
+        self._note("cluster", " | ".join([t for t in (why, *problems) if t]))
+        if problems:
+            print("artopic_nb: " + "; ".join(problems) + ".")
         return self
 
     def recluster(self, n_neighbors: int | None = None, **changes: Any) -> Study:

@@ -1,5 +1,13 @@
 """Clustering of reduced embeddings (HDBSCAN, k-means, agglomerative) and its summaries.
 
+The default (``study.cluster()`` with no sizes) is :func:`readable_hdbscan`: one HDBSCAN
+tree, then the excess-of-mass clustering among eight sizes and caps that a person can read
+(5 to 50 clusters, at most 40 % noise) nearest sqrt(n) / 2 clusters; ``notes_["cluster"]``
+says which and why. ``benchmarks/granularity.py`` measures it against the old rule
+(``min_cluster_size`` = 0.6 * sqrt(n) alone: 3 clusters for the 174-work demo, 8 for
+100,000 embeddings of 20 known groups) and the alternatives (leaf selection, fast-hdbscan,
+EVoC, k-means).
+
 Noise is label ``-1`` (HDBSCAN only). :func:`cluster_labels` is cheap on reduced
 embeddings, so re-clustering with new parameters takes well under a second for tens of
 thousands of points.
@@ -21,7 +29,8 @@ import pandas as pd
 
 from .base import Inputs, Step
 
-__all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
+__all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "algorithm_labels", "cluster_labels",
+           "cluster_summary", "readable_hdbscan", "remember", "target_clusters",
            "medoids", "resolve_params", "size_defaults"]
 
 METHODS = ("hdbscan", "kmeans", "agglomerative")  # the one list of method names
@@ -56,7 +65,8 @@ def size_defaults(n: int, method: str = "hdbscan", min_cluster_size: int | None 
 
 #: Each method's own parameters and their defaults (``None``: fit to the collection's size).
 METHOD_PARAMS: dict[str, dict] = {
-    "hdbscan": {"min_cluster_size": None, "min_samples": None, "cluster_selection_epsilon": 0.0},
+    "hdbscan": {"min_cluster_size": None, "min_samples": None, "cluster_selection_epsilon": 0.0,
+                "max_cluster_size": 0},
     "kmeans": {"n_clusters": None, "seed": None},
     "agglomerative": {"n_clusters": None, "linkage": "ward"},
 }
@@ -99,11 +109,12 @@ def cluster_labels(
     cluster_selection_epsilon: float = 0.0,
     linkage: str = "ward",
     seed: int = 0,
+    max_cluster_size: int = 0,
 ) -> np.ndarray:
     """Cluster labels (int64, ``-1`` is noise), renumbered so cluster 0 is the largest.
 
-    ``min_cluster_size``, ``min_samples`` and ``cluster_selection_epsilon`` apply to
-    HDBSCAN; ``n_clusters`` to k-means and agglomerative; ``linkage`` to agglomerative.
+    ``min_cluster_size``, ``min_samples``, ``cluster_selection_epsilon`` and
+    ``max_cluster_size`` (0: no cap) apply to HDBSCAN; ``n_clusters`` to k-means and agglomerative; ``linkage`` to agglomerative.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
@@ -120,12 +131,14 @@ def cluster_labels(
             model = hdbscan.HDBSCAN(
                 min_cluster_size=min(min_cluster_size, n), min_samples=min_samples,
                 cluster_selection_epsilon=cluster_selection_epsilon, core_dist_n_jobs=1,
+                max_cluster_size=int(max_cluster_size or 0),
             )
         except ImportError:  # scikit-learn >= 1.3 ships its own HDBSCAN
             from sklearn.cluster import HDBSCAN
 
             model = HDBSCAN(min_cluster_size=min(min_cluster_size, n), min_samples=min_samples,
-                            cluster_selection_epsilon=cluster_selection_epsilon)
+                            cluster_selection_epsilon=cluster_selection_epsilon,
+                            max_cluster_size=int(max_cluster_size) or None)
         labels = model.fit_predict(X)
     elif n < 2:  # one work is one cluster (scikit-learn refuses to cluster a single sample)
         _check_k(n_clusters, n)
@@ -144,6 +157,78 @@ def cluster_labels(
         k = _check_k(n_clusters, n)
         labels = AgglomerativeClustering(n_clusters=k, linkage=linkage).fit_predict(X)
     return _by_size(np.asarray(labels, dtype=np.int64))
+
+
+#: The readable range of the default: at least this many clusters (2 under 100 works) and at
+#: most 50, with at most this share of noise.
+READABLE_CLUSTERS, READABLE_NOISE = (5, 50), 0.40
+
+
+def target_clusters(n: int) -> int:
+    """The number of clusters the default aims at: sqrt(n) / 2, within the readable range.
+
+    >>> target_clusters(174), target_clusters(1000), target_clusters(100_000)
+    (7, 16, 50)
+    """
+    lo = READABLE_CLUSTERS[0] if n >= 100 else 2
+    return int(min(READABLE_CLUSTERS[1], max(lo, round(n ** 0.5 / 2))))
+
+
+def readable_hdbscan(X: np.ndarray, min_samples: int | None = None) -> tuple[dict, np.ndarray, str]:
+    """The default HDBSCAN for ``X``: ``(params, labels, why)``.
+
+    One HDBSCAN tree (``min_samples`` 5, or 0.6 * sqrt(n) when smaller), then excess-of-mass
+    selection with ``min_cluster_size`` 0.6 * sqrt(n), twice, half and a quarter of it (at
+    least 5), each with and without a cap of n / 5 on a cluster's size
+    (``max_cluster_size``: without it, HDBSCAN tends to pick a few big blobs of many groups on
+    real collections, e.g. 2 clusters for 1,000 WikiArt paintings). Of these eight, the
+    *readable* ones make 5 to 50 clusters with at most 40 % noise; the one whose count is
+    nearest :func:`target_clusters` on a log scale wins (ties: the order above). Measured in
+    ``benchmarks/granularity.py`` against the old rule (0.6 * sqrt(n) alone), which is kept
+    under 100 works.
+    """
+    n = len(X)
+    m0 = max(2, round(0.6 * n ** 0.5))
+    if n < 100:  # a handful of works: no readable range to aim at; the size rule alone
+        labels = cluster_labels(X, "hdbscan", min_cluster_size=m0, min_samples=min_samples)
+        return ({"min_cluster_size": m0, "min_samples": min_samples, "max_cluster_size": 0},
+                labels, f"min_cluster_size {m0} = 0.6 * sqrt({n}), at least 2 (under 100 works "
+                "the size rule alone)")
+    floor = 5
+    ms = int(min(min_samples or min(5, m0), max(1, n - 1)))
+    sizes = list(dict.fromkeys([min(m0, n), min(2 * m0, n), max(floor, m0 // 2), max(floor, m0 // 4)]))
+    caps = [0, n // 5]
+    lo = READABLE_CLUSTERS[0]
+    target = target_clusters(n)
+    try:
+        import hdbscan
+        from hdbscan.hdbscan_ import _tree_to_labels
+
+        model = hdbscan.HDBSCAN(min_cluster_size=sizes[0], min_samples=ms, core_dist_n_jobs=1).fit(X)
+
+        def select(size, cap):
+            return _tree_to_labels(X, model._single_linkage_tree, size, "eom",
+                                   max_cluster_size=cap)[0]
+    except ImportError:  # scikit-learn's HDBSCAN: one fit per candidate
+        from sklearn.cluster import HDBSCAN
+
+        def select(size, cap):
+            return HDBSCAN(min_cluster_size=size, min_samples=ms,
+                           max_cluster_size=cap or None).fit_predict(X)
+    found = []
+    for size in sizes:
+        for cap in caps:
+            labels = _by_size(np.asarray(select(size, cap), dtype=np.int64))
+            k, noise = int(labels.max() + 1), float((labels < 0).mean())
+            found.append(((size, cap), labels, k, noise))
+    ok = [f for f in found if lo <= f[2] <= READABLE_CLUSTERS[1] and f[3] <= READABLE_NOISE]
+    (size, cap), labels, k, noise = min(ok or found, key=lambda f: abs(np.log(max(f[2], 1) / target)))
+    params = {"min_cluster_size": int(size), "min_samples": ms, "max_cluster_size": int(cap)}
+    why = (f"min_cluster_size {size}, min_samples {ms}" + (f", max_cluster_size {cap} (n/5)" if cap else "")
+           + f": of {len(found)} HDBSCAN choices (min_cluster_size 0.6*sqrt(n), x2, /2, /4; with and without a "
+           f"size cap of n/5) the {'readable one (' + str(lo) + '-50 clusters, <= 40% noise)' if ok else 'one'}"
+           f" nearest sqrt(n)/2 = {target} clusters: {k} clusters, {noise:.0%} noise")
+    return params, labels, why
 
 
 def _check_k(n_clusters: int, n: int) -> int:
@@ -213,10 +298,54 @@ def agreement(labels: np.ndarray, known) -> dict[str, float]:
     }
 
 
-def _compute(inputs: Inputs, **params) -> dict:
-    return {"labels_": cluster_labels(inputs["reduced_"], **params)}
+#: The algorithm's labels of the last few (reduced embeddings, parameters): an edit or a level
+#: change reruns the step, which must not rerun HDBSCAN (seconds at 10^5 works).
+_ALGORITHM: dict[tuple, np.ndarray] = {}
 
 
-STEP = Step("cluster", reads=("reduced_",), results={"labels_": "npy"},
-            params=("method", *dict.fromkeys(p for own in METHOD_PARAMS.values() for p in own)),
-            compute=_compute, libraries=("hdbscan", "scikit-learn"))
+def _algorithm_key(X: np.ndarray, params: dict) -> tuple:
+    import hashlib
+    import json
+
+    return (hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(), X.shape,
+            json.dumps(params, sort_keys=True, default=str))
+
+
+def remember(X: np.ndarray, params: dict, labels: np.ndarray) -> None:
+    """Keep ``labels`` as the algorithm's result for ``(X, params)`` (see :func:`algorithm_labels`)."""
+    if len(_ALGORITHM) >= 8:
+        _ALGORITHM.pop(next(iter(_ALGORITHM)))
+    _ALGORITHM[_algorithm_key(X, params)] = np.asarray(labels, dtype=np.int64).copy()
+
+
+def algorithm_labels(X: np.ndarray, **params) -> np.ndarray:
+    """:func:`cluster_labels`, remembered for the last few inputs."""
+    key = _algorithm_key(X, params)
+    if key not in _ALGORITHM:
+        remember(X, params, cluster_labels(X, **params))
+    return _ALGORITHM[key].copy()
+
+
+def _compute(inputs: Inputs, *, edits=(), level: int = 0, **params) -> dict:
+    from .curate import apply_edits, cluster_tree, labels_at_level
+
+    X = inputs["reduced_"]
+    algorithm = algorithm_labels(X, **params)
+    curated = apply_edits(algorithm, list(edits or ()), X)
+    tree = cluster_tree(curated.labels, X)
+    shown = labels_at_level(curated.labels, tree, level=int(level)) if level else curated.labels
+    return {"labels_": shown, "algorithm_labels_": algorithm, "curated_labels_": curated.labels,
+            # no list columns in a stored result (digests hash values): clusters and keywords
+            # are added back by study.cluster_tree_
+            "hierarchy_": tree.drop(columns=["clusters", "keywords"]), "given_names_": {str(k): v for k, v in curated.names.items()},
+            "edit_report_": {"applied": curated.applied, "problems": curated.problems}}
+
+
+#: ``labels_`` are the curated labels (the algorithm's, with the edit log applied, cut at
+#: ``level``): every later step reads them, so its cache key follows the edits.
+STEP = Step("cluster", reads=("reduced_",),
+            results={"labels_": "npy", "algorithm_labels_": "npy", "curated_labels_": "npy",
+                     "hierarchy_": "parquet", "given_names_": "json", "edit_report_": "json"},
+            params=("method", *dict.fromkeys(p for own in METHOD_PARAMS.values() for p in own),
+                    "edits", "level"),
+            compute=_compute, version=2, libraries=("hdbscan", "scikit-learn"))
