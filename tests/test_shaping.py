@@ -180,3 +180,15 @@ def test_the_report_shows_names_and_edits(study, tmp_path):
     html = study.to_html(tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Cluster 2 · Dutch &lt;still&gt; lifes" in html
     assert "<h3>Edits</h3>" in html and "rename" in html
+
+
+def test_claims_of_puts_unsupported_claims_last():
+    from artopic_nb.steps.commonalities import Commonalities
+    from artopic_nb.text.claims import CLAIM_COLUMNS
+
+    rows = [{c: None for c in CLAIM_COLUMNS} | {"cluster": 0, "claim": claim, "judge": "j",
+                                                 "source": "keyword", "lift": lift, "support": s}
+            for claim, lift, s in (("nowhere", 2.7, 0.0), ("true", 1.3, 0.8))]
+    com = Commonalities.__new__(Commonalities)
+    com.claims = pd.DataFrame(rows)
+    assert com.claims_of(0)["claim"].tolist() == ["true", "nowhere"]

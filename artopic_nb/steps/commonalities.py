@@ -50,6 +50,7 @@ from ..text.claims import (
     MIN_SUPPORT,
     claims_from,
     mark_summary,
+    rank_claims,
     score_claims,
 )
 from ..text.keywords import (
@@ -117,12 +118,13 @@ class Commonalities:
 
     def claims_of(self, cluster: int, *, judge: str | None = None, source: str | None = None,
                   sort: str = "lift") -> pd.DataFrame:
-        """The claims table of one cluster, highest ``sort`` first (one judge's rows, or all)."""
+        """The claims table of one cluster, highest ``sort`` first (one judge's rows, or all);
+        claims no described work of the cluster supports come last, whatever their lift
+        (:func:`artopic_nb.text.claims.rank_claims`)."""
         c = self.claims
         keep = (c["cluster"] == cluster) & (c["judge"] == judge if judge else True) \
             & (c["source"] == source if source else True)
-        return c[keep].sort_values([sort, "support"], ascending=False, kind="stable") \
-            .reset_index(drop=True)
+        return rank_claims(c[keep], sort).reset_index(drop=True)
 
     def marked_summary(self, cluster: int, aspect: str,
                        min_support: float | None = None) -> list[tuple[str, float | None, bool]]:
