@@ -23,7 +23,7 @@ NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 EXPECTED = [
     "01_quickstart", "02_embed_reduce_cluster", "03_describe_with_two_models",
     "04_genres_from_captions", "05_commonalities", "06_reclustering", "07_your_own_collection",
-    "08_collections_from_the_web",
+    "08_collections_from_the_web", "09_ask_the_collection", "10_shaping_clusters",
 ]
 SIZE_BUDGET = 100_000  # bytes per notebook
 MARK = "# NBVAL_CHECK_OUTPUT"
