@@ -25,7 +25,6 @@ from artopic_nb.models.registry import (
     TransformersDescriber,
     load_backend,
 )
-from artopic_nb.steps import describe as D
 from artopic_nb.steps.describe import describe_collection
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -95,7 +94,9 @@ def test_protocols_tell_describers_from_text_models(llava_dir, tmp_path):
 def test_gguf_text_model_has_no_describe_and_an_id_from_its_file(tmp_path):
     weights = tmp_path / "tiny.gguf"
     weights.write_bytes(b"GGUF" + bytes(100))
-    llm = B.GGUFTextModel(weights, device="cpu")
+    from artopic_nb.models.backends.gguf import GGUFTextModel
+
+    llm = GGUFTextModel(weights, device="cpu")
     assert isinstance(llm, TextModel) and not isinstance(llm, ImageDescriber)
     assert llm.model_id == hf_model_id(weights)
     with pytest.raises(DescriberError, match="text-only"):
@@ -149,11 +150,17 @@ def test_api_key_stays_out_of_spec_repr_str_and_pickles():
     assert load_backend(spec)._api_key == SECRET
 
 
-def test_old_names_still_import():
-    assert D.load_describer is load_backend and D.Describer is ImageDescriber
-    assert D.TransformersDescriber is TransformersDescriber and D.DEFAULT_DESCRIBERS == B.DEFAULT_DESCRIBERS
-    assert D.smollm2_gguf_path is B.smollm2_gguf_path and D.image_attributes is B.image_attributes
-    assert an.load_describer("attributes").model_id == "attributes"
+def test_old_names_still_import_with_a_warning():
+    from artopic_nb.models.backends.gguf import smollm2_gguf_path
+
+    with pytest.warns(DeprecationWarning, match="0.3.0"):
+        import artopic_nb.describe as old
+    with pytest.warns(DeprecationWarning, match="load_backend"):
+        assert old.load_describer is load_backend
+    assert old.TransformersDescriber is TransformersDescriber
+    assert old.smollm2_gguf_path is smollm2_gguf_path
+    with pytest.warns(DeprecationWarning, match="load_backend"):
+        assert an.load_describer("attributes").model_id == "attributes"
 
 
 def test_a_new_backend_is_one_class_that_registers_itself(fixture_collection, tmp_path):

@@ -24,7 +24,6 @@ from PIL import Image, ImageDraw
 from artopic_nb.data.cache import Cache
 from artopic_nb.data.collection import ImageCollection
 from artopic_nb.models import registry as B
-from artopic_nb.models import specs as M
 from artopic_nb.models.backends.attributes import ATTRIBUTE_LABEL, image_attributes
 from artopic_nb.models.backends.openai import OpenAIDescriber
 from artopic_nb.models.hub import ModelUnavailableError
@@ -36,7 +35,6 @@ from artopic_nb.models.registry import (
     load_backend,
 )
 from artopic_nb.pipeline.study import Study
-from artopic_nb.steps import describe as D
 from artopic_nb.steps.describe import caption_agreement, describe_collection
 from artopic_nb.text.prompts import Prompt, get_prompt
 
@@ -339,8 +337,7 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
         TransformersDescriber(folder).load()
     assert "lfm2-vl-like" in str(info.value)
     # the default pair with such a model in it: one notice, the attribute describer instead
-    for module in (B, D, M):  # the default pair, wherever the study reads it
-        monkeypatch.setattr(module, "DEFAULT_DESCRIBERS", (str(folder),))
+    monkeypatch.setattr(B, "DEFAULT_DESCRIBERS", (str(folder),))  # where the study reads it
     study = Study(collection, cache_dir=None, progress=False)
     study.embed(embedder="color").reduce(method="pca").cluster(method="kmeans", n_clusters=2).sample(2)
     study.describe(prompts=("caption",))

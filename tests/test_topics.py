@@ -139,7 +139,7 @@ def test_representative_descriptions_with_minilm(corpus):
     df, labels = corpus
     extra = pd.DataFrame({"id": [9], "text": ["A stock market chart of quarterly revenue."],
                           "model": "m", "prompt": "description"})
-    reps = representative_descriptions(pd.concat([df, extra]), labels.to_dict() | {9: 1}, n=4)
+    reps = representative_descriptions(pd.concat([df, extra]), labels.to_dict() | {9: 1}, top_k=4)
     last = reps[reps["cluster"] == 1].sort_values("rank")
     assert last["id"].iloc[-1] == 9  # the off-topic text is the least representative
 
