@@ -175,3 +175,12 @@ def table(rows: list[tuple], header: tuple) -> str:
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True))  # noqa: E731
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows)])
+
+
+#: Notebook lines that build a small clustered study of the fixture images (after
+#: ``import artopic_nb as an``, ``Path`` and ``Study`` are imported in the cell).
+FIXTURE_STUDY = f"""images = Path({str(Path(__file__).resolve().parents[1] / "data" / "images")!r})
+col = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
+study = Study(col, cache_dir="cache", progress=False)
+study.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3)
+"""

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _lab import kernel_eval, open_notebook, wait_kernel_idle, write_notebook
+from _lab import FIXTURE_STUDY, kernel_eval, open_notebook, wait_kernel_idle, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,11 +28,7 @@ import artopic_nb as an
 from artopic_nb.pipeline.study import Study
 from artopic_nb.widgets import explore
 
-images = Path({str(IMAGES)!r})
-col = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
-study = Study(col, cache_dir="cache", progress=False)
-study.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3)
-study.descriptions_ = pd.DataFrame([
+{FIXTURE_STUDY}study.descriptions_ = pd.DataFrame([
     {{"id": i, "model": "model-A", "prompt": "description", "seconds": 0.1, "tokens": 9,
       "text": "a ship on a grey sea" if i % 5 == 0 else f"a quiet scene, work {{i}}"}}
     for i in range(len(col))])

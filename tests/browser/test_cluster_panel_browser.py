@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from _lab import kernel_eval, open_notebook, write_notebook
+from _lab import FIXTURE_STUDY, kernel_eval, open_notebook, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,11 +25,7 @@ import artopic_nb as an
 from artopic_nb.pipeline.study import Study
 from artopic_nb.widgets import explore
 
-images = Path({str(IMAGES)!r})
-col = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
-study = Study(col, cache_dir="cache", progress=False)
-study.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3)
-ex = explore(study, height=300)
+{FIXTURE_STUDY}ex = explore(study, height=300)
 ex
 """
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _lab import kernel_eval, open_notebook, wait_kernel_idle, write_notebook
+from _lab import FIXTURE_STUDY, kernel_eval, open_notebook, wait_kernel_idle, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -30,11 +30,7 @@ import artopic_nb as an
 from artopic_nb.pipeline.study import Study
 from artopic_nb.widgets import EmbeddingPlot
 
-images = Path({str(IMAGES)!r})
-col = an.ImageCollection.from_folder(images, images / "metadata.csv", progress=False)
-study = Study(col, cache_dir="cache", progress=False)
-study.embed(embedder="color").reduce().cluster(method="kmeans", n_clusters=3)
-plot = EmbeddingPlot.from_study(study, draw="images", height=420)
+{FIXTURE_STUDY}plot = EmbeddingPlot.from_study(study, draw="images", height=420)
 plot
 """
 
