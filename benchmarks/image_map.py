@@ -228,9 +228,7 @@ def atlas_figures(manifest: Path, cache_dir: Path, n: int, reps: int) -> dict:
         return full + mini
 
     def fresh(drop_disk: bool):
-        nonlocal col
-        atlas._PAGES.entries.clear()
-        atlas._PAGES.bytes = 0
+        nonlocal col  # no page memory is passed: pages come from the disk cache or are built
         col = collection(manifest, n)  # no thumbnail in memory: they come from the disk cache
         if drop_disk:
             shutil.rmtree(cache_dir / "atlases", ignore_errors=True)

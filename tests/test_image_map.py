@@ -131,8 +131,6 @@ def test_atlas_page_places_each_work_in_its_cell_and_is_cached_by_content(tmp_pa
     boxes = atlas.picture_boxes(aspects, 32)
     hashes = [f"h{i}" for i in ids]
     cache = Cache(tmp_path / "cache")
-    atlas._PAGES.entries.clear()
-    atlas._PAGES.bytes = 0
     data = atlas.atlas_page(thumbs, ids, boxes, hashes, cache, cell=32, page_size=128)
     page = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
     assert page.shape == (64, 128, 3)  # 4 per row, 2 rows
@@ -145,17 +143,20 @@ def test_atlas_page_places_each_work_in_its_cell_and_is_cached_by_content(tmp_pa
             assert np.abs(page[y0 + h + 3:y0 + 30, x0 + 2:x0 + 30].reshape(-1, 3).mean(0) - 238).max() < 12
     assert len(calls) == 5 and {s for _, s in calls} == {atlas.ATLAS_SOURCE}
     # the same works again: from memory, then from disk, nothing decoded
-    assert atlas.atlas_page(thumbs, ids, boxes, hashes, cache, cell=32, page_size=128) == data
-    atlas._PAGES.entries.clear()
-    atlas._PAGES.bytes = 0
+    memory = atlas.page_memory()
+    assert atlas.atlas_page(thumbs, ids, boxes, hashes, cache, cell=32, page_size=128,
+                            memory=memory) == data
+    assert len(memory) == 1 and len(calls) == 5
+    (tmp_path / "cache").rename(tmp_path / "moved")  # from memory alone
+    assert atlas.atlas_page(thumbs, ids, boxes, hashes, cache, cell=32, page_size=128,
+                            memory=memory) == data
+    (tmp_path / "moved").rename(tmp_path / "cache")
     assert atlas.atlas_page(thumbs, ids, boxes, hashes, cache, cell=32, page_size=128) == data
     assert len(calls) == 5
     assert len(list((tmp_path / "cache" / "atlases").rglob("*.jpg"))) == 1
     # other works (another hash) are another page; a damaged page on disk is rebuilt
     atlas.atlas_page(thumbs, ids, boxes, hashes[:4] + ["other"], cache, cell=32, page_size=128)
     assert len(calls) == 10
-    atlas._PAGES.entries.clear()
-    atlas._PAGES.bytes = 0
     for f in (tmp_path / "cache" / "atlases").rglob("*.jpg"):
         f.write_bytes(f.read_bytes()[:100])
     with pytest.warns(RuntimeWarning, match="damaged"):

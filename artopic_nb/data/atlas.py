@@ -19,8 +19,6 @@ Example
 from __future__ import annotations
 
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,6 +26,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, JpegImagePlugin
 
 from .cache import Cache, make_key
+from .memo import Memo
 from .colour import NOISE_COLOR, palette
 from .images import DECODE_VERSION, check_jpeg
 from .picture_order import cluster_centroids, picture_ranks
@@ -112,32 +111,27 @@ def works_per_page(cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE) -> int:
     return (page_size // cell) ** 2
 
 
-class _PageMemory:
-    """Encoded pages in memory by key, least recently used dropped beyond a bound."""
-
-    def __init__(self, limit: int):
-        self.limit, self.bytes = limit, 0
-        self.entries: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self.lock:
-            data = self.entries.get(key)
-            if data is not None:
-                self.entries.move_to_end(key)
-            return data
-
-    def put(self, key: str, data: bytes) -> None:
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = data
-            self.bytes += len(data)
-            while self.bytes > self.limit and len(self.entries) > 1:
-                self.bytes -= len(self.entries.popitem(last=False)[1])
+def page_memory() -> Memo:
+    """A memory for encoded pages (:data:`PAGE_MEMORY_BYTES` at most), for one image map to
+    pass to :func:`atlas_page` and :func:`reduced_page`."""
+    return Memo(max_entries=100_000, max_bytes=PAGE_MEMORY_BYTES)
 
 
-_PAGES = _PageMemory(PAGE_MEMORY_BYTES)
+def _remembered(key: str, cache: Cache | None, memory: Memo | None) -> bytes | None:
+    """A page from ``memory``, else from ``cache`` (then kept in ``memory``), else None."""
+    data = None if memory is None else memory.get(key)
+    if data is None and cache is not None and cache.enabled:
+        data = cache.get_bytes("atlases", key, "jpg", validate=check_jpeg)
+        if data is not None and memory is not None:
+            memory.put(key, data)
+    return data
+
+
+def _keep(key: str, data: bytes, cache: Cache | None, memory: Memo | None) -> None:
+    if memory is not None:
+        memory.put(key, data)
+    if cache is not None and cache.enabled:
+        cache.put_bytes("atlases", key, "jpg", data)
 
 
 def page_key(hashes: Sequence[str], cell: int, page_size: int, source: int, quality: int) -> str:
@@ -167,7 +161,8 @@ def _fitted(data: bytes, box: tuple[int, int]) -> Image.Image | None:
 def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
                hashes: Sequence[str] | None = None, cache: Cache | None = None, *,
                cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE, source: int = ATLAS_SOURCE,
-               quality: int = ATLAS_QUALITY, workers: int | None = None) -> bytes:
+               quality: int = ATLAS_QUALITY, workers: int | None = None,
+               memory: Memo | None = None) -> bytes:
     """One atlas page (JPEG) of the works ``ids``: work ``k`` in the cell at column
     ``k % (page_size // cell)``, row ``k // (page_size // cell)``, fitted to ``boxes[k]`` at the
     cell's top-left corner; the page is as tall as its rows.
@@ -192,11 +187,8 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
     key = None
     if hashes is not None:
         key = page_key(hashes, cell, page_size, source, quality)
-        data = _PAGES.get(key)
-        if data is None and cache is not None and cache.enabled:
-            data = cache.get_bytes("atlases", key, "jpg", validate=check_jpeg)
+        data = _remembered(key, cache, memory)
         if data is not None:
-            _PAGES.put(key, data)
             return data
 
     def one(k: int) -> Image.Image | None:
@@ -220,16 +212,15 @@ def atlas_page(thumbnails: Thumbnails, ids: Sequence[int], boxes: np.ndarray,
     page.save(buf, format="JPEG", quality=quality)
     data = buf.getvalue()
     if key is not None:
-        _PAGES.put(key, data)
-        if cache is not None and cache.enabled:
-            cache.put_bytes("atlases", key, "jpg", data)
+        _keep(key, data, cache, memory)
     return data
 
 
 def reduced_page(full_pages: Callable[[int], bytes], n_works: int, mini_page: int = 0,
                  hashes: Sequence[str] | None = None, cache: Cache | None = None, *,
                  cell: int = ATLAS_CELL, page_size: int = ATLAS_PAGE, mini_cell: int = MINI_CELL,
-                 mini_size: int = MINI_PAGE, quality: int = ATLAS_QUALITY) -> bytes:
+                 mini_size: int = MINI_PAGE, quality: int = ATLAS_QUALITY,
+                 memory: Memo | None = None) -> bytes:
     """A far-view page (``mini_cell`` squares, ``mini_size`` wide) made from the full pages
     ``full_pages(k)`` by reducing them, not from the thumbnails again: works
     ``mini_page * per .. (mini_page + 1) * per - 1`` of ``n_works`` in the same order, so
@@ -251,11 +242,8 @@ def reduced_page(full_pages: Callable[[int], bytes], n_works: int, mini_page: in
     if hashes is not None:
         key = page_key(list(hashes) + ["reduced", str(cell), str(page_size)], mini_cell, mini_size,
                        ATLAS_SOURCE, quality)
-        data = _PAGES.get(key)
-        if data is None and cache is not None and cache.enabled:
-            data = cache.get_bytes("atlases", key, "jpg", validate=check_jpeg)
+        data = _remembered(key, cache, memory)
         if data is not None:
-            _PAGES.put(key, data)
             return data
     rows = max(1, -(-count // mini_row))
     page = Image.new("RGB", (mini_size, rows * mini_cell), (238, 238, 238))
@@ -270,9 +258,7 @@ def reduced_page(full_pages: Callable[[int], bytes], n_works: int, mini_page: in
     page.save(buf, format="JPEG", quality=quality)
     data = buf.getvalue()
     if key is not None:
-        _PAGES.put(key, data)
-        if cache is not None and cache.enabled:
-            cache.put_bytes("atlases", key, "jpg", data)
+        _keep(key, data, cache, memory)
     return data
 
 

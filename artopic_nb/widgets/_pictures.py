@@ -59,10 +59,10 @@ class PictureMap:
         if level == "mini":  # reduced from the full pages (decoding 10^4 thumbnails again costs)
             return reduced_page(lambda k: self.atlas_page(k, "full"), len(ids), page, hashes,
                                 self._cache, cell=self.atlas_cell, page_size=self.atlas_page_size,
-                                mini_cell=cell, mini_size=size)
+                                mini_cell=cell, mini_size=size, memory=self._pages)
         boxes = picture_boxes(np.frombuffer(self.aspects, np.float32)[chunk], cell)
         return atlas_page(self._thumbnails, chunk, boxes, hashes, self._cache,
-                          cell=cell, page_size=size)
+                          cell=cell, page_size=size, memory=self._pages)
 
     def handle_request(self, content: dict) -> tuple[dict | None, list[bytes]]:
         if isinstance(content, dict) and content.get("type") == "atlas":

@@ -32,7 +32,14 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
-from ..data.atlas import ATLAS_CELL, ATLAS_PAGE, MINI_CELL, MINI_PAGE, cluster_name_map
+from ..data.atlas import (
+    ATLAS_CELL,
+    ATLAS_PAGE,
+    MINI_CELL,
+    MINI_PAGE,
+    cluster_name_map,
+    page_memory,
+)
 from ..data.cache import Cache
 from ..data.colour import NOISE_COLOR, palette
 from ._base import (
@@ -190,6 +197,7 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
         self._labels: np.ndarray | None = None
         self._predictions = genre_predictions
         self._cache = cache
+        self._pages = page_memory()  # this map's encoded atlas pages, read once
         self._names = cluster_name_map(cluster_names)
         self._atlas: np.ndarray | None = None
         super().__init__(thumbnails=thumbnails, metadata=metadata, **traits)
