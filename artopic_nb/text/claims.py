@@ -2,7 +2,7 @@
 
 A *claim* is one property said of a cluster: a keyword ("gold background"), an atomic part
 of an LLM summary sentence, or a user's own text (:func:`check_claim`). A judge
-(:mod:`artopic_nb.models.judges`) gives a verdict per (claim, described work); from them:
+(:mod:`artopic_nb.text.judges`, :mod:`artopic_nb.models.judges`) gives a verdict per (claim, described work); from them:
 
 - **support**: the share of the cluster's described works that support the claim
   (verdict 1), with a Wilson interval;
@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .judges import text_judge
 from .sentences import split_claims, split_sentences
 
 if TYPE_CHECKING:
-    from ..models.judges import Judge
+    from .judges import Judge
 
 __all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval",
            "keyword_figures", "mark_summary", "rank_claims", "score_claims", "wilson_interval"]
@@ -144,14 +145,14 @@ def score_claims(claims: pd.DataFrame, descriptions: pd.DataFrame, judge: Any = 
 
     ``claims``: DataFrame(cluster, claim, source[, aspect, sentence]); ``descriptions``:
     DataFrame(id, text, cluster), one row per (work, describing model). ``judge``: a judge
-    or a name for :func:`artopic_nb.models.judges.load_judge` (``judge_options`` go to it).
+    (any registered one: ``artopic_nb.models.load("judge", "nli")``), or by name the judges
+    that need no model registry, ``"embedding"`` (``"embedding:<encoder>"``) and
+    ``"lexical"`` (:func:`artopic_nb.text.judges.text_judge`; ``judge_options`` go to it).
     ``max_outside``: judge at most this many works outside each cluster (drawn with
     ``seed``), for slow judges; the intervals say how many were used (``n_out``).
     Returns one row per claim with :data:`CLAIM_COLUMNS`.
     """
-    from ..models.judges import load_judge
-
-    judge = load_judge(judge, **judge_options)
+    judge = text_judge(judge, **judge_options)
     if claims.empty or descriptions.empty:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
     claims = claims.assign(**{c: "" for c in ("aspect", "sentence") if c not in claims.columns})

@@ -42,9 +42,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Prompt", "PROMPTS", "complete", "get_prompt", "list_prompts",
+__all__ = ["Prompt", "PROMPTS", "TextModel", "complete", "get_prompt", "list_prompts",
            "register_prompt", "model_name"]
 
 
@@ -123,6 +123,29 @@ def list_prompts() -> list[str]:
 
 # -- text models: what the text-only prompts are sent to ------------------------------------------
 
+@runtime_checkable
+class TextModel(Protocol):
+    """The text-model protocol: what :class:`~artopic_nb.genre.llm.LLMGenrePredictor`,
+    :func:`~artopic_nb.text.summaries.summarize_clusters` and the LLM judge send prompts to.
+
+    ``complete`` returns one answer per prompt, in order; ``model_id`` names the model (and
+    should change when its weights do), for tables and cache keys. The language-model
+    backends registered as ``text_model`` (:func:`artopic_nb.models.available`) implement it.
+    Its home is here, below ``models/``, so that ``text/`` and ``genre/`` can name it;
+    :mod:`artopic_nb.models.protocols` re-exports it.
+
+    >>> class Echo:
+    ...     model_id = "echo"
+    ...     def complete(self, prompts, max_new_tokens=8):
+    ...         return list(prompts)
+    >>> isinstance(Echo(), TextModel)
+    True
+    """
+
+    model_id: str
+
+    def complete(self, prompts: list[str], max_new_tokens: int = ...) -> list[str]: ...
+
 
 def complete(llm: Any, prompts: Sequence[str], *, max_new_tokens: int,
              batch_size: int | None = None) -> list[str]:
@@ -133,7 +156,7 @@ def complete(llm: Any, prompts: Sequence[str], *, max_new_tokens: int,
         raise TypeError(
             "a text model is needed: an object with complete(prompts: list[str], "
             f"max_new_tokens: int) -> list[str] and a model_id (got {llm!r}); "
-            'for example artopic_nb.load_describer("smollm2"), which runs offline')
+            'for example artopic_nb.load_backend("smollm2"), which runs offline')
     prompts = list(prompts)
     step = batch_size or max(len(prompts), 1)
     answers: list[str] = []

@@ -17,11 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..models.protocols import TextModel
 from .claims import keyword_figures
 from .encoder import encode_texts, l2_normalise, load_sentence_encoder, quote_as_data
 from .keywords import ASPECTS, ClusterLabels, cluster_keywords, top_terms, with_clusters
-from .prompts import Prompt, complete, get_prompt, model_name
+from .prompts import Prompt, TextModel, complete, get_prompt, model_name
 
 __all__ = ["representative_descriptions", "summarize_clusters", "summary_prompt"]
 
@@ -55,7 +54,7 @@ def summarize_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                        keyword_claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """One summary per cluster and aspect, by a text model.
 
-    ``llm``: a :class:`~artopic_nb.models.protocols.TextModel` (``complete(prompts,
+    ``llm``: a :class:`~artopic_nb.text.prompts.TextModel` (``complete(prompts,
     max_new_tokens=...) -> list[str]`` and ``model_id``). The descriptions in each prompt
     (:func:`summary_prompt`) are the cluster's representatives when given (in their order),
     else its first ``max_descriptions``; the keywords are the cluster's top ``top_k`` of that

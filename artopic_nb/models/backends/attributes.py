@@ -15,8 +15,8 @@ from PIL import Image
 
 from ...data.colour import srgb_to_lab
 from ...text.prompts import Prompt, get_prompt
+from ..kinds import register
 from ..protocols import Description
-from . import register
 
 __all__ = ["ATTRIBUTE_LABEL", "ATTRIBUTE_PREAMBLE", "AttributeDescriber", "image_attributes"]
 
@@ -107,7 +107,8 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-@register("attributes")
+@register("describer", "attributes", aliases=("attribute", "no-model", "none"),
+          what="no model: sentences about measured colour, light, format and texture")
 class AttributeDescriber:
     """A no-model describer: sentences about measured colour, light, format and texture.
 

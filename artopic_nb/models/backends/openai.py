@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 from PIL import Image
 
 from ...text.prompts import Prompt, get_prompt
+from ..kinds import register
 from ..protocols import DescriberError, Description, max_new_tokens_for
-from . import register
 
 __all__ = ["OpenAIDescriber"]
 
@@ -44,7 +44,10 @@ def _data_url(image: Image.Image, max_side: int, quality: int) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-@register("openai")
+@register("describer", "openai", packages=("openai",), model="<model>@<server url>",
+          test_model="openai-server", what="a vision-language model behind an OpenAI-compatible server")
+@register("text_model", "openai", packages=("openai",), model="<model>@<server url>",
+          test_model="openai-server", what="a language model behind an OpenAI-compatible server")
 class OpenAIDescriber:
     """A model behind an OpenAI-compatible chat-completions endpoint.
 

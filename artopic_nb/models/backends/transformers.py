@@ -29,8 +29,8 @@ from ..hub import (
     precision_tag,
     quantize_int8,
 )
+from ..kinds import register
 from ..protocols import DescriberError, Description, max_new_tokens_for
-from . import register
 
 __all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "TransformersDescriber", "TransformersTextModel"]
 
@@ -251,7 +251,17 @@ class TransformersTextModel:
         return answers
 
 
-@register("hf", "auto")
+_TORCH = ("torch", "transformers")
+
+
+@register("describer", "hf", packages=_TORCH, model="a vision-language hub id or folder",
+          default=DEFAULT_DESCRIBER, test_model="vlm",
+          what="a transformers vision-language model (or captioner) in this process")
+@register("text_model", "hf", packages=_TORCH, model="a language model hub id or folder",
+          default=DEFAULT_DESCRIBER, test_model="causal-lm",
+          what="a transformers language model in this process")
+@register("describer", "auto",
+          what=f"{DEFAULT_DESCRIBER} when it loads here, else (said out loud) the attribute describer")
 class TransformersDescriber(TransformersTextModel):
     """A ``transformers`` vision-language model in this process: describes images and completes
     text. Parameters: those of :class:`TransformersTextModel`.
