@@ -48,7 +48,7 @@ def test_search_all_fuses_what_can_run_and_says_what_cannot(study, monkeypatch):
     import artopic_nb.query.meaning as meaning
 
     monkeypatch.setattr(meaning, "load_sentence_encoder", lambda model=None: Encoder())
-    study.__dict__.pop("_ask_indexes", None)
+    study.asking.clear()
     found = study.search("ship", top_k=5)
     assert found.attrs["over"] == ["words", "texts"]
     assert "cannot search images by text" in found.attrs["skipped"]["images"]
@@ -60,7 +60,7 @@ def test_search_all_fuses_what_can_run_and_says_what_cannot(study, monkeypatch):
         study.search("ship", over="images")
     with pytest.raises(ValueError, match="over must be one of"):
         study.search("ship", over="pixels")
-    study.__dict__.pop("_ask_indexes", None)
+    study.asking.clear()
 
 
 def test_similar_leaves_the_work_out_and_matches_exact_search(study, fixture_collection):

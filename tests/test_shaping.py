@@ -164,7 +164,9 @@ def test_study_default_notes_the_choice(fixture_collection):
     s = Study(fixture_collection, cache_dir=None, progress=False)
     s.embed(embedder="color").reduce(method="pca").cluster()
     assert "min_cluster_size" in s.notes_["cluster"] and "chosen" in s.notes_["cluster"]
-    assert isinstance(s.params_["cluster"]["min_cluster_size"], int)
+    # the parameter as given; the step's choice beside the labels
+    assert s.params_["cluster"]["min_cluster_size"] == "auto"
+    assert isinstance(s.cluster_fit_["params"]["min_cluster_size"], int)
 
 
 def test_claims_with_no_support_never_rank_first():

@@ -257,7 +257,7 @@ def test_unlink_stops_updates(study):
     assert ex.viewer.artwork_id == -1 and ex.plot.highlighted_ids == []
     ex.n_clusters.value = 4  # controls unhooked as well
     assert study.params_["cluster"]["n_clusters"] == 2
-    assert study._callbacks == []
+    assert study.runner.listeners == ()
 
 
 def test_errors_in_callbacks_are_shown_not_swallowed(study, monkeypatch):

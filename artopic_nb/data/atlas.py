@@ -26,9 +26,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont, JpegImagePlugin
 
 from .cache import Cache, make_key
-from .memo import Memo
 from .colour import NOISE_COLOR, palette
 from .images import DECODE_VERSION, check_jpeg
+from .memo import Memo
 from .picture_order import cluster_centroids, picture_ranks
 
 __all__ = ["ATLAS_CELL", "ATLAS_PAGE", "ATLAS_SOURCE", "MINI_CELL", "MINI_PAGE", "atlas_page",

@@ -1,17 +1,17 @@
-"""Asking a collection: text search, similar works and metadata filters, as queries of a
-:class:`~artopic_nb.pipeline.study.Study` (mixed into it).
+"""Asking a collection: text search, similar works and metadata filters; one part of a
+:class:`~artopic_nb.pipeline.study.Study`, which delegates its verbs to it.
 
-- :meth:`StudyAsk.search`: words and phrases over titles, every metadata column, captions and
+- :meth:`Asking.search`: words and phrases over titles, every metadata column, captions and
   descriptions (BM25), meaning over the captions and descriptions (the sentence encoder) and
   over the images (the embedder's text tower: CLIP, SigLIP), alone or fused (``over="all"``);
-- :meth:`StudyAsk.similar`: the works nearest a work, an image file, a URL or a PIL image by
+- :meth:`Asking.similar`: the works nearest a work, an image file, a URL or a PIL image by
   image embedding (the work itself left out), exact or through an approximate index above
   50,000 works (:mod:`artopic_nb.query.vectors`);
-- :meth:`StudyAsk.where`: the works that pass metadata conditions or a pandas query, as a
-  table or a mask; :meth:`StudyAsk.where_query` the same filter as a pandas query string;
-  :meth:`StudyAsk.facets` the values and ranges to filter on, with counts.
+- :meth:`Asking.where`: the works that pass metadata conditions or a pandas query, as a
+  table or a mask; :meth:`Asking.where_query` the same filter as a pandas query string;
+  :meth:`Asking.facets` the values and ranges to filter on, with counts.
 
-The indexes are built on first use and kept with the study while the results they read stay
+The indexes are built on first use and kept by the part while the results they read stay
 the same (keyed by their digests); the word index and the approximate image index are also
 kept in the study's cache, so a study opened again does not rebuild them.
 
@@ -44,18 +44,28 @@ from ..query import (
     text_tower,
     work_texts,
 )
+from .runner import StepRunner
 
-__all__ = ["OVER", "StudyAsk"]
+__all__ = ["OVER", "Asking"]
 
-#: What :meth:`StudyAsk.search` searches: words (BM25 over every text), texts (meaning of the
+#: What :meth:`Asking.search` searches: words (BM25 over every text), texts (meaning of the
 #: captions and descriptions), images (meaning of the images, by a text tower), or all three.
 OVER = ("all", "words", "texts", "images")
 #: Each ranking fused by ``over="all"`` contributes its best this many works (or ``top_k``).
 FUSED_DEPTH = 50
 
 
-class StudyAsk:
-    """Search, similar works and filters (mixed into :class:`~artopic_nb.pipeline.study.Study`)."""
+class Asking:
+    """Search, similar works and filters over what a
+    :class:`~artopic_nb.pipeline.runner.StepRunner` holds, with the indexes they build."""
+
+    def __init__(self, runner: StepRunner):
+        self.runner = runner
+        self._indexes: dict[tuple, Any] = {}
+
+    def clear(self) -> None:
+        """Forget the indexes built so far (they are built again on next use)."""
+        self._indexes.clear()
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, query: str, top_k: int = 10, over: str = "all", *,
@@ -130,15 +140,15 @@ class StudyAsk:
         >>> study.similar(12, top_k=5)                   # doctest: +SKIP
         >>> study.similar("my_photo_of_an_altarpiece.jpg")   # doctest: +SKIP
         """
-        self._require("embeddings_")
-        n = len(self.embeddings_)
+        self.runner.require("embeddings_")
+        n = len(self.runner.result("embeddings_"))
         if isinstance(work, (int, np.integer)) and not isinstance(work, bool):
             if not 0 <= int(work) < n:
                 raise ValueError(f"no work {int(work)}: ids run from 0 to {n - 1}")
-            row, exclude = self.embeddings_[int(work)], [int(work)]
+            row, exclude = self.runner.result("embeddings_")[int(work)], [int(work)]
         else:
             row, sha = query_image_embedding(self._image_embedder(embedder), work)
-            hashes = self.collection.metadata["hash"].to_numpy()
+            hashes = self.runner.collection.metadata["hash"].to_numpy()
             exclude = np.flatnonzero(hashes == sha).tolist()
         ids, scores = self._image_index().search(row, top_k, exclude=exclude)
         keep = ids >= 0
@@ -193,7 +203,7 @@ class StudyAsk:
 
     # -- the indexes, kept while their inputs stay the same --------------------------------------
     def _asked(self, key: tuple, build) -> Any:
-        store = self.__dict__.setdefault("_ask_indexes", {})
+        store = self._indexes
         if key not in store:
             for old in [k for k in store if k[0] == key[0]]:
                 del store[old]  # one of each kind: the results it read have changed
@@ -201,21 +211,21 @@ class StudyAsk:
         return store[key]
 
     def _filter_frame(self) -> pd.DataFrame:
-        meta = self.collection.metadata
+        meta = self.runner.collection.metadata
         return self._asked(("filter", id(meta), meta.shape), lambda: filter_frame(meta))
 
     def _descriptions_key(self) -> str | None:
-        return self._digest("descriptions_") if self.get("descriptions_") is not None else None
+        return self.runner.digest("descriptions_") if self.runner.get("descriptions_") is not None else None
 
     def _word_index(self) -> WordIndex:
-        meta = self.collection.metadata
+        meta = self.runner.collection.metadata
         return self._asked(("words", id(meta), meta.shape, self._descriptions_key()),
-                           lambda: WordIndex.from_frames(meta, self.get("descriptions_"),
-                                                         n=len(meta), cache=self.cache,
-                                                         progress=self.progress))
+                           lambda: WordIndex.from_frames(meta, self.runner.get("descriptions_"),
+                                                         n=len(meta), cache=self.runner.cache,
+                                                         progress=self.runner.progress))
 
     def _text_index(self) -> TextMeaningIndex:
-        descriptions = self.get("descriptions_")
+        descriptions = self.runner.get("descriptions_")
         if descriptions is None or not len(descriptions):
             raise ValueError("searching texts by meaning needs captions or descriptions: run "
                              "study.describe(...) first")
@@ -223,31 +233,31 @@ class StudyAsk:
         def build() -> TextMeaningIndex:
             from ..models.hub import quiet_model_loading
 
-            with quiet_model_loading(not self.progress):
-                return TextMeaningIndex(work_texts(None, descriptions), cache=self.cache)
+            with quiet_model_loading(not self.runner.progress):
+                return TextMeaningIndex(work_texts(None, descriptions), cache=self.runner.cache)
 
         return self._asked(("texts", self._descriptions_key()), build)
 
     def _image_index(self) -> VectorIndex:
-        self._require("embeddings_")
-        key = self._digest("embeddings_")
+        self.runner.require("embeddings_")
+        key = self.runner.digest("embeddings_")
         return self._asked(("images", key), lambda: VectorIndex(
-            self.embeddings_, cache=self.cache, key=key, seed=self.seed))
+            self.runner.result("embeddings_"), cache=self.runner.cache, key=key, seed=self.runner.seed))
 
     def _image_embedder(self, embedder: Any = None) -> Any:
         """The embedder that made ``embeddings_`` (the one given, or loaded again from the
         name ``study.embed`` was given), checked by its ``model_id``."""
         from ..models.embedders import DEFAULT_EMBEDDER, ColorTextureEmbedder, load_embedder
 
-        self._require("embeddings_")
-        want = self.get("embedder_id_")
+        self.runner.require("embeddings_")
+        want = self.runner.get("embedder_id_")
         if embedder is not None:
             model = load_embedder(embedder)
         else:
             def load() -> Any:
                 if want == ColorTextureEmbedder.model_id:
                     return ColorTextureEmbedder()
-                params = self.params_.get("embed", {})
+                params = self.runner.params_.get("embed", {})
                 spec = str(params.get("embedder", ""))
                 if not spec or any(c in spec for c in "<>( ") or spec in ("color", "colour"):
                     raise ValueError(
@@ -256,7 +266,7 @@ class StudyAsk:
                         "study.similar(image, embedder=my_embedder)")
                 from ..models.hub import quiet_model_loading
 
-                with quiet_model_loading(not self.progress):
+                with quiet_model_loading(not self.runner.progress):
                     return load_embedder(DEFAULT_EMBEDDER if spec == "auto" else spec,
                                          batch_size=int(params.get("batch_size", 32)))
 
@@ -269,7 +279,7 @@ class StudyAsk:
 
     def _titled(self, found: pd.DataFrame) -> pd.DataFrame:
         """``found`` with each work's title (its file name when it has none)."""
-        meta = self.collection.metadata
+        meta = self.runner.collection.metadata
         ids = found["id"].to_numpy(np.int64)
         titles = pd.Series([""] * len(ids), dtype=object)
         for col in ("file_name", "title"):

@@ -1,7 +1,12 @@
-"""The queries of a :class:`~artopic_nb.pipeline.study.Study`: read-only views of its results, as
-pandas objects (cluster sizes and genre shares, agreement with known genres, genre scores,
-caption agreement, an analyst's own claim checked against a cluster). Scores that need scikit-learn are cached, so a warm study answers them
-without importing it.
+"""The queries of a :class:`~artopic_nb.pipeline.study.Study`, one of its parts: read-only views
+of its results, as pandas objects (cluster sizes and genre shares, agreement with known genres,
+genre scores, caption agreement, an analyst's own claim checked against a cluster). Scores that
+need scikit-learn are cached, so a warm study answers them without importing it.
+
+Example
+-------
+>>> queries = Queries(study.runner)                      # doctest: +SKIP
+>>> queries.agreement(by="all")                          # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -17,24 +22,31 @@ from ..models.hub import quiet_model_loading
 from ..steps import cluster as cluster_mod
 from ..steps.commonalities import description_texts
 from ..steps.predict_genres import known_genres
+from .runner import StepRunner
 
-__all__ = ["StudyQueries"]
+__all__ = ["Queries"]
 
 
-class StudyQueries:
-    """Queries over a study's results (mixed into :class:`~artopic_nb.pipeline.study.Study`)."""
+class Queries:
+    """Queries over the results a :class:`~artopic_nb.pipeline.runner.StepRunner` holds."""
+
+    def __init__(self, runner: StepRunner):
+        self.runner = runner
 
     def _scores(self, query: str, reads: Sequence[str], compute: Callable[[], Any]) -> Any:
         """A query's JSON-able answer, cached by the digests of the results it reads."""
-        key = None if not self.cache.enabled else make_key(
-            "scores", query, {r: self._digest(r) for r in reads}, known_genres(self.collection))
-        return self.cache.get_or_compute("scores", key, compute, JSON_CODEC)
+        run = self.runner
+        key = None if not run.cache.enabled else make_key(
+            "scores", query, {r: run.digest(r) for r in reads}, known_genres(run.collection))
+        return run.cache.get_or_compute("scores", key, compute, JSON_CODEC)
 
     # -- queries --------------------------------------------------------------------------------
     def cluster_summary(self) -> pd.DataFrame:
         """Per cluster: size, share, medoid id, and each known genre's share."""
-        self._require("labels_")
-        return cluster_mod.cluster_summary(self.labels_, self.embeddings_, self.collection.genres)
+        run = self.runner
+        run.require("labels_")
+        return cluster_mod.cluster_summary(run.result("labels_"), run.result("embeddings_"),
+                                           run.collection.genres)
 
     def agreement(self, by: str | Sequence[str] | None = None) -> pd.Series | pd.DataFrame:
         """ARI, NMI, purity, noise share and cluster count against known labels.
@@ -47,14 +59,14 @@ class StudyQueries:
 
         Example: ``study.agreement(by="all")``, ``study.agreement(by="style")``.
         """
-        self._require("labels_")
+        self.runner.require("labels_")
         if by is None or isinstance(by, str) and by != "all":
             column = by or "genre"
-            values = _label_values(self.collection.metadata, column)
+            values = _label_values(self.runner.collection.metadata, column)
             if values is None:
                 return pd.Series(dtype="float64", name="agreement")
             return pd.Series(self._agreement(column, values), name="agreement")
-        meta = self.collection.metadata
+        meta = self.runner.collection.metadata
         columns = label_columns(meta) if by == "all" else list(by)
         rows = {}
         for column in columns:
@@ -68,27 +80,27 @@ class StudyQueries:
     def _agreement(self, column: str, values: pd.Series) -> dict:
         # cached: scoring needs scikit-learn, whose import costs more than a warm study
         query = "agreement" if column == "genre" else ["agreement", column, values.tolist()]
-        return self._scores(query, ["labels_"], lambda: cluster_mod.agreement(self.labels_, values))
+        return self._scores(query, ["labels_"], lambda: cluster_mod.agreement(self.runner.result("labels_"), values))
 
     def caption_agreement(self) -> pd.Series:
         """Per artwork, the cosine similarity of the first two models' captions."""
         from ..steps.describe import caption_agreement
 
-        self._require("descriptions_")
-        models = list(dict.fromkeys(self.descriptions_["model"]))
+        self.runner.require("descriptions_")
+        models = list(dict.fromkeys(self.runner.result("descriptions_")["model"]))
         if len(models) < 2:
             raise ValueError(f"caption agreement needs two describing models; this study has {models}")
-        with quiet_model_loading(not self.progress):
-            return caption_agreement(self.descriptions_, models[0], models[1])
+        with quiet_model_loading(not self.runner.progress):
+            return caption_agreement(self.runner.result("descriptions_"), models[0], models[1])
 
     def genre_report(self) -> pd.DataFrame:
         """Accuracy, macro-F1 and the majority baseline per describing model (no rows without
         known genres)."""
         from ..genre.evaluation import compare_models
 
-        self._require("genre_predictions_")
+        self.runner.require("genre_predictions_")
         found = self._scores("genre_report", ["genre_predictions_"],
-                             lambda: compare_models(self.genre_predictions_).to_json(orient="table"))
+                             lambda: compare_models(self.runner.result("genre_predictions_")).to_json(orient="table"))
         return pd.read_json(io.StringIO(found), orient="table")
 
     def check_claim(self, text: str, cluster: int, judge: Any = "embedding", *,
@@ -108,21 +120,21 @@ class StudyQueries:
         from ..models.judges import load_judge
         from ..text.claims import check_claim
 
-        self._require("descriptions_", "labels_")
-        prompt = prompt or self.params_.get("commonalities", {}).get("prompt", "description")
-        texts = description_texts(self.descriptions_, prompt)  # as find_commonalities reads them
-        texts = texts.assign(cluster=self.labels_[texts["id"].to_numpy()])[["id", "text", "cluster"]]
-        judge = load_judge(judge, llm=llm, collection=self.collection)
-        with quiet_model_loading(not self.progress):
-            return check_claim(text, texts, cluster, judge, seed=self.seed, **options)
+        self.runner.require("descriptions_", "labels_")
+        prompt = prompt or self.runner.params_.get("commonalities", {}).get("prompt", "description")
+        texts = description_texts(self.runner.result("descriptions_"), prompt)  # as find_commonalities reads them
+        texts = texts.assign(cluster=self.runner.result("labels_")[texts["id"].to_numpy()])[["id", "text", "cluster"]]
+        judge = load_judge(judge, llm=llm, collection=self.runner.collection)
+        with quiet_model_loading(not self.runner.progress):
+            return check_claim(text, texts, cluster, judge, seed=self.runner.seed, **options)
 
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.predict.GenreReport`."""
         from ..genre.evaluation import evaluate_genres
 
-        self._require("genre_predictions_")
+        self.runner.require("genre_predictions_")
         return {model: evaluate_genres(g["known"].tolist(), g["predicted"].tolist(), model=model)
-                for model, g in self.genre_predictions_.groupby("model", sort=True)}
+                for model, g in self.runner.result("genre_predictions_").groupby("model", sort=True)}
 
 
 #: Metadata columns that hold known labels a clustering can be compared with.

@@ -1,5 +1,6 @@
 """Shaping a study's clusters: names, merges, splits, moves, undo, levels of the cluster
-hierarchy and export, as verbs of a :class:`~artopic_nb.pipeline.study.Study` (mixed into it).
+hierarchy and export; one part of a :class:`~artopic_nb.pipeline.study.Study`, which
+delegates its verbs to it. The part owns the edit log and runs the cluster step with it.
 
 Edits are an ordered log over the algorithm's labels (:mod:`artopic_nb.steps.curate`). The log
 is a parameter of the cluster step, so ``labels_`` are the *curated* labels: everything after
@@ -28,23 +29,42 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["StudyShaping"]
+from .runner import StepRunner
+
+__all__ = ["Shaping"]
 
 
-class StudyShaping:
-    """Cluster names, edits and hierarchy (mixed into :class:`~artopic_nb.pipeline.study.Study`)."""
+class Shaping:
+    """Cluster names, edits and hierarchy over what a
+    :class:`~artopic_nb.pipeline.runner.StepRunner` holds; the edit log is this part's state.
 
-    #: the edit log (dicts of :func:`artopic_nb.steps.curate.record`), oldest first
-    _edit_log: list[dict]
+    ``edits``: the log to start from (a loaded study's, from its cluster step's parameters).
+    """
 
-    # -- the log --------------------------------------------------------------------------------
-    @property
-    def edit_log(self) -> list[dict]:
-        """The edits made so far, oldest first (plain dicts; see :mod:`artopic_nb.steps.curate`).
-        A loaded study reads them from its cluster step's parameters, where they are saved."""
-        if not hasattr(self, "_edit_log"):
-            self._edit_log = list(self.params_.get("cluster", {}).get("edits", []))
-        return self._edit_log
+    def __init__(self, runner: StepRunner, edits: Sequence[dict] = ()):
+        self.runner = runner
+        #: the edits made so far (dicts of :func:`artopic_nb.steps.curate.record`), oldest first
+        self.edit_log: list[dict] = list(edits)
+
+    # -- running the cluster step with the log ------------------------------------------------------
+    def run_cluster(self, params: dict, why: str = "", level: int | None = None) -> None:
+        """Run the cluster step with the algorithm's ``params``, the edit log and ``level``
+        (None: the current one); note ``why`` (else the step's own choice) and say which
+        edits no longer apply."""
+        run = self.runner
+        params = {k: v for k, v in params.items() if k not in ("edits", "level")}
+        if self.edit_log:  # no edits, no level: the parameters (and key) of plain clustering
+            params["edits"] = list(self.edit_log)
+        if level is None:
+            level = int(run.params_.get("cluster", {}).get("level", 0) or 0)
+        if level:
+            params["level"] = int(level)
+        run.run("cluster", params)
+        fit = run.get("cluster_fit_") or {}
+        problems = self.edit_problems_
+        run.note("cluster", " | ".join([t for t in (why or fit.get("why", ""), *problems) if t]))
+        if problems:
+            print("artopic_nb: " + "; ".join(problems) + ".")
 
     @property
     def edits_(self) -> pd.DataFrame:
@@ -52,7 +72,7 @@ class StudyShaping:
         ``when`` and ``applied`` (False: it no longer applies after an upstream re-run)."""
         from ..steps.curate import edits_frame
 
-        report = self.get("edit_report_") or {}
+        report = self.runner.get("edit_report_") or {}
         applied = report.get("applied")
         return edits_frame(self.edit_log, applied if applied and len(applied) == len(self.edit_log)
                            else None)
@@ -60,16 +80,16 @@ class StudyShaping:
     @property
     def edit_problems_(self) -> list[str]:
         """The edits that no longer apply (after an upstream re-run), one sentence each."""
-        return list((self.get("edit_report_") or {}).get("problems", []))
+        return list((self.runner.get("edit_report_") or {}).get("problems", []))
 
-    def _edit(self, what: str, **fields: Any):
+    def _edit(self, what: str, **fields: Any) -> None:
         from ..steps.curate import record
 
-        self._require("labels_")
+        self.runner.require("labels_")
         self._commit_level()
-        self.edit_log.append(record(self.labels_, what, **fields))
+        self.edit_log.append(record(self.runner.result("labels_"), what, **fields))
         try:
-            return self._reapply()
+            self._reapply()
         except Exception:
             self.edit_log.pop()
             raise
@@ -79,10 +99,10 @@ class StudyShaping:
         merges become edits of their own, and the level goes back to 0."""
         from ..steps.curate import record
 
-        level = int(self.params_.get("cluster", {}).get("level", 0) or 0)
-        if not level:
+        run = self.runner
+        if not int(run.params_.get("cluster", {}).get("level", 0) or 0):
             return
-        fine, shown = self.get("curated_labels_"), self.labels_
+        fine, shown = run.result("curated_labels_"), run.result("labels_")
         for c in sorted(set(shown[shown >= 0].tolist())):
             parts = sorted(set(fine[shown == c].tolist()) - {-1})
             if len(parts) > 1:
@@ -90,58 +110,54 @@ class StudyShaping:
                 fine = np.where(np.isin(fine, parts), parts[0], fine)
         self._reapply(level=0)
 
-    def _reapply(self, level: int | None = None):
-        params = dict(self.params_["cluster"])
-        params["edits"] = list(self.edit_log)
-        if level is not None:
-            params["level"] = int(level)
-        return self._cluster_with(params)
+    def _reapply(self, level: int | None = None) -> None:
+        self.run_cluster(self.runner.params_["cluster"], level=level)
 
     # -- verbs ----------------------------------------------------------------------------------
-    def rename_cluster(self, cluster: int, name: str):
+    def rename_cluster(self, cluster: int, name: str) -> None:
         """Name cluster ``cluster`` (shown in the map's legend, the grid, the viewer, the report).
 
         >>> study.rename_cluster(3, "Dutch still lifes")     # doctest: +SKIP
         """
-        return self._edit("rename", cluster=cluster, name=name)
+        self._edit("rename", cluster=cluster, name=name)
 
-    def merge_clusters(self, clusters: Sequence[int], name: str | None = None):
+    def merge_clusters(self, clusters: Sequence[int], name: str | None = None) -> None:
         """Merge ``clusters`` into the first of them (its number stays; the others go).
 
         >>> study.merge_clusters([4, 7])                     # doctest: +SKIP
         """
-        return self._edit("merge", clusters=list(clusters), name=name)
+        self._edit("merge", clusters=list(clusters), name=name)
 
-    def split_cluster(self, cluster: int, n: int | None = None, seed: int | None = None):
+    def split_cluster(self, cluster: int, n: int | None = None, seed: int | None = None) -> None:
         """Re-cluster inside ``cluster``: ``n`` parts by k-means, or (``None``) the parts
         HDBSCAN finds with the default size rule (two k-means parts if it finds none). The
         largest part keeps the number; the others take the next free ones.
 
         >>> study.split_cluster(0, n=3)                      # doctest: +SKIP
         """
-        return self._edit("split", cluster=cluster, n=n, seed=self._seed(seed))
+        self._edit("split", cluster=cluster, n=n, seed=self.runner.seed_for(seed))
 
-    def move_works(self, ids: Sequence[int], to: int):
+    def move_works(self, ids: Sequence[int], to: int) -> None:
         """Move works ``ids`` to cluster ``to`` (``-1``: make them noise).
 
         >>> study.move_works([12, 40], to=2)                 # doctest: +SKIP
         """
-        return self._edit("move", ids=list(ids), to=to)
+        self._edit("move", ids=list(ids), to=to)
 
-    def new_cluster(self, ids: Sequence[int], name: str | None = None):
+    def new_cluster(self, ids: Sequence[int], name: str | None = None) -> None:
         """Make works ``ids`` a cluster of their own (the next free number).
 
         >>> study.new_cluster(study.find("ship").id[:20], name="ships")   # doctest: +SKIP
         """
-        return self._edit("new", ids=list(ids), name=name)
+        self._edit("new", ids=list(ids), name=name)
 
-    def undo(self):
+    def undo(self) -> None:
         """Drop the last edit (and replay the others)."""
         if not self.edit_log:
             raise ValueError("there is no edit to undo")
         last = self.edit_log.pop()
         try:
-            return self._reapply()
+            self._reapply()
         except Exception:
             self.edit_log.append(last)
             raise
@@ -155,15 +171,15 @@ class StudyShaping:
         ``study.cluster(level=L)`` shows the clusters ``L`` merges up."""
         from ..steps.curate import cluster_tree
 
-        self._require("hierarchy_")
-        tree = cluster_tree(self.curated_labels_, self.reduced_, keywords=self._keywords())
+        self.runner.require("hierarchy_")
+        tree = cluster_tree(self.runner.result("curated_labels_"), self.runner.result("reduced_"), keywords=self._keywords())
         names = self.cluster_names_
         tree["name"] = [names.get(int(r.node), "") if r.level == 0 else ""
                         for r in tree.itertuples()]
         return tree
 
     def _keywords(self) -> dict[int, list[str]]:
-        com = self.get("commonalities_")
+        com = self.runner.get("commonalities_")
         if com is None or not len(com.keywords):
             return {}
         kw = com.keywords.sort_values("score", ascending=False, kind="stable")
@@ -175,13 +191,13 @@ class StudyShaping:
         from its supported claims or its keywords (after ``find_commonalities``)."""
         from ..steps.curate import names_from_claims
 
-        self._require("labels_")
-        com = self.get("commonalities_")
+        self.runner.require("labels_")
+        com = self.runner.get("commonalities_")
         names: dict[int, str] = {}
         if com is not None:
             names = names_from_claims(getattr(com, "claims", None), self._keywords())
-        present = set(self.labels_[self.labels_ >= 0].tolist())
-        given = {int(k): v for k, v in (self.get("given_names_") or {}).items()}
+        present = set(self.runner.result("labels_")[self.runner.result("labels_") >= 0].tolist())
+        given = {int(k): v for k, v in (self.runner.get("given_names_") or {}).items()}
         return {c: v for c, v in {**names, **given}.items() if c in present}
 
     # -- export ---------------------------------------------------------------------------------
@@ -190,11 +206,11 @@ class StudyShaping:
         ``keywords``, ``claims`` (the supported ones, best first) and ``members`` (work ids)."""
         from ..text.claims import rank_claims
 
-        self._require("labels_")
-        labels = self.labels_
+        self.runner.require("labels_")
+        labels = self.runner.result("labels_")
         names = self.cluster_names_
         keywords = self._keywords()
-        com = self.get("commonalities_")
+        com = self.runner.get("commonalities_")
         claims = getattr(com, "claims", None)
         rows = []
         for c in sorted(set(labels.tolist()), key=lambda c: (c < 0, c)):
@@ -226,8 +242,8 @@ class StudyShaping:
         table = self.clusters_table()
         if members == "rows":
             per = table.drop(columns="members").set_index("cluster")
-            meta = self.collection.metadata
-            frame = pd.DataFrame({"id": np.arange(len(self.labels_)), "cluster": self.labels_})
+            meta = self.runner.collection.metadata
+            frame = pd.DataFrame({"id": np.arange(len(self.runner.result("labels_"))), "cluster": self.runner.result("labels_")})
             for col in ("title", "artist", "file_name"):
                 if col in meta.columns:
                     frame[col] = meta[col].to_numpy()

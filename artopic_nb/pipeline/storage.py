@@ -109,6 +109,7 @@ def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | boo
                          f"version of artopic_nb reads (format {FORMAT_VERSION}); save it again "
                          "with the version that wrote it, or rerun the study")
     files = _files(manifest, path)
+    _cluster_fit(files, manifest)
     _cluster_before_edits(files)
     info = manifest["collection"]
     col = ImageCollection(
@@ -126,6 +127,7 @@ def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | boo
     study.params_ = {s: p for s, p in manifest["params"].items() if study.has(s)}
     study.timings_ = {s: t for s, t in manifest["timings"].items() if study.has(s)}
     study.notes_ = manifest.get("notes", {})
+    study.shaping.edit_log[:] = study.params_.get("cluster", {}).get("edits", [])
     return study
 
 
@@ -145,7 +147,19 @@ def _cluster_before_edits(files: dict[str, bytes]) -> None:
     tree = cluster_tree(labels, reduced).drop(columns=["clusters", "keywords"])
     files.update(encode("cluster", {
         "labels_": labels, "algorithm_labels_": labels, "curated_labels_": labels,
-        "hierarchy_": tree, "given_names_": {}, "edit_report_": {"applied": [], "problems": []}}))
+        "hierarchy_": tree, "given_names_": {}, "edit_report_": {"applied": [], "problems": []},
+        "cluster_fit_": json.loads(files["cluster_fit.json"])}))
+
+
+def _cluster_fit(files: dict[str, bytes], manifest: dict) -> None:
+    """A study saved before the cluster step recorded its fit (0.2.0 and before) resolved
+    its sizes in the verb: its parameters are the fit, its note says why."""
+    if "labels.npy" not in files or "cluster_fit.json" in files:
+        return
+    params = {k: v for k, v in manifest["params"].get("cluster", {}).items()
+              if k not in ("edits", "level")}
+    why = manifest.get("notes", {}).get("cluster", "").split(" | ")[0]
+    files["cluster_fit.json"] = json.dumps({"params": params, "why": why}).encode()
 
 
 def _files(manifest: dict, path: Path) -> dict[str, bytes]:

@@ -1,11 +1,15 @@
 """Study: one object that holds a collection and the results of every step.
 
-A :class:`Study` only orchestrates: each step method resolves its parameters, and
-:meth:`Study._run` reads the step's declaration in :mod:`artopic_nb.pipeline.graph` to check its
-inputs ran, derive its cache key, compute or read the result through
-:meth:`Cache.get_or_compute <artopic_nb.data.cache.Cache.get_or_compute>`, drop what depended on
-an older result, and record parameters and timings. Results are attributes that exist once
-their step ran (``embeddings_``, ``coords_``, ``labels_`` ...); ``study.get(name)`` reads one
+A :class:`Study` is a thin facade over four parts, each an object with its own state, which
+it composes and delegates to: the step runner (:class:`~artopic_nb.pipeline.runner.StepRunner`:
+results, parameters, the cache), the queries (:class:`~artopic_nb.pipeline.queries.Queries`),
+asking (:class:`~artopic_nb.pipeline.ask.Asking`: search, similar works, filters, and their
+indexes) and shaping (:class:`~artopic_nb.pipeline.shaping.Shaping`: the edit log). Each part
+holds the runner and uses only its public methods; none calls another part. Each step verb
+turns the user's arguments into its step's parameters and has the runner run it (the runner
+reads the step's declaration in :mod:`artopic_nb.pipeline.graph` to check its inputs ran, derive
+its cache key, compute or read the result, drop what depended on an older result, and record
+parameters and timings). Results are attributes that exist once their step ran (``embeddings_``, ``coords_``, ``labels_`` ...); ``study.get(name)`` reads one
 that may not exist. Every step returns the study; queries (``cluster_summary``,
 ``agreement``, ``genre_report`` ...) return pandas objects. Randomness takes one ``seed``
 (the study's, unless a step is given its own). :meth:`Study.save` writes plain files
@@ -22,10 +26,12 @@ Example
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,15 +42,48 @@ from ..models.registry import load_describers, load_embedder, text_model_id
 from ..steps import cluster as cluster_step
 from ..steps.predict_genres import load_genre_predictor
 from . import storage
-from .ask import StudyAsk
-from .queries import StudyQueries
+from .ask import Asking
+from .graph import STEPS, producer
+from .queries import Queries
 from .runner import StepNotRunError, StepRunner
-from .shaping import StudyShaping
+from .shaping import Shaping
 
 __all__ = ["Study", "StepNotRunError"]
 
 
-class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
+def _delegate(part: str, method: Callable, returns_study: bool = False) -> Callable:
+    """``method`` of the study's ``part``, as a method of the study (its signature and
+    docstring); with ``returns_study``, the study is returned, so verbs chain."""
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        result = method(getattr(self, part), *args, **kwargs)
+        return self if returns_study else result
+    if returns_study:
+        call.__signature__ = inspect.signature(method).replace(return_annotation="Study")
+    return call
+
+
+def _delegated(part: str, name: str, cls: type | None = None, settable: bool = False) -> property:
+    """Attribute ``name`` of the study's ``part`` (of class ``cls``, whose docstring it
+    shows), as a property of the study."""
+    def get(self):
+        return getattr(getattr(self, part), name)
+
+    def set_(self, value):
+        setattr(getattr(self, part), name, value)
+
+    return property(get, set_ if settable else None,
+                    doc=getattr(getattr(cls, name, None), "__doc__", None) if cls else None)
+
+
+def _result(name: str) -> property:
+    """Result ``name`` of the runner: it exists once its step ran."""
+    return property(lambda self: self.runner.result(name),
+                    lambda self, value: self.runner.set(name, value),
+                    doc=f"Result of :meth:`Study.{STEPS[producer(name)].verb}`.")
+
+
+class Study:
     """A collection of artworks and every step's results.
 
     Parameters
@@ -68,7 +107,43 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         if len(collection) == 0:
             raise ValueError("the collection has no readable images (see collection.skipped)")
         self.cache_dir = cache_dir
-        super().__init__(collection, Cache(cache_dir), seed, progress)
+        #: the parts the study composes; each holds the runner, none calls another
+        self.runner = StepRunner(collection, Cache(cache_dir), seed, progress)
+        self.queries = Queries(self.runner)
+        self.asking = Asking(self.runner)
+        self.shaping = Shaping(self.runner)
+
+    # -- the runner's state ---------------------------------------------------------------------
+    collection = _delegated("runner", "collection")
+    cache = _delegated("runner", "cache")
+    seed = _delegated("runner", "seed")
+    progress = _delegated("runner", "progress", settable=True)
+    params_ = _delegated("runner", "params_", settable=True)
+    timings_ = _delegated("runner", "timings_", settable=True)
+    notes_ = _delegated("runner", "notes_", settable=True)
+    has = _delegate("runner", StepRunner.has)
+    steps_done = _delegate("runner", StepRunner.steps_done)
+    on_change = _delegate("runner", StepRunner.on_change)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Result ``name`` (e.g. ``"labels_"``, or one derived from results such as
+        ``"cluster_names_"``), or ``default`` when its step has not run."""
+        if isinstance(getattr(type(self), name, None), property) and name.endswith("_"):
+            try:
+                return getattr(self, name)
+            except StepNotRunError:
+                return default
+        return self.runner.get(name, default)
+
+    def _require(self, *names: str) -> None:
+        self.runner.require(*names)
+
+    def _run(self, name: str, params: dict, given: dict | None = None) -> Study:
+        self.runner.run(name, params, given)
+        return self
+
+    def _seed(self, seed: int | None) -> int:
+        return self.runner.seed_for(seed)
 
     # -- steps: each turns the user's arguments into its step's parameters ----------------------
     def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto") -> Study:
@@ -99,9 +174,10 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         ``method_params`` are ``method``'s own (see :data:`artopic_nb.steps.cluster.METHOD_PARAMS`):
         HDBSCAN's ``min_cluster_size``, ``min_samples``, ``cluster_selection_epsilon``,
         ``max_cluster_size``; k-means' ``n_clusters`` (and ``seed``); agglomerative's
-        ``n_clusters`` and ``linkage``. With no ``min_cluster_size``, HDBSCAN picks a size a
-        person can read (:func:`artopic_nb.steps.cluster.readable_hdbscan`: 5 to 50 clusters,
-        at most 40 % noise); unset k fits the collection; ``notes_["cluster"]`` says what was
+        ``n_clusters`` and ``linkage``. With no ``min_cluster_size`` (or ``"auto"``), HDBSCAN
+        picks a size a person can read (:func:`artopic_nb.steps.cluster.readable_hdbscan`: 5 to
+        50 clusters, at most 40 % noise), inside the step, so the choice is cached
+        (``cluster_fit_``); unset k fits the collection; ``notes_["cluster"]`` says what was
         chosen and why. Edits (``rename_cluster``, ``merge_clusters`` ...) are replayed on the
         new labels (``edit_problems_``: those that no longer apply). ``level``: show the
         clusters ``level`` merges up :attr:`cluster_tree_` (0: all of them); alone
@@ -112,32 +188,15 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
         """
         self._require("reduced_")
         if method is None and not method_params and level is not None and self.has("cluster"):
-            return self._cluster_with({**self.params_["cluster"], "level": int(level)})
+            self.shaping.run_cluster(self.params_["cluster"], level=int(level))
+            return self
         method = method or "hdbscan"
-        n = len(self.reduced_)
-        params, why = cluster_step.resolve_params(method, n, self.seed, **method_params)
-        if method == "hdbscan" and method_params.get("min_cluster_size") is None and n >= 2:
-            chosen, labels, why = cluster_step.readable_hdbscan(
-                self.reduced_, method_params.get("min_samples"))
-            params.update(chosen)
-            algo = {k: v for k, v in params.items()}
-            cluster_step.remember(self.reduced_, algo, labels)
-        if self.edit_log:  # no edits, no level: the parameters (and key) of plain clustering
-            params["edits"] = list(self.edit_log)
-        if level:
-            params["level"] = int(level)
-        return self._cluster_with(params, why and f"chosen for {n} works: {why}")
-
-    def _cluster_with(self, params: dict, why: str = "") -> Study:
-        """Run the cluster step with ``params`` (the algorithm's, ``edits`` and ``level``);
-        note ``why`` and say which edits no longer apply."""
-        why = why or self.notes_.get("cluster", "").split(" | ")[0]
-        params = {k: v for k, v in params.items() if k not in ("edits", "level") or v}
-        self._run("cluster", params)
-        problems = self.edit_problems_
-        self._note("cluster", " | ".join([t for t in (why, *problems) if t]))
-        if problems:
-            print("artopic_nb: " + "; ".join(problems) + ".")
+        if method == "hdbscan" and method_params.get("min_cluster_size") is None:
+            method_params["min_cluster_size"] = "auto"
+        params, why = cluster_step.resolve_params(method, len(self.reduced_), self.seed,
+                                                  **method_params)
+        self.shaping.run_cluster(params, why and f"chosen for {len(self.reduced_)} works: {why}",
+                                 level=int(level or 0))
         return self
 
     def recluster(self, n_neighbors: int | None = None, **changes: Any) -> Study:
@@ -167,7 +226,7 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
                              "seed": self._seed(seed), "include_noise": include_noise or only_noise})
         if only_noise:
             n = len(self.labels_)
-            self._note("sample", "a single work forms no cluster: it is described and "
+            self.runner.note("sample", "a single work forms no cluster: it is described and "
                        "summarised as a group of its own" if n == 1 else
                        f"clustering found no cluster: all {n} works are noise (-1), sampled as "
                        "one group so that they are still described and summarised; a smaller "
@@ -232,6 +291,34 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
             llm, (str, os.PathLike)) else str(llm), "top_k": top_k, "prompt": prompt}
         return self._run("commonalities", params, {"llm": llm, "llm_id": llm_id})
 
+    # -- the parts' verbs (each documented where it is defined) ---------------------------------
+    cluster_summary = _delegate("queries", Queries.cluster_summary)
+    agreement = _delegate("queries", Queries.agreement)
+    caption_agreement = _delegate("queries", Queries.caption_agreement)
+    genre_report = _delegate("queries", Queries.genre_report)
+    genre_reports = _delegate("queries", Queries.genre_reports)
+    check_claim = _delegate("queries", Queries.check_claim)
+
+    search = _delegate("asking", Asking.search)
+    similar = _delegate("asking", Asking.similar)
+    where = _delegate("asking", Asking.where)
+    where_query = _delegate("asking", Asking.where_query)
+    facets = _delegate("asking", Asking.facets)
+
+    rename_cluster = _delegate("shaping", Shaping.rename_cluster, returns_study=True)
+    merge_clusters = _delegate("shaping", Shaping.merge_clusters, returns_study=True)
+    split_cluster = _delegate("shaping", Shaping.split_cluster, returns_study=True)
+    move_works = _delegate("shaping", Shaping.move_works, returns_study=True)
+    new_cluster = _delegate("shaping", Shaping.new_cluster, returns_study=True)
+    undo = _delegate("shaping", Shaping.undo, returns_study=True)
+    clusters_table = _delegate("shaping", Shaping.clusters_table)
+    export = _delegate("shaping", Shaping.export)
+    edit_log = _delegated("shaping", "edit_log")
+    edits_ = _delegated("shaping", "edits_", Shaping)
+    edit_problems_ = _delegated("shaping", "edit_problems_", Shaping)
+    cluster_tree_ = _delegated("shaping", "cluster_tree_", Shaping)
+    cluster_names_ = _delegated("shaping", "cluster_names_", Shaping)
+
     # -- display and files ----------------------------------------------------------------------
     def __repr__(self) -> str:
         return (f"Study({self.collection.name!r}, {len(self.collection)} images, "
@@ -255,6 +342,10 @@ class Study(StepRunner, StudyQueries, StudyAsk, StudyShaping):
              progress: bool = True) -> Study:
         """Read a study written by :meth:`save`. ``cache_dir=True`` keeps the saved cache folder."""
         return storage.load(cls, path, cache_dir, progress)
+
+
+for _name in dict.fromkeys(r for _step in STEPS.values() for r in _step.results):
+    setattr(Study, _name, _result(_name))
 
 
 def _study_html(study) -> str:

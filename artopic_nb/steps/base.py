@@ -30,15 +30,18 @@ __all__ = ["Inputs", "Step"]
 @dataclass
 class Inputs(Mapping):
     """What a step's computation is given: the results it reads (``inputs["labels_"]``),
-    the collection, the cache, whether to show progress, and what the study resolved for it
+    the collection, the cache, whether to show progress, what the study resolved for it
     that its parameters name but cannot hold (``inputs.given["embedder"]``: a loaded model;
-    ``inputs.given["ids"]``: the works to describe)."""
+    ``inputs.given["ids"]``: the works to describe), and the runner's memo."""
 
     results: dict[str, Any]
     collection: Any
     cache: Any
     progress: bool = True
     given: dict[str, Any] = field(default_factory=dict)
+    #: the runner's in-memory store (:class:`~artopic_nb.data.memo.Memo`) for intermediate
+    #: values a step reuses within a session (None: nothing kept)
+    memo: Any = None
 
     def __getitem__(self, name: str) -> Any:
         return self.results[name]

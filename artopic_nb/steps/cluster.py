@@ -1,9 +1,11 @@
 """Clustering of reduced embeddings (HDBSCAN, k-means, agglomerative) and its summaries.
 
-The default (``study.cluster()`` with no sizes) is :func:`readable_hdbscan`: one HDBSCAN
-tree, then the excess-of-mass clustering among eight sizes and caps that a person can read
-(5 to 50 clusters, at most 40 % noise) nearest sqrt(n) / 2 clusters; ``notes_["cluster"]``
-says which and why. ``benchmarks/granularity.py`` measures it against the old rule
+The default (``study.cluster()`` with no sizes) is ``min_cluster_size="auto"``, which the
+step resolves with :func:`readable_hdbscan` (:func:`fit`): one HDBSCAN tree, then the
+excess-of-mass clustering among eight sizes and caps that a person can read (5 to 50
+clusters, at most 40 % noise) nearest sqrt(n) / 2 clusters. The choice is a result
+(``cluster_fit_``), cached with the labels, so a warm ``study.cluster()`` fits nothing;
+``notes_["cluster"]`` says which and why. ``benchmarks/granularity.py`` measures it against the old rule
 (``min_cluster_size`` = 0.6 * sqrt(n) alone: 3 clusters for the 174-work demo, 8 for
 100,000 embeddings of 20 known groups) and the alternatives (leaf selection, fast-hdbscan,
 EVoC, k-means).
@@ -24,14 +26,16 @@ Example
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pandas as pd
 
 from .base import Inputs, Step
 
-__all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "algorithm_labels", "cluster_labels",
-           "cluster_summary", "readable_hdbscan", "remember", "target_clusters",
-           "medoids", "resolve_params", "size_defaults"]
+__all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
+           "fit", "medoids", "readable_hdbscan", "resolve_params", "size_defaults",
+           "target_clusters"]
 
 METHODS = ("hdbscan", "kmeans", "agglomerative")  # the one list of method names
 
@@ -75,6 +79,7 @@ METHOD_PARAMS: dict[str, dict] = {
 def resolve_params(method: str, n: int, default_seed: int = 0, **given) -> tuple[dict, str]:
     """``(params, why)``: ``method``'s full parameters for ``n`` works, and how unset sizes
     were chosen (see :func:`size_defaults`); k-means' ``seed`` defaults to ``default_seed``.
+    HDBSCAN's ``min_cluster_size="auto"`` stays as given: the step resolves it (:func:`fit`).
 
     >>> resolve_params("kmeans", 50, n_clusters=3)
     ({'method': 'kmeans', 'n_clusters': 3, 'seed': 0}, '')
@@ -89,10 +94,16 @@ def resolve_params(method: str, n: int, default_seed: int = 0, **given) -> tuple
         raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {method}; "
                         f"{method} takes {sorted(own)}")
     params = {"method": method, **own, **given}
+    auto = params.get("min_cluster_size") == "auto"  # resolved by the step (see fit)
+    if isinstance(params.get("min_cluster_size"), str) and not auto:
+        raise ValueError(f"min_cluster_size must be a whole number of works (at least 2) or "
+                         f"'auto', not {params['min_cluster_size']!r}")
     min_cluster_size, n_clusters, why = size_defaults(
-        n, method, params.get("min_cluster_size"), params.get("n_clusters"))
-    if "min_cluster_size" in params:
+        n, method, None if auto else params.get("min_cluster_size"), params.get("n_clusters"))
+    if "min_cluster_size" in params and not auto:
         params["min_cluster_size"] = min_cluster_size
+    elif auto:
+        why = ""
     if "n_clusters" in params:
         params["n_clusters"] = n_clusters
     if "seed" in params and params["seed"] is None:
@@ -298,54 +309,62 @@ def agreement(labels: np.ndarray, known) -> dict[str, float]:
     }
 
 
-#: The algorithm's labels of the last few (reduced embeddings, parameters): an edit or a level
-#: change reruns the step, which must not rerun HDBSCAN (seconds at 10^5 works).
-_ALGORITHM: dict[tuple, np.ndarray] = {}
-
-
-def _algorithm_key(X: np.ndarray, params: dict) -> tuple:
-    import hashlib
-    import json
-
-    return (hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(), X.shape,
-            json.dumps(params, sort_keys=True, default=str))
-
-
-def remember(X: np.ndarray, params: dict, labels: np.ndarray) -> None:
-    """Keep ``labels`` as the algorithm's result for ``(X, params)`` (see :func:`algorithm_labels`)."""
-    if len(_ALGORITHM) >= 8:
-        _ALGORITHM.pop(next(iter(_ALGORITHM)))
-    _ALGORITHM[_algorithm_key(X, params)] = np.asarray(labels, dtype=np.int64).copy()
-
-
-def algorithm_labels(X: np.ndarray, **params) -> np.ndarray:
-    """:func:`cluster_labels`, remembered for the last few inputs."""
-    key = _algorithm_key(X, params)
-    if key not in _ALGORITHM:
-        remember(X, params, cluster_labels(X, **params))
-    return _ALGORITHM[key].copy()
+def fit(X: np.ndarray, params: dict) -> tuple[np.ndarray, dict, str]:
+    """The algorithm's labels for ``params``: ``(labels, fitted, why)``. HDBSCAN's
+    ``min_cluster_size="auto"`` is the readable default (:func:`readable_hdbscan`): ``fitted``
+    holds the sizes it chose and ``why`` says why; other parameters are fitted as given."""
+    params = dict(params)
+    if params.get("method") == "hdbscan" and params.get("min_cluster_size") == "auto":
+        chosen, labels, why = readable_hdbscan(X, params.get("min_samples"))
+        return labels, {**params, **chosen}, f"chosen for {len(X)} works: {why}"
+    return cluster_labels(X, **params), params, ""
 
 
 def _compute(inputs: Inputs, *, edits=(), level: int = 0, **params) -> dict:
-    from .curate import apply_edits, cluster_tree, labels_at_level
+    from ..data.cache import make_key
+    from .curate import apply_edits, cluster_tree, labels_at_level, split_labels
 
     X = inputs["reduced_"]
-    algorithm = algorithm_labels(X, **params)
-    curated = apply_edits(algorithm, list(edits or ()), X)
+    memo = inputs.memo
+    # an edit or a level change reruns this step with the same algorithm: its labels (and a
+    # split's parts) come from the runner's memo instead of a refit (seconds at 10^5 works)
+    data = hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest()
+
+    def remembered(key, compute):
+        return compute() if memo is None else memo.get_or_compute(key, compute)
+
+    algorithm, fitted, why = remembered(make_key("cluster-fit", data, X.shape, params),
+                                        lambda: fit(X, params))
+
+    def split(members: np.ndarray, n, seed) -> np.ndarray:
+        key = make_key("cluster-split", hashlib.sha256(members.tobytes()).hexdigest(),
+                       members.shape, n, seed)
+        return remembered(key, lambda: split_labels(members, n, seed)).copy()
+
+    curated = apply_edits(algorithm, list(edits or ()), X, split=split)
     tree = cluster_tree(curated.labels, X)
     shown = labels_at_level(curated.labels, tree, level=int(level)) if level else curated.labels
-    return {"labels_": shown, "algorithm_labels_": algorithm, "curated_labels_": curated.labels,
+    return {"labels_": shown, "algorithm_labels_": algorithm.copy(),
+            "curated_labels_": curated.labels,
             # no list columns in a stored result (digests hash values): clusters and keywords
             # are added back by study.cluster_tree_
-            "hierarchy_": tree.drop(columns=["clusters", "keywords"]), "given_names_": {str(k): v for k, v in curated.names.items()},
-            "edit_report_": {"applied": curated.applied, "problems": curated.problems}}
+            "hierarchy_": tree.drop(columns=["clusters", "keywords"]),
+            "given_names_": {str(k): v for k, v in curated.names.items()},
+            "edit_report_": {"applied": curated.applied, "problems": curated.problems},
+            "cluster_fit_": {"params": _plain(fitted), "why": why}}
+
+
+def _plain(params: dict) -> dict:
+    """``params`` as JSON values (numpy integers from a fit become ints)."""
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in params.items()}
 
 
 #: ``labels_`` are the curated labels (the algorithm's, with the edit log applied, cut at
 #: ``level``): every later step reads them, so its cache key follows the edits.
 STEP = Step("cluster", reads=("reduced_",),
             results={"labels_": "npy", "algorithm_labels_": "npy", "curated_labels_": "npy",
-                     "hierarchy_": "parquet", "given_names_": "json", "edit_report_": "json"},
+                     "hierarchy_": "parquet", "given_names_": "json", "edit_report_": "json",
+                     "cluster_fit_": "json"},
             params=("method", *dict.fromkeys(p for own in METHOD_PARAMS.values() for p in own),
                     "edits", "level"),
-            compute=_compute, version=2, libraries=("hdbscan", "scikit-learn"))
+            compute=_compute, version=3, libraries=("hdbscan", "scikit-learn"))

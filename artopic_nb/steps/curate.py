@@ -41,7 +41,7 @@ Example
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,30 +202,18 @@ def split_labels(X: np.ndarray, n: int | None = None, seed: int = 0) -> np.ndarr
     return rank[parts]
 
 
-_SPLITS: dict[tuple, np.ndarray] = {}
-
-
-def _split_cached(X: np.ndarray, n: int | None, seed: int) -> np.ndarray:
-    """:func:`split_labels`, remembered by the works' coordinates (an undo or a replay
-    re-applies every split of the log; re-clustering each again would cost seconds)."""
-    import hashlib
-
-    key = (hashlib.sha256(np.ascontiguousarray(X).tobytes()).hexdigest(), X.shape, n, seed)
-    if key not in _SPLITS:
-        if len(_SPLITS) >= 64:
-            _SPLITS.pop(next(iter(_SPLITS)))
-        _SPLITS[key] = split_labels(X, n, seed)
-    return _SPLITS[key].copy()
-
-
 def apply_edits(labels: np.ndarray, edits: Sequence[Mapping], X: np.ndarray | None = None,
-                alive: np.ndarray | None = None) -> Curated:
+                alive: np.ndarray | None = None,
+                split: Callable[[np.ndarray, int | None, int], np.ndarray] = split_labels
+                ) -> Curated:
     """Replay ``edits`` in order over the algorithm's ``labels``.
 
     ``X``: the reduced embeddings (a split re-clusters inside its cluster). ``alive``: a mask
     of the works that still exist (default: all); the others become noise and leave every
     edit. An edit whose clusters cannot be found again, or whose works are all gone, is
-    skipped and reported in ``problems``.
+    skipped and reported in ``problems``. ``split(X_members, n, seed)``: how a split finds
+    its parts (:func:`split_labels`; the cluster step passes one that remembers them, since
+    an undo replays every split of the log).
     """
     out = np.asarray(labels, dtype=np.int64).copy()
     size = len(out)
@@ -277,7 +265,7 @@ def apply_edits(labels: np.ndarray, edits: Sequence[Mapping], X: np.ndarray | No
                 if len(members) < 2:
                     problem = f"cluster {c} has fewer than two works left"
                 else:
-                    parts = _split_cached(np.asarray(X)[members], edit.get("n"), edit.get("seed", 0))
+                    parts = split(np.asarray(X)[members], edit.get("n"), edit.get("seed", 0))
                     if parts.max() < 1:
                         problem = f"cluster {c} has no parts to split into"
                     else:
