@@ -40,6 +40,7 @@ __all__ = [
     "TransformersDescriber",
     "TransformersEmbedder",
     "datasets",
+    "dates",
     "evaluate_genres",
     "explore",
     "find_commonalities",
@@ -63,9 +64,22 @@ def explore(study, **kwargs):
 
 
 #: The sources (``an.from_iiif`` ...) are imported on first use: 12 ms of every start-up.
-__getattr__, __dir__ = _lazy.from_module_on_use(
+_source_getattr, _source_dir = _lazy.from_module_on_use(
     __name__, ("from_csv", "from_dataframe", "from_huggingface", "from_iiif"),
     "artopic_nb.sources")
+
+
+def __getattr__(name: str):
+    """``an.dates`` (art dates as intervals: :mod:`artopic_nb.data.dates`), then the sources."""
+    if name == "dates":
+        from .data import dates
+
+        return dates
+    return _source_getattr(name)
+
+
+def __dir__() -> list[str]:
+    return sorted({*_source_dir(), "dates"})
 
 
 # The names of 0.1.0, each warning with the release that removes it (see CHANGELOG.md).
