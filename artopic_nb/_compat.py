@@ -53,7 +53,7 @@ MOVED_MODULES: dict[str, tuple[str, ...]] = {_P + old: tuple(_P + n for n in new
     "reduce": ("steps.reduce",),
     "sample": ("steps.sample",),
     "topics": ("steps.commonalities", "text.summaries", "text.keywords", "text.claims"),
-    "_umap_cache": ("steps._umap_cache", "data.cache"),
+    "_umap_cache": ("models.umap_kernels", "data.cache"),
     "engine": ("pipeline.runner",),
     "steps": ("pipeline.graph", "steps.base", "data.cache"),
     "study": ("pipeline.study", "pipeline.runner"),

@@ -8,7 +8,7 @@ process; "process" is the whole process, start-up and loading included, timed fr
 
 Rows, interleaved in every repeat so that a busy machine affects them alike:
 - ours, numba cache warm: umap-learn's kernels loaded from the disk cache that an earlier run
-  on this machine wrote (``artopic_nb.steps._umap_cache``): what every kernel after the first gets;
+  on this machine wrote (``artopic_nb.models.umap_kernels``): what every kernel after the first gets;
 - ours, first run on a machine: the same with an empty numba cache (compiles and writes it);
 - before: as this project ran before the cache (``ARTOPIC_NUMBA_CACHE_DIR=off``: umap compiles
   in every process; altair imported and vega bundled with the widgets);

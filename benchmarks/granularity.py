@@ -38,7 +38,7 @@ fast-hdbscan's numba compilation is warmed up first). ``*`` marks the default
 *readable* when it makes 5-50 clusters (3-50 under 300 works) with at most 40 % noise; the
 summary gives, per collection, the current rule, the default and their NMI ratio.
 
-A second table measures the hierarchy (:func:`artopic_nb.steps.curate.cluster_tree`): on the
+A second table measures the hierarchy (:func:`artopic_nb.steps.cluster.edits.cluster_tree`): on the
 collections with sub-groups, the default's clusters are merged up to as many groups as the
 truth has, by merging centroids (Ward) or by HDBSCAN's condensed tree; NMI with the groups.
 A third times what the explorer's views need at 10,000 works: labels at a level, and replaying
@@ -385,7 +385,7 @@ def condensed_cut(c: Collection, n_groups: int) -> np.ndarray:
 
 
 def hierarchy_table(collections: list[Collection], results: dict) -> None:
-    from artopic_nb.steps.curate import cluster_tree, labels_at_level
+    from artopic_nb.steps.cluster.edits import cluster_tree, labels_at_level
 
     rows = []
     for c in collections:
@@ -414,7 +414,7 @@ def hierarchy_table(collections: list[Collection], results: dict) -> None:
 
 def view_timings(c: Collection, labels: np.ndarray) -> None:
     """What the explorer's views need after a slider move or an edit, at this collection's size."""
-    from artopic_nb.steps.curate import apply_edits, cluster_tree, labels_at_level, record
+    from artopic_nb.steps.cluster.edits import apply_edits, cluster_tree, labels_at_level, record
 
     n = len(labels)
     tree = cluster_tree(labels, c.reduced)

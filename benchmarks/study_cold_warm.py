@@ -58,7 +58,7 @@ def cluster_cold_warm(n: int, repeats: int) -> None:
     for _ in range(repeats):
         cache = tempfile.mkdtemp(prefix="artopic_cluster_")
 
-        def study() -> Study:
+        def study(cache: str = cache) -> Study:
             s = Study(ImageCollection(meta), cache_dir=cache, progress=False)
             s.reduced_ = X  # the reduction as given (this table times clustering alone)
             return s

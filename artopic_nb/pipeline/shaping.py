@@ -2,7 +2,7 @@
 hierarchy and export; one part of a :class:`~artopic_nb.pipeline.study.Study`, which
 delegates its verbs to it. The part owns the edit log and runs the cluster step with it.
 
-Edits are an ordered log over the algorithm's labels (:mod:`artopic_nb.steps.curate`). The log
+Edits are an ordered log over the algorithm's labels (:mod:`artopic_nb.steps.cluster.edits`). The log
 is a parameter of the cluster step, so ``labels_`` are the *curated* labels: everything after
 it (sampling, describing the samples, commonalities, claims, the views and the report) follows
 the edits, and the cache key of every later step changes with them. The algorithm's own
@@ -43,7 +43,7 @@ class Shaping:
 
     def __init__(self, runner: StepRunner, edits: Sequence[dict] = ()):
         self.runner = runner
-        #: the edits made so far (dicts of :func:`artopic_nb.steps.curate.record`), oldest first
+        #: the edits made so far (dicts of :func:`artopic_nb.steps.cluster.edits.record`), oldest first
         self.edit_log: list[dict] = list(edits)
 
     # -- running the cluster step with the log ------------------------------------------------------
@@ -70,7 +70,7 @@ class Shaping:
     def edits_(self) -> pd.DataFrame:
         """The edits as a frame: ``what``, ``clusters``, ``works`` (how many), ``ids``, ``name``,
         ``when`` and ``applied`` (False: it no longer applies after an upstream re-run)."""
-        from ..steps.curate import edits_frame
+        from ..steps.cluster.edits import edits_frame
 
         report = self.runner.get("edit_report_") or {}
         applied = report.get("applied")
@@ -83,7 +83,7 @@ class Shaping:
         return list((self.runner.get("edit_report_") or {}).get("problems", []))
 
     def _edit(self, what: str, **fields: Any) -> None:
-        from ..steps.curate import record
+        from ..steps.cluster.edits import record
 
         self.runner.require("labels_")
         self._commit_level()
@@ -97,7 +97,7 @@ class Shaping:
     def _commit_level(self) -> None:
         """An edit made while looking at a coarser level applies to what is shown: the level's
         merges become edits of their own, and the level goes back to 0."""
-        from ..steps.curate import record
+        from ..steps.cluster.edits import record
 
         run = self.runner
         if not int(run.params_.get("cluster", {}).get("level", 0) or 0):
@@ -169,7 +169,7 @@ class Shaping:
         ``node``, ``parent``, ``level``, ``size``, ``clusters``, ``label``, ``cost``,
         ``keywords`` (from the commonalities, when they ran) and ``name`` (leaves).
         ``study.cluster(level=L)`` shows the clusters ``L`` merges up."""
-        from ..steps.curate import cluster_tree
+        from ..steps.cluster.edits import cluster_tree
 
         self.runner.require("hierarchy_")
         tree = cluster_tree(self.runner.result("curated_labels_"), self.runner.result("reduced_"), keywords=self._keywords())
@@ -189,7 +189,7 @@ class Shaping:
     def cluster_names_(self) -> dict[int, str]:
         """A short name per cluster: the name given (``rename_cluster``), else a few words
         from its supported claims or its keywords (after ``find_commonalities``)."""
-        from ..steps.curate import names_from_claims
+        from ..steps.cluster.edits import names_from_claims
 
         self.runner.require("labels_")
         com = self.runner.get("commonalities_")

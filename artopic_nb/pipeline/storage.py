@@ -140,7 +140,7 @@ def _cluster_before_edits(files: dict[str, bytes]) -> None:
 
     import numpy as np
 
-    from ..steps.curate import cluster_tree
+    from ..steps.cluster.edits import cluster_tree
 
     labels = np.load(io.BytesIO(files["labels.npy"]), allow_pickle=False)
     reduced = np.load(io.BytesIO(files["reduced.npy"]), allow_pickle=False)

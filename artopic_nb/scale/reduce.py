@@ -65,7 +65,7 @@ class _Models:
 
 def _umap(X: np.ndarray, dim: int, n_neighbors: int, min_dist: float, metric: str,
           seed: int) -> Any:
-    from ..steps._umap_cache import import_umap
+    from ..models.umap_kernels import import_umap
 
     umap = import_umap()
     with warnings.catch_warnings():
@@ -141,7 +141,7 @@ class _Assigner:
 
     def __init__(self, models: _Models, n_components: int):
         if models.reducer == "umap":
-            from ..steps._umap_cache import import_umap
+            from ..models.umap_kernels import import_umap
 
             import_umap()  # umap's kernels from the disk cache, not compiled per actor
         self.models, self.n_components = models, n_components

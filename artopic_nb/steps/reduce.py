@@ -5,7 +5,7 @@ its layout. Up to ``EXACT_KNN_MAX`` points the graph is computed exactly with sc
 (brute force, chunked): this is fast at that scale and skips pynndescent's numba
 compilation, which costs about 20 s in every new process. umap-learn's own kernels are
 compiled once per machine and then loaded from numba's disk cache (see
-:mod:`artopic_nb.steps._umap_cache`), so a new kernel's first map takes seconds. PCA is used when
+:mod:`artopic_nb.models.umap_kernels`), so a new kernel's first map takes seconds. PCA is used when
 UMAP is not installed, when the collection is too small for a neighbour graph (fewer than
 ``4 * n_neighbors`` points by default), or when asked for.
 
@@ -61,7 +61,7 @@ def pca(X: np.ndarray, n_components: int, seed: int = 0) -> np.ndarray:
 
 
 def _umap_available() -> bool:
-    from ._umap_cache import import_umap
+    from ..models.umap_kernels import import_umap
 
     try:
         import_umap()  # its kernels from the disk cache: no compiling in a new kernel
@@ -98,7 +98,7 @@ def reduce_embeddings(
     if method == "pca" or (method == "auto" and (too_small or not _umap_available())):
         return pca(X, n_components, seed), pca(X, 2, seed), "pca"
 
-    from ._umap_cache import import_umap
+    from ..models.umap_kernels import import_umap
 
     umap = import_umap()
     k = min(n_neighbors, n - 1)

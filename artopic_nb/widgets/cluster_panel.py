@@ -40,7 +40,7 @@ def icicle_html(tree, names: dict[int, str] | None = None, level: int = 0,
     node as wide as its share of the works; nodes at the current ``level`` cut are outlined.
 
     >>> import numpy as np
-    >>> from artopic_nb.steps.curate import cluster_tree
+    >>> from artopic_nb.steps.cluster.edits import cluster_tree
     >>> tree = cluster_tree(np.array([0, 0, 1, 2]), np.array([[0.], [0], [1], [5]]))
     >>> "artopic-icicle" in icicle_html(tree)
     True

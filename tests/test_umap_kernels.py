@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("umap")
 
-from artopic_nb.steps import _umap_cache
+from artopic_nb.models import umap_kernels as _umap_cache
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -31,7 +31,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from .base import Inputs, Step
+from ..base import Inputs, Step
 
 __all__ = ["STEP", "METHODS", "METHOD_PARAMS", "agreement", "cluster_labels", "cluster_summary",
            "fit", "medoids", "readable_hdbscan", "resolve_params", "size_defaults",
@@ -321,8 +321,8 @@ def fit(X: np.ndarray, params: dict) -> tuple[np.ndarray, dict, str]:
 
 
 def _compute(inputs: Inputs, *, edits=(), level: int = 0, **params) -> dict:
-    from ..data.cache import make_key
-    from .curate import apply_edits, cluster_tree, labels_at_level, split_labels
+    from ...data.cache import make_key
+    from .edits import apply_edits, cluster_tree, labels_at_level, split_labels
 
     X = inputs["reduced_"]
     memo = inputs.memo

@@ -1,5 +1,5 @@
 """Curated clusters as plain functions: every edit, replay after an upstream change, undo,
-the hierarchy and names (artopic_nb.steps.curate)."""
+the hierarchy and names (artopic_nb.steps.cluster.edits)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from artopic_nb.steps.curate import (
+from artopic_nb.steps.cluster.edits import (
     apply_edits,
     cluster_tree,
     edits_frame,

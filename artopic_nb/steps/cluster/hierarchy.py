@@ -1,4 +1,4 @@
-"""The cluster hierarchy and cluster names (re-exported by :mod:`artopic_nb.steps.curate`).
+"""The cluster hierarchy and cluster names (re-exported by :mod:`artopic_nb.steps.cluster.edits`).
 
 :func:`cluster_tree` merges cluster centroids in the reduced space by Ward's criterion, one
 pair at a time, so level ``L`` has ``k - L`` clusters; it works for any labels, curated ones
