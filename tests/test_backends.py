@@ -167,10 +167,11 @@ def test_a_new_backend_is_one_class_that_registers_itself(fixture_collection, tm
     """What a backend file of one's own does: register a class; specs and studies find it."""
     import artopic_nb as an
     from artopic_nb.models import backends, parse
+    from artopic_nb.models.kinds import unregister
     from artopic_nb.models.protocols import Description
     from artopic_nb.models.registry import load_image_describer
 
-    @backends.register("echo")
+    @an.models.register("describer", "echo", model="any word", what="repeats a word")
     class EchoDescriber:
         batch_size = 4
 
@@ -191,5 +192,29 @@ def test_a_new_backend_is_one_class_that_registers_itself(fixture_collection, tm
         study.embed("color").reduce(method="pca").cluster("kmeans", n_clusters=2)
         study.sample(per_cluster=1).describe(["echo:v1"], prompts=("caption",))
         assert set(study.descriptions_["text"]) == {"painting painting"}
+        row = an.models.available("describer").set_index("name").loc["echo"]
+        assert row["loads_here"] and row["description"] == "repeats a word"
+        assert an.models.load("describer", "echo:v2").model_id == "echo:v2"
     finally:
-        backends.BACKENDS.pop("echo")
+        unregister("describer", "echo")
+    assert "echo" not in backends.BACKENDS
+
+
+def test_the_older_backend_decorator_registers_by_what_the_class_does():
+    from artopic_nb.models import backends
+    from artopic_nb.models.kinds import REGISTRY, unregister
+
+    @backends.register("echo-llm")
+    class EchoLLM:
+        def __init__(self, model):
+            self.model_id = f"echo-llm:{model}"
+
+        def complete(self, prompts, max_new_tokens=8):
+            return list(prompts)
+
+    try:
+        assert ("text_model", "echo-llm") in REGISTRY and ("describer", "echo-llm") not in REGISTRY
+        assert B.load_text_model("echo-llm:x").complete(["hi"]) == ["hi"]
+    finally:
+        unregister("text_model", "echo-llm")
+    assert "echo-llm" not in backends.BACKENDS

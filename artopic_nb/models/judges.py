@@ -177,7 +177,7 @@ class LLMJudge:
                 "support the statement?' (prompt claim_check; other answers count as 0)")
 
     def verdicts(self, claims: Sequence[str], items: Sequence[str]) -> np.ndarray:
-        if isinstance(self.llm, (str, os.PathLike)):
+        if not callable(getattr(self.llm, "complete", None)):  # a spec: string or ModelSpec
             from .registry import load_text_model
 
             self.llm = load_text_model(self.llm)

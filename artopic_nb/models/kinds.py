@@ -108,9 +108,10 @@ class Registration:
         except Exception:  # noqa: BLE001 - a missing file is what missing() reports
             return ""
 
-    def missing(self, model: str | None = None) -> str:
+    def missing(self, model: str | None = None, *, check_model: bool = True) -> str:
         """Why it cannot load here as named ("" when it can): a package not installed, a
-        file not on disk, or its default model (``model``: that model) not on disk."""
+        file not on disk, or (unless not ``check_model``) its default model (``model``: that
+        model) not on disk."""
         for package in self.packages:
             if importlib.util.find_spec(package) is None:
                 return f"package {package} is not installed"
@@ -122,7 +123,7 @@ class Registration:
             if absent:
                 return f"file {absent[0]} is not on disk"
         model = model if model is not None else self.default
-        if model is not None and not _on_disk(model):
+        if check_model and model is not None and not _on_disk(model):
             return (f"model {model} is not on disk (not a folder here, not in the Hugging Face "
                     f"cache); name a local folder: \"{self.name}:<folder>\"")
         return ""
@@ -132,12 +133,14 @@ class Registration:
         return self.factory(**options) if model is None else self.factory(model, **options)
 
     def accepts(self, option: str) -> bool:
-        """Whether the factory takes keyword ``option``."""
+        """Whether the factory names keyword ``option`` (a ``**options`` catch-all does not
+        count: context such as ``llm=`` goes only to the factories that ask for it)."""
         try:
             params = inspect.signature(self.factory).parameters
         except (TypeError, ValueError):
-            return True
-        return option in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+            return False
+        return option in params and params[option].kind in (
+            inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
 def _on_disk(model: str) -> bool:
