@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import gzip
 import html
 import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .data.cache import atomic_write_text
+from .data.cache import atomic_write_bytes, atomic_write_text
 
-__all__ = ["render_report", "write_report"]
+__all__ = ["render_report", "skipped_list_format", "write_report"]
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -47,14 +49,26 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _cell(value, float_format: str) -> str:
+    """A table cell: a count as a whole number (``174``, never ``174.00``), other floats with
+    ``float_format``, a missing value empty."""
+    if isinstance(value, (bool, np.bool_)) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return "" if pd.isna(value) else float_format.format(value)
+    return "" if value is pd.NA or value is pd.NaT else value
+
+
 def _table(df: pd.DataFrame, float_format: str = "{:.2f}") -> str:
+    """An HTML table of ``df``, each column formatted by its own type: rows are read column
+    by column (``itertuples``), so a count beside a float column stays an integer."""
     head = "".join(f"<th>{_e(c)}</th>" for c in [df.index.name or ""] + list(df.columns))
     body = []
-    for idx, row in df.iterrows():
-        cells = "".join(
-            f"<td>{_e(float_format.format(v) if isinstance(v, float) else v)}</td>" for v in row
-        )
-        body.append(f"<tr><td>{_e(idx)}</td>{cells}</tr>")
+    for idx, *row in df.itertuples(index=True, name=None):
+        cells = "".join(f"<td>{_e(_cell(v, float_format))}</td>" for v in row)
+        body.append(f"<tr><td>{_e(_cell(idx, float_format))}</td>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
@@ -191,7 +205,8 @@ def _skipped_count(skipped: pd.DataFrame) -> str:
 def _skipped_html(skipped: pd.DataFrame, csv_name: str | None) -> list[str]:
     """The works, files, manifests ... left out: counted by reason with a few examples (the
     listed images not on disk in one line), never one row each, so that the report's size
-    does not grow with them; the full list is the CSV beside the report."""
+    does not grow with them; the full list is the file beside the report (see
+    :func:`write_report`)."""
     from .data.skips import NOT_ON_DISK, count_reasons, not_on_disk_line
 
     if skipped is None or skipped.empty:
@@ -207,7 +222,8 @@ def _skipped_html(skipped: pd.DataFrame, csv_name: str | None) -> list[str]:
         out.append(_table(table.set_index("reason")[["what", "count", "examples", "detail"]]))
     if csv_name:
         out.append(f"<p class='muted'>Every one of the {len(skipped):,}, with its reason: "
-                   f"<a href='{_e(csv_name)}'>{_e(csv_name)}</a> (beside this report).</p>")
+                   f"<a href='{_e(csv_name)}'>{_e(csv_name)}</a> (beside this report"
+                   f"{', a gzip-compressed CSV' if csv_name.endswith('.gz') else ''}).</p>")
     return out
 
 
@@ -284,14 +300,52 @@ def _claims_html(claims: pd.DataFrame) -> str:
             f"<table><tr>{head}</tr>{body}</table></details>")
 
 
-def write_report(study, path: str | os.PathLike, **kwargs) -> Path:
+#: Above this many rows the list of skipped files beside the report is compressed.
+SKIPPED_CSV_ROWS = 10_000
+SKIPPED_LISTS = ("auto", "csv", "csv.gz", "none")
+
+
+def skipped_list_format(skipped: pd.DataFrame, skipped_list: str | None = "auto") -> str | None:
+    """How the list of every skipped row goes beside the report: ``"csv"``, ``"csv.gz"`` or
+    None (no file). ``"auto"``: none when nothing was skipped; compressed when listed images
+    are absent from disk (a partial WikiArt or SemArt download lists tens of thousands, which
+    the report counts in one line) or there are over :data:`SKIPPED_CSV_ROWS` rows; else CSV.
+
+    >>> skipped_list_format(pd.DataFrame({"path": ["a.jpg"], "reason": ["truncated file"]}))
+    'csv'
+    """
+    from .data.skips import NOT_ON_DISK
+
+    if skipped_list not in SKIPPED_LISTS and skipped_list is not None:
+        raise ValueError(f"skipped_list={skipped_list!r}: use one of {', '.join(SKIPPED_LISTS)}")
+    if skipped is None or skipped.empty or skipped_list in (None, "none"):
+        return None
+    if skipped_list != "auto":
+        return skipped_list
+    absent = bool((skipped["reason"] == NOT_ON_DISK).any())
+    return "csv.gz" if absent or len(skipped) > SKIPPED_CSV_ROWS else "csv"
+
+
+def write_report(study, path: str | os.PathLike, skipped_list: str | None = "auto",
+                 **kwargs) -> Path:
     """Write :func:`render_report` to ``path`` (atomically) and return the path; when the
-    collection skipped anything, the full list goes beside it (``<name>_skipped.csv``)."""
+    collection skipped anything, the full list goes beside it (``<name>_skipped.csv``, or
+    ``<name>_skipped.csv.gz`` for a partial download's absent images or a long list; see
+    :func:`skipped_list_format`; ``skipped_list="none"`` writes none). A list of the other
+    format left by an earlier run is removed, so the one beside the report is this one."""
     path = Path(path)
     skipped = study.collection.skipped
+    kind = skipped_list_format(skipped, skipped_list)
+    for old in ("csv", "csv.gz"):
+        stale = path.with_name(f"{path.stem}_skipped.{old}")
+        if old != kind and stale.is_file():
+            stale.unlink()
     csv_name = None
-    if len(skipped):
-        csv_name = f"{path.stem}_skipped.csv"
-        atomic_write_text(path.with_name(csv_name), skipped.to_csv(index=False))
+    if kind is not None:
+        csv_name = f"{path.stem}_skipped.{kind}"
+        data = skipped.to_csv(index=False).encode("utf-8")
+        if kind == "csv.gz":  # mtime=0: the same list gives the same bytes
+            data = gzip.compress(data, mtime=0)
+        atomic_write_bytes(path.with_name(csv_name), data)
     atomic_write_text(path, render_report(study, skipped_csv=csv_name, **kwargs))
     return path
