@@ -67,6 +67,27 @@ def test_a_bad_edit_leaves_the_log_as_it_was(study):
     assert study.edits_.empty
 
 
+@pytest.mark.parametrize(("verb", "args", "message"), [
+    ("move_works", (["abc"], 2), r"each of ids \(work ids 0 to \d+\) must be a whole number, not 'abc'"),
+    ("move_works", ("abc", 2), "ids must be a list of work ids"),
+    ("move_works", ([1], "x"), "to .* must be a whole number, not 'x'"),
+    ("merge_clusters", (3,), r"clusters must be a list of cluster numbers, e\.g\. \[3, 5\]"),
+    ("rename_cluster", ("one", "x"), "a cluster must be a whole number, not 'one'"),
+    ("split_cluster", (0, 100), r"cluster 0 has \d+ works: split it into 2 to \d+ parts"),
+])
+def test_bad_arguments_name_themselves_and_change_nothing(study, verb, args, message):
+    before = study.labels_.copy()
+    with pytest.raises(ValueError, match=message):
+        getattr(study, verb)(*args)
+    assert study.edits_.empty and study.labels_.tolist() == before.tolist()
+
+
+def test_has_names_the_steps_for_an_unknown_one(study):
+    assert study.has("cluster") and study.has("reduce") and not study.has("describe")
+    with pytest.raises(ValueError, match=r"there is no step 'edits'; the steps are \['embed'"):
+        study.has("edits")
+
+
 def test_later_steps_follow_the_edits_and_their_keys_change(study):
     study.sample(per_cluster=3)
     plain = study.samples_.copy()
@@ -146,6 +167,15 @@ def test_export_csv_and_parquet(study, tmp_path):
     assert sorted(i for m in per["members"] for i in m) == list(range(len(study.labels_)))
     with pytest.raises(ValueError, match="csv or .parquet"):
         study.export(tmp_path / "c.xlsx")
+
+
+def test_export_after_a_recluster_says_what_is_missing(study, tmp_path, capsys):
+    study.rename_cluster(0, "kept")
+    study.recluster(n_clusters=3)
+    capsys.readouterr()
+    frame = pd.read_csv(study.export(tmp_path / "after.csv"))
+    assert "run study.find_commonalities()" in capsys.readouterr().out
+    assert len(frame) == len(study.labels_) and (frame.loc[frame["cluster"] == 0, "name"] == "kept").all()
 
 
 def test_default_granularity_is_readable_and_says_why():

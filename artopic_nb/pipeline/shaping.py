@@ -126,7 +126,7 @@ class Shaping:
 
         >>> study.merge_clusters([4, 7])                     # doctest: +SKIP
         """
-        self._edit("merge", clusters=list(clusters), name=name)
+        self._edit("merge", clusters=clusters, name=name)
 
     def split_cluster(self, cluster: int, n: int | None = None, seed: int | None = None) -> None:
         """Re-cluster inside ``cluster``: ``n`` parts by k-means, or (``None``) the parts
@@ -142,14 +142,14 @@ class Shaping:
 
         >>> study.move_works([12, 40], to=2)                 # doctest: +SKIP
         """
-        self._edit("move", ids=list(ids), to=to)
+        self._edit("move", ids=ids, to=to)
 
     def new_cluster(self, ids: Sequence[int], name: str | None = None) -> None:
         """Make works ``ids`` a cluster of their own (the next free number).
 
         >>> study.new_cluster(study.find("ship").id[:20], name="ships")   # doctest: +SKIP
         """
-        self._edit("new", ids=list(ids), name=name)
+        self._edit("new", ids=ids, name=name)
 
     def undo(self) -> None:
         """Drop the last edit (and replay the others)."""
@@ -235,11 +235,15 @@ class Shaping:
         >>> study.export("clusters.csv")                         # doctest: +SKIP
         """
         path = Path(path)
-        if path.suffix not in (".csv", ".parquet"):
-            raise ValueError(f"export writes .csv or .parquet files, not {path.suffix or path.name!r}")
         if members not in ("rows", "lists"):
             raise ValueError("members must be 'rows' (one row per work) or 'lists' (per cluster)")
+        if path.suffix not in (".csv", ".parquet"):
+            raise ValueError(f"export writes .csv or .parquet files, not {path.suffix or path.name!r}")
         table = self.clusters_table()
+        if self.runner.get("commonalities_") is None:  # e.g. after a re-cluster: say what is missing
+            print("artopic_nb: exported cluster numbers, sizes, members and the names given; no "
+                  "keywords, claims or names from them yet: run study.find_commonalities() "
+                  "(after sample and describe) for those.")
         if members == "rows":
             per = table.drop(columns="members").set_index("cluster")
             meta = self.runner.collection.metadata

@@ -69,16 +69,32 @@ class Curated:
     problems: list[str] = field(default_factory=list)
 
 
+def _whole(value: Any, what: str) -> int:
+    """``value`` as a whole number, or a ValueError naming ``what`` and what is accepted."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        try:
+            if isinstance(value, (float, np.floating)) and float(value).is_integer():
+                return int(value)
+        except (TypeError, ValueError):
+            pass
+        raise ValueError(f"{what} must be a whole number, not {value!r}")
+    return int(value)
+
+
 def _ids(ids: Any, n: int) -> np.ndarray:
-    out = np.unique(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64))
+    if isinstance(ids, (str, bytes)) or not hasattr(ids, "__iter__"):
+        raise ValueError(f"ids must be a list of work ids (whole numbers 0 to {n - 1}), "
+                         f"not {ids!r}")
+    out = np.unique(np.asarray([_whole(i, f"each of ids (work ids 0 to {n - 1})") for i in ids],
+                               dtype=np.int64))
     bad = out[(out < 0) | (out >= n)]
     if len(bad):
         raise ValueError(f"work ids {bad[:5].tolist()} are not in the collection (0 to {n - 1})")
     return out
 
 
-def _members(labels: np.ndarray, cluster: int) -> list[int]:
-    cluster = int(cluster)
+def _members(labels: np.ndarray, cluster: Any) -> list[int]:
+    cluster = _whole(cluster, "a cluster")
     if cluster < 0:
         raise ValueError("-1 is noise, not a cluster: pick a cluster number >= 0")
     members = np.flatnonzero(labels == cluster)
@@ -105,10 +121,12 @@ def record(labels: np.ndarray, what: str, *, cluster: int | None = None,
     if what == "rename":
         if not isinstance(name, str) or not name.strip():
             raise ValueError("rename needs a name (a non-empty string)")
-        edit = {"what": what, "cluster": int(cluster), "members": _members(labels, cluster),
-                "name": name.strip()}
+        edit = {"what": what, "cluster": _whole(cluster, "a cluster"),
+                "members": _members(labels, cluster), "name": name.strip()}
     elif what == "merge":
-        clusters = [int(c) for c in dict.fromkeys(clusters or [])]
+        if isinstance(clusters, (str, bytes)) or not hasattr(clusters, "__iter__"):
+            raise ValueError(f"clusters must be a list of cluster numbers, e.g. [3, 5], not {clusters!r}")
+        clusters = [_whole(c, "a cluster") for c in dict.fromkeys(clusters)]
         if len(clusters) < 2:
             raise ValueError("merge needs at least two different clusters, e.g. [3, 5]")
         edit = {"what": what, "clusters": clusters,
@@ -116,15 +134,22 @@ def record(labels: np.ndarray, what: str, *, cluster: int | None = None,
         if name is not None:
             edit["name"] = str(name)
     elif what == "split":
-        if n is not None and int(n) < 2:
-            raise ValueError("split needs n >= 2 parts (or n=None to find them)")
-        edit = {"what": what, "cluster": int(cluster), "members": _members(labels, cluster),
-                "n": None if n is None else int(n), "seed": int(seed)}
+        members = _members(labels, cluster)
+        if n is not None:
+            n = _whole(n, "n (the number of parts)")
+            if not 2 <= n < len(members):
+                raise ValueError(
+                    f"cluster {int(cluster)} has {len(members)} works: split it into 2 to "
+                    f"{len(members) - 1} parts (n), or n=None to find them" if len(members) > 2
+                    else f"cluster {int(cluster)} has {len(members)} works: too few to split")
+        edit = {"what": what, "cluster": int(cluster), "members": members,
+                "n": n, "seed": int(seed)}
     elif what == "move":
         if to is None:
             raise ValueError("move needs to=<cluster> (or to=-1 to make the works noise)")
-        target = [] if int(to) < 0 else _members(labels, to)
-        edit = {"what": what, "ids": _ids(ids, size).tolist(), "to": int(to), "target": target}
+        to = _whole(to, "to (the cluster to move the works to, or -1 for noise)")
+        target = [] if to < 0 else _members(labels, to)
+        edit = {"what": what, "ids": _ids(ids, size).tolist(), "to": to, "target": target}
         if not edit["ids"]:
             raise ValueError("move needs at least one work id")
     else:
