@@ -38,6 +38,19 @@ def test_search_words_in_titles_and_descriptions(study):
     assert ships["snippet"].str.contains("«ship»").all()
 
 
+def test_nonsense_finds_nothing_and_says_so(study, capsys):
+    """Meaning search keeps only what is closer than chance (real MiniLM, offline)."""
+    study.asking.clear()
+    found = study.search("xyzzy")
+    assert found.empty and "nothing matches 'xyzzy'" in found.attrs["note"]
+    assert "no work has these words" in capsys.readouterr().out
+    ships = study.search("a boat on the water", over="texts")
+    assert len(ships) and set(ships["id"]) <= {0, 5, 10, 15, 20}
+    assert ships["score"].gt(study.asking._text_index().floor).all()
+    assert set(ships["matched"]) == {"description"}
+    study.asking.clear()
+
+
 def test_search_all_fuses_what_can_run_and_says_what_cannot(study, monkeypatch):
     class Encoder:  # meaning by shared words, so that no model is loaded here
         model_id = "test-words"
@@ -92,7 +105,7 @@ def test_where_as_frame_mask_and_query_string(study):
     mask = study.where(genre=["portrait"], as_mask=True)
     assert mask.dtype == bool and np.flatnonzero(mask).tolist() == portraits
     query = study.where_query(genre=["portrait"], date=(1500, 1900))
-    assert query == "genre in ['portrait'] and date_year >= 1500 and date_year <= 1900"
+    assert query == "genre in ['portrait'] and date_start <= 1900 and date_end >= 1500"
     both = study.where(genre=["portrait"], date=(1500, 1900))
     assert study.where(query).index.tolist() == both.index.tolist()
     assert study.where().shape[0] == len(meta)

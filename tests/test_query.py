@@ -370,7 +370,7 @@ def test_filter_mask_and_its_query_string_select_the_same_rows(meta, conditions,
 def test_query_strings_are_readable_and_combine_with_pandas_queries(meta):
     frame = filter_frame(meta)
     assert filter_query(frame, genre=["portrait"], date=(1600, 1700)) == \
-        "genre in ['portrait'] and date_year >= 1600 and date_year <= 1700"
+        "genre in ['portrait'] and date_start <= 1700 and date_end >= 1600"
     assert filter_query(frame, {"on view": [True]}) == "`on view` in [True]"
     query = filter_query(frame, "begin_year > 1500 or genre == 'religious'", genre=["portrait",
                                                                                     "religious"])
@@ -393,6 +393,69 @@ def test_filter_errors_say_what_to_do(meta):
         filter_mask(frame, begin_year=(1, 2, 3))
 
 
+def test_dates_filter_as_intervals_overlapping_or_within(meta):
+    frame = filter_frame(meta)  # ca. 1650: 1645-1655; 17th century: 1600-1699; 1480-85
+    assert frame[["date_start", "date_end"]].iloc[:4].values.tolist() == \
+        [[1645, 1655], [1702, 1702], [1600, 1699], [1480, 1485]]
+    for conditions, overlap, within in [
+            ({"date": (1640, 1660)}, [0, 2], [0]),
+            ({"date": (1600, 1650)}, [0, 2], []),
+            ({"date": (1600, 1700)}, [0, 2], [0, 2]),
+            ({"date": (None, 1482)}, [3, 5], [5]),
+            ({"date": (1700, None)}, [1], [1])]:
+        for flag, expected in ((False, overlap), (True, within)):
+            mask = filter_mask(frame, conditions, within=flag)
+            assert np.flatnonzero(mask).tolist() == expected, (conditions, flag)
+            query = filter_query(frame, conditions, within=flag)
+            assert frame.query(query).index.tolist() == expected
+    # as study.where passes them: in a dict, or with the conditions as keywords
+    assert filter_mask(frame, {"date": (1600, 1650), "within": True}).sum() == 0
+    assert filter_query(frame, date=(1600, 1650), within=True) == \
+        "date_start >= 1600 and date_end <= 1650"
+    # a table that has only the interval, and a datetime column that keeps its times
+    only = pd.DataFrame({"date_start": [1600, 1700], "date_end": [1610, 1790]})
+    assert filter_mask(only, date=(1650, 1750)).tolist() == [False, True]
+    stamps = pd.DataFrame({"date": pd.to_datetime(["1990-05-01", "2001-01-01"])})
+    assert filter_mask(filter_frame(stamps), date=("1995-01-01", None)).tolist() == [False, True]
+
+
+def test_string_values_match_without_case_and_typos_name_the_nearest(meta):
+    frame = filter_frame(meta.assign(style=["Rococo", "Baroque", "rococo", "Baroque", None,
+                                            "Gothic"]))
+    assert np.flatnonzero(filter_mask(frame, style=["rococo"])).tolist() == [0, 2]
+    assert filter_query(frame, style=["ROCOCO"]) == "style in ['Rococo', 'rococo']"
+    assert np.flatnonzero(filter_mask(frame, style="Rococo", case_sensitive=True)).tolist() == [0]
+    assert filter_query(frame, {"style": ["rococo"], "case_sensitive": True}) == \
+        "style in ['rococo']"
+    with pytest.raises(ValueError, match="style: no work has the value 'rocco'; the nearest "
+                                         "are 'Rococo', 'rococo'"):
+        filter_mask(frame, style=["Baroque", "rocco"])
+    with pytest.raises(ValueError, match="no work has the value 'Rococo'.*case_sensitive"):
+        filter_mask(frame, genre=["Rococo"])  # nothing near: the values are listed
+    with pytest.raises(ValueError, match="its values are 'portrait', 'landscape'"):
+        filter_mask(frame, genre=["xyz"])
+    assert np.flatnonzero(filter_mask(frame, genre=[None])).tolist() == [4]  # the missing
+    assert filter_mask(frame, **{"on view": [True]}).sum() == 4
+    with pytest.raises(ValueError, match="no work has the value 1999"):
+        filter_mask(frame, begin_year=[1999])
+
+
+@pytest.mark.parametrize("conditions, message", [
+    ({"date": ("1700", "x")}, r"date=\('1700', 'x'\): a range's bounds are years as numbers"),
+    ({"begin_year": (1600, "1700")}, r"begin_year=\(1600, '1700'\): .* numbers or None"),
+    ({"date_year": (True, None)}, r"date_year=\(True, None\): .* are numbers or None"),
+    ({"acquired": ("not a date", None)}, r"acquired=.*years \(1990\), dates or date strings"),
+])
+def test_a_bound_of_the_wrong_type_names_the_argument(meta, conditions, message):
+    frame = filter_frame(meta)
+    with pytest.raises(TypeError, match=message):
+        filter_mask(frame, conditions)
+    with pytest.raises(TypeError, match=message):
+        filter_query(frame, conditions)
+    with pytest.raises(TypeError, match="within is True or False"):
+        filter_mask(frame, {"date": (1600, 1700), "within": "yes"})
+
+
 def test_facets_count_under_the_other_conditions(meta):
     frame = filter_frame(meta)
     out = facets(frame, {"genre": ["portrait"], "begin_year": (1600, 1800)})
@@ -404,6 +467,9 @@ def test_facets_count_under_the_other_conditions(meta):
     assert (out["begin_year"].low, out["begin_year"].high, out["begin_year"].count) == \
         (-500, 1702, 2)
     assert out["date"].kind == "date" and (out["date"].low, out["date"].high) == (-500, 1702)
+    assert out["date"].missing == 1 and "date_start" not in out and "date_end" not in out
+    dated = facets(frame, {"date": (1600, 1650), "genre": ["portrait"]})
+    assert dated["date"].count == 2 and dated["genre"].counts.to_dict() == {"portrait": 2}
     assert out["acquired"].low == pd.Timestamp("1989-01-01")
     assert out["on view"].counts.to_dict() == {True: 2}
     json.dumps({k: [f.kind, f.count] for k, f in out.items()})  # plain values, for widgets

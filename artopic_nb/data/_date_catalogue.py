@@ -260,7 +260,7 @@ def _read_part(part: str, rules: Rules) -> Parsed:
     if problem:
         return fail(problem)
     spans = [_span(s) for s in sides]
-    if any(max(abs(a), abs(b)) > LAST_YEAR for a, b, _ in spans):
+    if any(b > LAST_YEAR for _, b, _ in spans):
         return fail(f"a year after {LAST_YEAR} (an inventory number?)")
     readings = []
     for first, last, piece_quals in groups:
@@ -355,5 +355,7 @@ def parse_one(text: object, rules: Rules) -> Parsed:
     s = unicodedata.normalize("NFKC", text).strip()
     if not s:
         return fail("empty")
-    found = _quick(s, rules) or edtf(s, rules)
-    return found if found is not None else _catalogue(s, rules)
+    found = _quick(s, rules) or edtf(s, rules) or _catalogue(s, rules)
+    if found.start is not None and found.start > LAST_YEAR:
+        return fail(f"a year after {LAST_YEAR} (an inventory number?)")
+    return found

@@ -33,6 +33,7 @@ import pandas as pd
 from PIL import Image
 
 from .cache import Cache, make_key
+from .dates import add_date_columns
 from .file_index import probe_files
 from .images import (
     DECODE_VERSION,
@@ -67,7 +68,8 @@ class ImageCollection:
 
     ``metadata``
         DataFrame indexed by id (``0..n-1``) with ``path``, ``file_name``, ``hash``,
-        ``width``, ``height`` and every metadata column given.
+        ``width``, ``height``, every metadata column given, and ``date_start``, ``date_end``
+        (years) read from its date column (``date``, ``navDate`` ...: :mod:`~artopic_nb.data.dates`).
     ``skipped``
         DataFrame(path, reason) of files left out.
     ``duplicates``
@@ -101,7 +103,8 @@ class ImageCollection:
         if missing:
             raise ValueError(f"metadata lacks the columns {missing}; build collections with "
                              "ImageCollection.from_folder / from_paths / from_dataframe")
-        self.metadata = metadata.reset_index(drop=True)
+        # date_start, date_end from its date column (artopic_nb.data.dates), said when unread
+        self.metadata = add_date_columns(metadata.reset_index(drop=True))
         self.metadata.index.name = "id"
         self.skipped = (skipped if skipped is not None else _empty_skipped()).reset_index(drop=True)
         self.metadata_issues = (
