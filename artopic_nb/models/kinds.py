@@ -14,7 +14,7 @@ needs: Python ``packages`` (import names), ``files`` that must be on disk (a fun
 their paths), the ``model`` it takes when one is named (``"clip:<folder>"``) and the
 ``default`` model it loads when none is. :meth:`Registration.missing` checks them cheaply
 (installed packages, files on disk, the Hugging Face cache; no model is loaded, no network
-asked). Loading is one function per kind (:func:`artopic_nb.models.registry.load`);
+asked). Loading is one function per kind (:func:`artopic_nb.models.load`);
 :func:`artopic_nb.models.available` lists every registration in a table.
 
 ``test_model`` names the family of model the contract tests build for a registration that

@@ -7,7 +7,7 @@ threads and the arithmetic runs as one torch operation per batch. :func:`fast_pr
 builds one only when its output equals the processor's on a probe image. :func:`prefetch`
 computes the next batches in a background thread while the model runs on the current one, and
 :func:`pixel_batches` puts the two together: the input pipeline of
-:class:`~artopic_nb.steps.embed.TransformersEmbedder`. :func:`resolve_ids` and :func:`stack_rows` are
+:class:`~artopic_nb.models.backends.clip.TransformersEmbedder`. :func:`resolve_ids` and :func:`stack_rows` are
 the two ends every embedder shares.
 
 Example

@@ -84,7 +84,7 @@ def as_image_describer(backend: Any) -> ImageDescriber:
         missing = [m for m in ("model_id", "batch_size", "cache_params", "describe")
                    if not hasattr(backend, m)]
         raise DescriberError(f"{name} is not an image describer: it lacks {', '.join(missing)} "
-                             "(see artopic_nb.models.registry.ImageDescriber)")
+                             "(see artopic_nb.models.protocols.ImageDescriber)")
     return backend
 
 

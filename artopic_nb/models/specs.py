@@ -141,7 +141,7 @@ def smollm2(*, repetition_penalty: float = 1.3, **options: Any) -> ModelSpec:
 def parse(spec: str | os.PathLike) -> ModelSpec:
     """The :class:`ModelSpec` a spec string names; a local folder or ``.gguf`` file reads as
     ``"hf:<folder>"`` / ``"gguf:<file>"``, and ``"<backend>:<model>"`` names any registered
-    backend (:func:`artopic_nb.models.backends.register`). Raises ValueError for anything else."""
+    backend (:func:`artopic_nb.models.register`). Raises ValueError for anything else."""
     name = str(spec).strip()
     lower = name.lower()
     if lower in _ATTRIBUTE_NAMES:

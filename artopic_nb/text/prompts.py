@@ -19,7 +19,7 @@ Built in:
 ``genre_choice``
     A constrained choice of one genre for a caption (its ``parts``: the ``answer``
     instruction of the first attempt and the ``retry`` one), sent by
-    :class:`artopic_nb.genre.predict.LLMGenrePredictor`.
+    :class:`artopic_nb.genre.llm.LLMGenrePredictor`.
 
 The last two are text-only: they go to a :class:`TextModel` (any object with
 ``complete(prompts, max_new_tokens=...) -> list[str]`` and a ``model_id``) through
