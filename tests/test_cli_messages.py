@@ -6,39 +6,15 @@ rows that could not be used are named by the file they were written to.
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _cli_program import artopic, program, program_env
 from PIL import Image
-
-
-def _program() -> list[str]:
-    """The installed ``artopic`` script (what a user runs); ``python -m artopic_nb.cli``,
-    the same entry point, where the script is not installed."""
-    exe = Path(sys.executable).parent / "artopic"
-    found = str(exe) if exe.exists() else shutil.which("artopic")
-    return [found] if found else [sys.executable, "-m", "artopic_nb.cli"]
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """No model hub, an empty Hugging Face cache, no numba cache or file index shared with
-    other runs."""
-    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_HOME=str(tmp_path / "hf"),
-               ARTOPIC_FILE_INDEX="off", PYTHONWARNINGS="default")
-    env.update(extra)
-    return env
-
-
-def artopic(*args: str, tmp_path: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([*_program(), *args], capture_output=True, text=True,
-                          env=_env(tmp_path), timeout=timeout, cwd=tmp_path)
 
 
 def _images(folder: Path, n: int, size: int = 32) -> Path:
@@ -165,9 +141,9 @@ def _interrupt(tmp_path: Path, folder: Path, started, **env: str) -> tuple[int, 
     """Start a run, wait until ``started(cache_dir)``, send SIGINT; (status, stdout, stderr)."""
     cache = tmp_path / "cache"
     proc = subprocess.Popen(
-        [*_program(), "run", str(folder), "--embedder", "color", "--describe", "attributes",
+        [*program(), "run", str(folder), "--embedder", "color", "--describe", "attributes",
          "--cache-dir", str(cache), "--out", str(tmp_path / "out"), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(tmp_path, **env))
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=program_env(tmp_path, **env))
     _wait_for(lambda: started(cache), proc, timeout=120)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)

@@ -6,24 +6,29 @@ The repository's folder ``WikiArt Dataset/`` holds ``Genre/genre_class`` (no ext
 ``Genre/genre_train.csv``, ``Genre/genre_val.csv``, ``Style/style_class.txt``,
 ``Style/style_train.csv``, ``Style/style_val.csv``, ``Artist/artist_class``,
 ``Artist/artist_train`` and ``Artist/artist_val`` (no extensions): class lists of
-``index name`` lines and index files of ``Style/file.jpg,index`` lines. The archive's variant
-puts ``*_class.txt``, ``*_train.csv`` and ``*_val.csv`` in ``wikiart_csv/``.
+``index name`` lines and index files of ``Style/file.jpg,index`` lines, except the artist
+lists, which are ``Style/file.jpg,,index`` lines under the header line
+``(Path to image),, (Groundtruth class)`` and a blank line. The archive's variant puts
+``*_class.txt``, ``*_train.csv`` and ``*_val.csv`` in ``wikiart_csv/``.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _cli_program import artopic
 from PIL import Image
 
 import artopic_nb as an
 from artopic_nb.cli import main
 from artopic_nb.data.skips import NOT_ON_DISK, CollectionNotice
+from artopic_nb.sources import open_source
 from artopic_nb.sources.wikiart import find_label_files, load_wikiart
 
 GENRES = ["abstract_painting", "cityscape", "genre_painting", "illustration", "landscape",
@@ -31,6 +36,8 @@ GENRES = ["abstract_painting", "cityscape", "genre_painting", "illustration", "l
 STYLES = ["Baroque", "Impressionism", "Realism"]
 ARTISTS = ["Claude_Monet", "Gustave_Courbet", "Rembrandt"]
 COLOURS = {4: (40, 140, 60), 6: (200, 150, 110), 7: (150, 30, 30)}  # landscape, portrait, religious
+#: The first lines of ArtGAN's Artist/artist_train and artist_val, as shipped.
+ARTIST_HEADER = "(Path to image),, (Groundtruth class) \n\n"
 
 
 def _work(i: int) -> tuple[str, int, int, int | None]:
@@ -50,8 +57,10 @@ def _image(genre: int, i: int, size: int = 24) -> Image.Image:
 
 
 def artgan(root: Path, listed: int, present: int, layout: str = "repository",
-           genre_class: bool = True) -> Path:
-    """``listed`` works in the label files, the first ``present`` of them on disk."""
+           genre_class: bool = True, artist_suffix: str | None = None) -> Path:
+    """``listed`` works in the label files, the first ``present`` of them on disk; the artist
+    lists as ArtGAN ships them (a header line, ``path,,index``), named ``artist_train`` (or
+    with ``artist_suffix``, ``artist_train.csv``)."""
     where = {"repository": lambda task: root / task.capitalize(),
              "flat": lambda task: root,
              "nested": lambda task: root / "WikiArt Dataset" / task.capitalize(),
@@ -61,7 +70,8 @@ def artgan(root: Path, listed: int, present: int, layout: str = "repository",
     names = {"genre": ("genre_class.txt" if archive else "genre_class", ".csv"),
              "style": ("style_class.txt", ".csv"),
              "artist": ("artist_class.txt" if archive else "artist_class",
-                        ".csv" if archive else "")}
+                        artist_suffix if artist_suffix is not None else
+                        (".csv" if archive else ""))}
     classes = {"genre": GENRES, "style": STYLES, "artist": ARTISTS}
     lines: dict[tuple[str, str], list[str]] = {}
     for i in range(listed):
@@ -69,7 +79,8 @@ def artgan(root: Path, listed: int, present: int, layout: str = "repository",
         split = "val" if i % 4 == 3 else "train"
         for task, index in (("genre", genre), ("style", style), ("artist", artist)):
             if index is not None:
-                lines.setdefault((task, split), []).append(f"{rel},{index}")
+                lines.setdefault((task, split), []).append(
+                    f"{rel},,{index}" if task == "artist" else f"{rel},{index}")
         if i < present:
             path = images / rel
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +93,8 @@ def artgan(root: Path, listed: int, present: int, layout: str = "repository",
                                                      enumerate(classes[task])))
         for split in ("train", "val"):
             (folder / f"{task}_{split}{suffix}").write_text(
-                "\n".join(lines.get((task, split), [])) + "\n")
+                (ARTIST_HEADER if task == "artist" else "")
+                + "\n".join(lines.get((task, split), [])) + "\n")
     return root
 
 
@@ -178,8 +190,11 @@ def test_no_label_files_and_no_images_on_disk(tmp_path):
     root = artgan(tmp_path / "a", listed=6, present=6)
     for path in root.glob("[GSA]*/*_*"):
         path.unlink()
-    col = load_wikiart(root, progress=False)
+    with pytest.warns(CollectionNotice, match=re.escape(
+            f"no ArtGAN label files under {root} (expected Genre/genre_train.csv, ")):
+        col = load_wikiart(root, progress=False)
     assert len(col) == 6 and col.metadata.genre.isna().all() and col.genres is None
+    assert "every image is taken, its style from its folder" in col.notes[0]
     empty = artgan(tmp_path / "b", listed=6, present=0)
     with pytest.raises(ValueError, match="none of the 6 images the WikiArt label files list is "
                                          "on disk"):
@@ -205,8 +220,10 @@ def test_the_cli_runs_the_repository_layout_with_a_partial_download(tmp_path, ca
     assert "artopic: wikiart: 18 works; 364 listed images are not on disk" in captured.err
     assert "UserWarning" not in captured.err and "CollectionNotice" not in captured.err
     report = (out / "report.html").read_text()
-    assert "364 listed images are not on disk" in report and "report_skipped.csv" in report
-    listed = pd.read_csv(out / "report_skipped.csv")
+    # the absent images are one line in the report and a compressed list beside it
+    assert "364 listed images are not on disk" in report and "report_skipped.csv.gz" in report
+    assert not (out / "report_skipped.csv").exists()
+    listed = pd.read_csv(out / "report_skipped.csv.gz")
     assert len(listed) == 364 and set(listed.reason) == {NOT_ON_DISK}
 
 
@@ -226,4 +243,75 @@ def test_a_thousand_work_report_stays_small_with_80000_missing_files(tmp_path):
     html = report.read_text()
     assert "80,000 listed images are not on disk" in html
     assert html.count("work-") < 1_000  # the missing files are counted, not listed
-    assert len(pd.read_csv(tmp_path / "report_skipped.csv")) == 80_000
+    listed = tmp_path / "report_skipped.csv.gz"  # compressed: a tenth of the plain CSV
+    assert len(pd.read_csv(listed)) == 80_000 and not (tmp_path / "report_skipped.csv").exists()
+    plain = len(col.skipped.to_csv(index=False).encode())
+    assert listed.stat().st_size < plain / 10, (listed.stat().st_size, plain)
+    print(f"skipped list: {listed.stat().st_size:,} bytes ({plain:,} as plain CSV)")
+
+
+@pytest.mark.parametrize("suffix", ["", ".csv"])
+def test_artgan_artist_lists_as_shipped_are_read(suffix, tmp_path):
+    """``Artist/artist_train`` (or ``artist_train.csv``): a header line, a blank line, then
+    ``path,,index`` lines; ``labels="artist"`` gives the artists named in artist_class, not
+    names parsed from the file names."""
+    root = artgan(tmp_path, listed=24, present=24, artist_suffix=suffix)
+    text = (root / "Artist" / f"artist_train{suffix}").read_text()
+    assert text.startswith("(Path to image),, (Groundtruth class) \n\n")
+    assert re.search(r"^Realism/rembrandt_work-00002-1602\.jpg,,2$", text, flags=re.M)
+    by_artist = load_wikiart(root, labels="artist", progress=False)
+    known = by_artist.metadata.dropna(subset=["genre"])
+    assert len(known) == sum(1 for i in range(24) if i % 5)  # every work the lists name
+    assert set(known.genre) == {"Claude Monet", "Gustave Courbet", "Rembrandt"}
+    # a list that names another artist than the file name: the list wins
+    listing = root / "Artist" / f"artist_train{suffix}"
+    listing.write_text(ARTIST_HEADER + "".join(f"{_work(i)[0]},,1\n" for i in range(24)))
+    (root / "Artist" / f"artist_val{suffix}").write_text(ARTIST_HEADER)
+    col = load_wikiart(root, labels="artist", progress=False)
+    assert set(col.metadata.artist) == set(col.metadata.genre) == {"Gustave Courbet"}
+
+
+def test_artist_lists_that_cannot_be_read_are_said(tmp_path):
+    root = artgan(tmp_path, listed=12, present=12)
+    for split in ("train", "val"):  # a format of nobody's: semicolons
+        (root / "Artist" / f"artist_{split}").write_text(
+            "".join(f"{_work(i)[0]};{i % 3}\n" for i in range(12)))
+    with pytest.warns(CollectionNotice) as said:
+        col = load_wikiart(root, labels="artist", progress=False)
+    text = " ".join(str(w.message) for w in said)
+    assert "no line of Artist/artist_train reads as 'path,index' or 'path,,index'" in text
+    assert "labels='artist': no work on disk has a known artist label" in text
+    assert col.genres is None and col.metadata.genre.isna().all()
+    assert col.metadata.artist.notna().all()  # still the names parsed from the file names
+    shutil.rmtree(root / "Artist")
+    with pytest.warns(CollectionNotice, match="labels='artist': no artist index file"):
+        load_wikiart(root, labels="artist", progress=False)
+
+
+def test_a_plain_folder_with_artgan_label_files_says_to_use_wikiart(tmp_path):
+    root = artgan(tmp_path / "WikiArt", listed=12, present=12)
+    hint = "this looks like WikiArt (ArtGAN label files found: "
+    with pytest.warns(CollectionNotice, match=re.escape(hint)):
+        col = open_source(str(root), progress=False)
+    assert f"use wikiart:{root} for its labels" in col.notes[-1]
+    result = artopic("run", str(root), "--embedder", "color", "--no-describe",
+                     "--cluster-method", "kmeans", "--out", str(tmp_path / "out"),
+                     "--no-progress", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stderr.splitlines() if "looks like WikiArt" in x)
+    assert line.startswith("artopic: this looks like WikiArt (ArtGAN label files found: ")
+    assert line.endswith(f"): use wikiart:{root} for its labels"), line
+    assert "Traceback" not in result.stderr
+
+
+def test_wikiart_without_label_files_says_what_it_expected(tmp_path):
+    root = artgan(tmp_path / "images_only", listed=12, present=12)
+    for folder in ("Genre", "Style", "Artist"):
+        shutil.rmtree(root / folder)
+    result = artopic("run", f"wikiart:{root}", "--embedder", "color", "--no-describe",
+                     "--cluster-method", "kmeans", "--out", str(tmp_path / "out"),
+                     "--no-progress", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (f"artopic: wikiart: 12 works; no ArtGAN label files under {root} (expected "
+            "Genre/genre_train.csv, Genre/genre_val.csv and Genre/genre_class") in result.stderr
+    assert f"source     : no ArtGAN label files under {root}" in result.stdout

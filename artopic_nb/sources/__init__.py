@@ -24,12 +24,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from ..data.collection import ImageCollection
+from ..data.skips import notify
 from .download import DownloadCache, Downloader, default_cache_dir
 from .huggingface import from_huggingface
 from .iiif import from_iiif
 from .semart import load_semart
 from .tables import from_csv, from_dataframe
-from .wikiart import load_wikiart
+from .wikiart import find_label_files, load_wikiart
 
 __all__ = [
     "DownloadCache",
@@ -42,6 +43,7 @@ __all__ = [
     "load_semart",
     "load_wikiart",
     "open_source",
+    "wikiart_hint",
 ]
 
 #: The prefixes of :func:`open_source`, and whether the source downloads (takes cache_dir=).
@@ -104,7 +106,8 @@ def open_source(
     ``iiif:URL`` (a manifest or collection), ``hf:NAME_OR_PATH``, ``wikiart:ROOT``,
     ``semart:ROOT``; a ``.csv`` file (or any file with ``url_column``) is a URL table
     (``url_column`` defaults to ``url``); anything else is a folder of images (with
-    ``metadata``, a CSV joined on file name). Each prefix takes its loader's options after
+    ``metadata``, a CSV joined on file name; a folder holding ArtGAN's label files is
+    loaded as asked, with a notice to use ``wikiart:`` for its labels). Each prefix takes its loader's options after
     a ``?``: ``iiif:URL?all_canvases=1&max_depth=3&size=512&n=200``,
     ``hf:huggan/wikiart?labels=genre&per_label=20``, ``wikiart:data/wikiart?per_genre=10``,
     ``semart:SemArt?split=val&n=200`` (``1`` / ``0``, ``yes`` / ``no`` for switches).
@@ -134,4 +137,27 @@ def open_source(
     if path.is_file() and (url_column or path.suffix.lower() == ".csv"):
         return from_csv(path, url_column or "url", cache_dir=cache_dir, progress=progress,
                         retry_failed=retry_failed)
-    return ImageCollection.from_folder(path, metadata, progress=progress)
+    hint = wikiart_hint(path)
+    if hint:
+        notify(hint)
+    col = ImageCollection.from_folder(path, metadata, progress=progress)
+    if hint:
+        col.notes = [*col.notes, hint]
+    return col
+
+
+def wikiart_hint(folder: Path) -> str | None:
+    """For a plain folder that holds ArtGAN's label files: the line that says to open it as
+    ``wikiart:`` (read as a folder, its genre, style and artist labels go unused); else None.
+
+    >>> wikiart_hint(Path("no/such/folder")) is None
+    True
+    """
+    if not folder.is_dir():
+        return None
+    found = find_label_files(folder)
+    if not found:
+        return None
+    shown = ", ".join(sorted(p.relative_to(folder).as_posix() for p in found.values())[:2])
+    return (f"this looks like WikiArt (ArtGAN label files found: {shown} ...): use "
+            f"wikiart:{folder} for its labels")

@@ -3,8 +3,10 @@
 The images lie in one folder per style, named ``artist-name_title-of-work-1889.jpg``
 (``wikiart/Post_Impressionism/vincent-van-gogh_the-starry-night-1889.jpg``). The labels come
 as three tasks (genre, style, artist), each a class list (``0 abstract_painting`` a line)
-and index files (``Style/file.jpg,class_index`` a line, no header, one per split), in either
-of the layouts they are published in, found without help:
+and index files, one per split: ``Style/file.jpg,class_index`` a line without a header
+(genre, style), or ``Style/file.jpg,,class_index`` under the header ``(Path to image),,
+(Groundtruth class)`` (ArtGAN's artist lists), in either of the layouts they are published
+in, found without help:
 
 - the ArtGAN repository's folder ``WikiArt Dataset/``: ``Genre/genre_class`` (no extension),
   ``Genre/genre_train.csv``, ``Genre/genre_val.csv``, ``Style/style_class.txt``,
@@ -18,7 +20,9 @@ of the layouts they are published in, found without help:
 the known label, the genre task then kept as ``wikiart_genre``), ``style``, ``artist`` (the
 artist task's name, else parsed from the file name), ``title`` and ``date`` (parsed from the
 file name). Label names always come from the class files; an index without its class file
-is never used as a name.
+is never used as a name. What cannot be read is said: an index file of which no line reads,
+a ``labels`` task no work on disk has, and a ``root`` without any label file (every image
+is then taken, its style from its folder).
 
 Images are often only partly downloaded. Only the images on disk are works: ``n`` /
 ``per_genre`` draw a seeded sample fair across genres among them (from the label files and
@@ -96,10 +100,34 @@ def _class_names(path: Path) -> dict[int, str]:
     return names
 
 
+def _index_rows(index_file: Path) -> tuple[list[tuple[str, int]], int, str]:
+    """``(relative path, class index)`` of each line of an index file, the number of lines
+    after its header that hold something, and the first of them. Lines are
+    ``Style/file.jpg,3`` (genre, style) or ``Style/file.jpg,,3`` (ArtGAN's artist lists,
+    under a header line ``(Path to image),, (Groundtruth class)``): the path first, the index
+    the last field that is not empty. A first line whose index is not a number is a header."""
+    rows, lines, first, started = [], 0, "", False
+    with index_file.open(newline="", encoding="utf-8", errors="replace") as fh:
+        for row in csv.reader(fh):
+            fields = [f.strip() for f in row if f.strip()]
+            if not fields:
+                continue
+            readable = len(fields) >= 2 and fields[-1].isdigit()
+            header, started = not started and not readable, True
+            if header:
+                continue
+            lines += 1
+            first = first or ",".join(row).strip()
+            if readable:
+                rows.append((fields[0].replace("\\", "/"), int(fields[-1])))
+    return rows, lines, first
+
+
 def _read_labels(files: dict[tuple[str, str], Path], splits: tuple[str, ...]
                  ) -> tuple[dict[str, dict[str, str]], list[str]]:
     """``{relative path: {task: name}}`` from the index files of ``splits``, and notes on
-    tasks whose indices have no class file (their names left empty)."""
+    what could not be read: a task whose indices have no class file (its names left empty),
+    an index file of which no line reads as ``path,index``."""
     labels: dict[str, dict[str, str]] = {}
     notes = []
     for task in TASKS:
@@ -109,14 +137,34 @@ def _read_labels(files: dict[tuple[str, str], Path], splits: tuple[str, ...]
             notes.append(f"{task} labels without a {task}_class file: the {task} column keeps "
                          "no names (indices are not names)")
         for index_file in indexed:
-            with index_file.open(newline="", encoding="utf-8", errors="replace") as fh:
-                for row in csv.reader(fh):
-                    if len(row) >= 2 and row[1].strip().isdigit():
-                        key = row[0].strip().replace("\\", "/")
-                        entry = labels.setdefault(key, {})
-                        if int(row[1]) in names:
-                            entry[task] = names[int(row[1])]
+            rows, lines, first = _index_rows(index_file)
+            if lines and not rows:
+                notes.append(f"no line of {index_file.parent.name}/{index_file.name} reads as "
+                             f"'path,index' or 'path,,index' (it begins {first[:60]!r}): "
+                             f"no {task} labels from it")
+            for key, index in rows:
+                entry = labels.setdefault(key, {})
+                if index in names:
+                    entry[task] = names[index]
     return labels, notes
+
+
+#: The label files :func:`load_wikiart` looks for, as the repository names them.
+EXPECTED = ("expected Genre/genre_train.csv, Genre/genre_val.csv and Genre/genre_class, "
+            "Style/style_*.csv and style_class.txt, Artist/artist_train, artist_val and "
+            "artist_class, in the folder or up to three folders down, or wikiart_csv/")
+
+
+def _no_known_label(task: str, files: dict, splits: tuple[str, ...], notes: list[str]) -> str:
+    """Why no work on disk has a known ``task`` label, in words."""
+    if not any((task, s) in files for s in splits):
+        return (f"labels={task!r}: no {task} index file ({task.capitalize()}/{task}_train, "
+                f"{task}_val) for the split{'s' if len(splits) > 1 else ''} "
+                f"{', '.join(splits)}: no work has a known {task}")
+    said = any(f"{task} labels" in note for note in notes)  # why is said already
+    return (f"labels={task!r}: no work on disk has a known {task} label"
+            + ("" if said else f" (none of them is in the {task} lists with a name from "
+               f"{task}_class)"))
 
 
 def load_wikiart(
@@ -168,6 +216,8 @@ def load_wikiart(
         if not paths:
             raise ValueError(f"no WikiArt images or label files (genre_class, genre_train.csv "
                              f"...) in {root}")
+        notes.append(f"no ArtGAN label files under {root} ({EXPECTED}): every image is taken, "
+                     "its style from its folder, with no known genre")
     on_disk = [p for p in paths if present is None or p in present]
     absent = [(str(images / p), NOT_ON_DISK) for p in paths if present is not None
               and p not in present]
@@ -180,6 +230,8 @@ def load_wikiart(
                       for s, p in zip(table["style"], on_disk, strict=True)]
     if labels != "genre":
         table["wikiart_genre"], table["genre"] = table["genre"], table[labels]
+    if listed and table["genre"].isna().all():
+        notes.append(_no_known_label(labels, files, splits, notes))
     keep = fair_sample(table["genre"].tolist(), n, per_genre, seed)
     table = table.iloc[keep].reset_index(drop=True)
     parsed = [parse_wikiart_name(p) for p in table["wikiart_path"]]
