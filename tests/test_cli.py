@@ -25,6 +25,9 @@ def test_run_on_a_folder_end_to_end(fixture_dir, tmp_path, capsys):
     assert {"embed", "reduce", "cluster", "sample"} <= set(manifest["params"])
     report = (out / "report.html").read_text()
     assert "broken.jpg" in report and "not an image" in report
+    assert (out / "report_skipped.csv").read_text().count("broken.jpg") == 1  # short: plain CSV
+    # counts are whole numbers in the summary as in the report (issue 27: "174.00")
+    assert re.search(r"; \d+ works scored\)", printed), printed
 
     # a second run reads everything from the cache
     assert main(["run", str(folder), "--out", str(out), "--embedder", "color",
