@@ -38,9 +38,14 @@ def test_search_words_in_titles_and_descriptions(study):
     assert ships["snippet"].str.contains("«ship»").all()
 
 
-def test_nonsense_finds_nothing_and_says_so(study, capsys):
+def test_nonsense_finds_nothing_and_says_so(study, capsys, tmp_path):
     """Meaning search keeps only what is closer than chance (real MiniLM, offline)."""
-    study.asking.clear()
+    study = Study(study.collection, cache_dir=tmp_path, progress=False)  # a cache of its own
+    study.embed(embedder="color")
+    study.descriptions_ = pd.DataFrame([
+        {"id": i, "model": "model-A", "prompt": "description", "seconds": 0.1, "tokens": 9,
+         "text": "a ship on a grey sea" if i % 5 == 0 else f"a quiet scene, work {i}"}
+        for i in range(len(study.collection))])
     found = study.search("xyzzy")
     assert found.empty and "nothing matches 'xyzzy'" in found.attrs["note"]
     assert "no work has these words" in capsys.readouterr().out
@@ -48,7 +53,6 @@ def test_nonsense_finds_nothing_and_says_so(study, capsys):
     assert len(ships) and set(ships["id"]) <= {0, 5, 10, 15, 20}
     assert ships["score"].gt(study.asking._text_index().floor).all()
     assert set(ships["matched"]) == {"description"}
-    study.asking.clear()
 
 
 def test_search_all_fuses_what_can_run_and_says_what_cannot(study, monkeypatch):

@@ -79,7 +79,10 @@ class Asking:
         (the meaning of the images, by the embedder's text tower: CLIP or SigLIP; a cosine), or
         ``"all"``: those that can run, fused by reciprocal rank (``score`` the fused value;
         ``result.attrs["over"]`` names them, ``result.attrs["skipped"]`` says why others did
-        not). ``matched`` names the column or text that matched (``"image"`` for images);
+        not). Meaning results are kept only when closer to the query than chance (the best
+        score nonsense queries reach: :func:`artopic_nb.query.meaning.chance_floor`), so a
+        query that matches nothing returns no rows and says so (``result.attrs["note"]``).
+        ``matched`` names the column or text that matched (``"image"`` for images);
         ``snippet`` quotes it around the match, the matched words in «». ``embedder``: the
         embedder object that made the embeddings, needed only when ``study.embed`` was given
         an object of your own (a name is loaded again).
@@ -118,10 +121,17 @@ class Asking:
             else:
                 rankings.append(image_text_search(tower, self._image_index(), query, depth))
                 used.append("images")
+        rankings = [r for r in rankings if len(r)] or rankings[:1]
         found = rankings[0].head(top_k) if len(rankings) == 1 \
             else combine_rankings(rankings, top_k)
         found = self._titled(found.reset_index(drop=True))
         found.attrs.update(over=used, skipped=skipped)
+        if found.empty:  # say so: an empty table alone looks like a failure
+            found.attrs["note"] = (f"nothing matches {query!r}: " + "; ".join(
+                {"words": "no work has these words",
+                 "texts": "no caption or description is closer in meaning than chance",
+                 "images": "no image is closer to it than to nonsense"}[u] for u in used))
+            print(f"artopic_nb: {found.attrs['note']}.")
         return found
 
     # -- similar works ----------------------------------------------------------------------------
@@ -145,7 +155,7 @@ class Asking:
         if isinstance(work, (int, np.integer)) and not isinstance(work, bool):
             if not 0 <= int(work) < n:
                 raise ValueError(f"no work {int(work)}: ids run from 0 to {n - 1}")
-            row, exclude = self.runner.result("embeddings_")[int(work)], [int(work)]
+            row, exclude = self._image_rows()[int(work)], [int(work)]
         else:
             row, sha = query_image_embedding(self._image_embedder(embedder), work)
             hashes = self.runner.collection.metadata["hash"].to_numpy()
@@ -238,11 +248,20 @@ class Asking:
 
         return self._asked(("texts", self._descriptions_key()), build)
 
-    def _image_index(self) -> VectorIndex:
+    def _image_rows(self) -> np.ndarray:
+        """The image part of ``embeddings_`` (all of it for images alone; the words when the
+        study embedded words alone: ``study.embed(image=False)``)."""
+        from ..steps.embed import image_part
+
         self.runner.require("embeddings_")
+        rows = self.runner.result("embeddings_")
+        part = image_part(rows, self.runner.get("embed_parts_"))
+        return rows if part is None else part
+
+    def _image_index(self) -> VectorIndex:
         key = self.runner.digest("embeddings_")
         return self._asked(("images", key), lambda: VectorIndex(
-            self.runner.result("embeddings_"), cache=self.runner.cache, key=key, seed=self.runner.seed))
+            self._image_rows(), cache=self.runner.cache, key=key, seed=self.runner.seed))
 
     def _image_embedder(self, embedder: Any = None) -> Any:
         """The embedder that made ``embeddings_`` (the one given, or loaded again from the
@@ -251,6 +270,9 @@ class Asking:
 
         self.runner.require("embeddings_")
         want = self.runner.get("embedder_id_")
+        if want is None:
+            raise ValueError("the study embedded words alone (study.embed(image=False)): no "
+                             "image embedder to compare an image or a query with")
         if embedder is not None:
             model = load_embedder(embedder)
         else:

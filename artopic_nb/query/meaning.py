@@ -14,6 +14,10 @@ query image's embedding for similar works, and rankings combined into one.
 - :func:`combine_rankings` merges rankings of different scales (BM25, cosines) by reciprocal
   rank fusion.
 
+Meaning search does not fill its list regardless: a result must be closer to the query than
+chance, the best score any of :data:`NONSENSE_QUERIES` reaches on the same texts or images
+(:func:`chance_floor`, measured once per index). A query of nonsense finds nothing.
+
 Example
 -------
 >>> import pandas as pd
@@ -44,12 +48,33 @@ from ..text.encoder import encode_texts, encoder_id, load_sentence_encoder
 from .vectors import VectorIndex
 from .words import RESULT_COLUMNS
 
-__all__ = ["TextMeaningIndex", "combine_rankings", "image_text_search",
-           "query_image_embedding", "text_tower"]
+__all__ = ["NONSENSE_QUERIES", "TextMeaningIndex", "chance_floor", "combine_rankings",
+           "image_text_search", "query_image_embedding", "text_tower"]
 
 _SNIPPET_CHARS = 160
 #: Reciprocal rank fusion's constant (Cormack et al. 2009): a rank r counts 1 / (60 + r).
 RRF_K = 60
+
+
+#: Queries that mean nothing (keyboard runs, random letters, words of text adventures): the
+#: calibration of :func:`chance_floor`.
+NONSENSE_QUERIES = ("xyzzy", "qwertyuiop", "zxcvbnm", "asdfghjkl", "plugh frotz", "vkq jzx wqp",
+                    "oqbwe ytzl", "fnord", "bzzt grrk", "hjkl hjkl", "lkjh", "zzyzx qq")
+
+
+def chance_floor(rows: np.ndarray, queries: np.ndarray) -> float:
+    """The best cosine any nonsense query (``queries``: their unit rows) reaches among
+    ``rows`` (unit rows): a score no higher than this says nothing about the query.
+
+    >>> rows = np.eye(3, dtype=np.float32)
+    >>> chance_floor(rows, np.array([[0.6, 0.8, 0.0]], np.float32))
+    0.8
+    """
+    rows, queries = np.asarray(rows, np.float32), np.asarray(queries, np.float32)
+    best = -1.0
+    for start in range(0, len(rows), 65536):  # bounded memory at 10^6 rows
+        best = max(best, float((rows[start:start + 65536] @ queries.T).max(initial=-1.0)))
+    return round(best, 6)
 
 
 def _empty() -> pd.DataFrame:
@@ -104,21 +129,31 @@ class TextMeaningIndex:
         self.rows = rows
         self.index = VectorIndex(rows, cache=cache)
         self._per_work = int(self.texts.groupby("id").size().max())
+        self._floor: float | None = None
+
+    @property
+    def floor(self) -> float:
+        """The score of chance on these texts (:func:`chance_floor`); results are above it."""
+        if self._floor is None:
+            self._floor = chance_floor(self.rows, encode_texts(self.encoder, list(NONSENSE_QUERIES)))
+        return self._floor
 
     def __repr__(self) -> str:
         return f"TextMeaningIndex({len(self.texts):,} texts of {self.texts['id'].nunique():,} works)"
 
     def search(self, query: str, top_k: int = 10) -> pd.DataFrame:
-        """The ``top_k`` works whose best text is closest in meaning to ``query``: a frame
-        ``(id, score, matched, snippet, over)`` (score: that text's cosine), best first."""
+        """The ``top_k`` works whose best text is closest in meaning to ``query``, above
+        chance (:attr:`floor`): a frame ``(id, score, matched, snippet, over)`` (score: that
+        text's cosine), best first; empty when nothing is closer than chance."""
         if not isinstance(query, str) or not query.strip():
             raise ValueError("query must be a non-empty string")
         q = encode_texts(self.encoder, [query])[0]
         want = min(len(self.texts), top_k * self._per_work)
         rows, scores = self.index.search(q, want)
         seen: dict[int, tuple[float, int]] = {}
+        floor = self.floor
         for r, s in zip(rows.tolist(), scores.tolist(), strict=True):
-            if r < 0:
+            if r < 0 or s <= floor:
                 continue
             work = int(self.texts.at[r, "id"])
             if work not in seen:
@@ -148,7 +183,8 @@ def text_tower(embedder: Any) -> Any:
 def image_text_search(embedder: Any, index: VectorIndex, query: str, top_k: int = 10,
                       exclude: Sequence[int] | None = None) -> pd.DataFrame:
     """Works whose image rows (``index``, made by ``embedder``) are closest to ``query``
-    embedded by the embedder's text tower: a frame ``(id, score, matched, snippet, over)``.
+    embedded by the embedder's text tower, above chance (:func:`chance_floor` of the
+    nonsense queries on the same images): a frame ``(id, score, matched, snippet, over)``.
 
     Example
     -------
@@ -161,7 +197,8 @@ def image_text_search(embedder: Any, index: VectorIndex, query: str, top_k: int 
         raise ValueError(f"the text tower gives {q.shape[1]} numbers but the images have "
                          f"{index.embeddings.shape[1]}: embed the images with the same model")
     ids, scores = index.search(q[0], top_k, exclude)
-    keep = ids >= 0
+    floor = chance_floor(index.embeddings, text_tower(embedder).embed_texts(list(NONSENSE_QUERIES)))
+    keep = (ids >= 0) & (scores > floor)
     return pd.DataFrame({"id": ids[keep], "score": scores[keep].astype("float64"),
                          "matched": "image", "snippet": "", "over": "images"},
                         columns=RESULT_COLUMNS)
