@@ -1,10 +1,11 @@
 """artopic_nb: Jupyter-native topic modeling of artworks with multimodal LLMs.
 
 The folders are the layers, and imports point one way (``widgets`` -> ``pipeline`` ->
-``steps`` -> ``models`` / ``text`` / ``genre`` -> ``data``): ``data`` holds collections and
-the cache; ``models``, ``text`` and ``genre`` the models and text tools the steps use;
-``steps`` one module per pipeline step; ``pipeline`` the runner and :class:`Study` that
-composes the steps; ``widgets`` shows them in JupyterLab; ``sources`` loads collections from
+``steps`` -> ``models`` -> ``genre`` -> ``text`` -> ``data``): ``data`` holds collections,
+the cache and dates; ``text`` the text tools (prompts, keywords, claims), ``genre`` genre
+names and predictors, ``models`` one registry for every kind of model; ``steps`` one module
+per pipeline step; ``pipeline`` the :class:`Study`, a facade over its parts (the step runner,
+queries, asking, shaping); ``widgets`` shows them in JupyterLab; ``sources`` loads collections from
 the web and ``scale`` runs the steps on Ray Data. See ``docs/architecture.md``.
 """
 
