@@ -1,4 +1,5 @@
-"""Altair charts of a study: cluster sizes, keywords per cluster, genre confusion matrix.
+"""Altair charts of a study: cluster sizes, keywords per cluster, genre confusion matrix,
+clusters over time.
 
 Each function returns a plain ``alt.Chart`` (renders in notebooks, saves to HTML / PNG);
 :func:`jupyter_chart` wraps one as an interactive ``alt.JupyterChart`` that renders offline
@@ -10,6 +11,7 @@ Example
 >>> charts.cluster_sizes(study.labels_)                        # doctest: +SKIP
 >>> charts.keywords(keywords_df)     # columns cluster, term, score   # doctest: +SKIP
 >>> charts.jupyter_chart(charts.confusion_matrix(report.confusion))  # doctest: +SKIP
+>>> charts.over_time(artopic_nb.query.over_time(labels, starts, ends))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ if TYPE_CHECKING:
     from ..pipeline.study import Study
     from ..steps.commonalities import Commonalities
 
-__all__ = ["cluster_sizes", "keywords", "confusion_matrix", "jupyter_chart", "enable_offline",
-           "enable_offline_on_import"]
+__all__ = ["cluster_sizes", "keywords", "confusion_matrix", "over_time", "jupyter_chart",
+           "enable_offline", "enable_offline_on_import"]
 
 _offline_enabled = False
 
@@ -218,3 +220,50 @@ def confusion_matrix(confusion: pd.DataFrame | GenreReport, *, normalize: bool =
     side = max(120, min(width, 28 * max(len(pred_order), 1)))
     return (heat + text).properties(width=side, height=max(120, 24 * max(len(known_order), 1)),
                                     title=title)
+
+
+def over_time(table: pd.DataFrame, *, value: str = "share", names: dict | None = None,
+              width: int = 480, height: int = 220, title: str | None = None) -> alt.Chart:
+    """Stacked areas of each group's works over the periods, from the table of
+    :func:`artopic_nb.query.time.over_time` (columns period, start, end, the group, count,
+    share). ``value``: ``"share"`` (of each period's dated works: the areas fill the height)
+    or ``"count"`` (works, uncertain dates spread). Integer groups are clusters (``-1`` is
+    noise, in grey), drawn in the clusters' colours and named by ``names`` (id -> name)."""
+    import altair as alt
+
+    if value not in ("share", "count"):
+        raise ValueError(f"value is 'share' or 'count', not {value!r}")
+    by = next((c for c in table.columns if c not in ("period", "start", "end", "count", "share")),
+              None)
+    if by is None or not {"period", "start", "end", value} <= set(table.columns):
+        raise ValueError("over_time() charts the table of artopic_nb.query.over_time (columns "
+                         f"period, start, end, a group, count, share), not {list(table.columns)}")
+    data = table.assign(year=(table["start"] + table["end"] + 1) / 2)
+    groups = list(dict.fromkeys(data[by]))
+    clusters = pd.api.types.is_integer_dtype(data[by])
+    if clusters:
+        label = {g: "noise" if g < 0 else (names or {}).get(g, f"cluster {g}") for g in groups}
+        ordered = sorted(groups, key=lambda g: (g < 0, g))
+        domain = [label[g] for g in ordered]
+        real = [g for g in ordered if g >= 0]
+        colours = palette(len(real)) + (["#b4b4b4"] if len(real) < len(ordered) else [])
+        data = data.assign(group=data[by].map(label))
+        colour = alt.Color("group:N", title=by, scale=alt.Scale(domain=domain, range=colours),
+                           sort=domain)
+    else:
+        data = data.assign(group=data[by].astype(str))
+        colour = alt.Color("group:N", title=by)
+    undated = table.attrs.get("undated", 0)
+    heading = title or f"Works per {by} over time" + (f" ({undated:,} undated left out)"
+                                                      if undated else "")
+    return alt.Chart(data, title=heading).mark_area(interpolate="monotone").encode(
+        x=alt.X("year:Q", title="year", axis=alt.Axis(format="d"),
+                scale=alt.Scale(domain=[int(data["start"].min()), int(data["end"].max()) + 1])),
+        y=alt.Y(f"{value}:Q", stack="zero", title="share of the period's works"
+                if value == "share" else "works", axis=alt.Axis(format=".0%") if value == "share"
+                else alt.Axis()),
+        color=colour,
+        tooltip=["period:N", alt.Tooltip("group:N", title=by),
+                 alt.Tooltip("count:Q", format=".1f", title="works"),
+                 alt.Tooltip("share:Q", format=".0%")],
+    ).properties(width=width, height=height)

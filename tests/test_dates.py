@@ -16,6 +16,7 @@ import artopic_nb as an
 from artopic_nb.data.collection import ImageCollection
 from artopic_nb.data.dates import add_date_columns, date_column, parse, year_bounds
 from artopic_nb.data.skips import CollectionNotice
+from artopic_nb.query import over_time, period_summary, time_bins
 
 CORPUS = Path(__file__).parent / "data" / "dates" / "corpus.csv"
 
@@ -260,3 +261,72 @@ def test_a_collection_gets_date_columns_and_one_without_has_none(fixture_dir):
                            "date_start": 1, "date_end": 2})
     kept = ImageCollection.from_folder(fixture_dir, theirs, progress=False).metadata
     assert kept["date_start"].eq(1).all()  # a collection's own interval is kept
+
+
+# -- groups over time ---------------------------------------------------------------------------
+
+def test_over_time_spreads_an_uncertain_date_over_the_periods_it_covers():
+    table = over_time([0, 0, 1, 1], [1640, 1652, 1700, None], [1659, 1652, 1724, None],
+                      bins=[1625, 1650, 1675, 1700, 1725])
+    counts = table.pivot(index="period", columns="cluster", values="count")
+    assert counts.loc["1625–1649", 0] == pytest.approx(0.5)  # 1640-1659: half before 1650
+    assert counts.loc["1650–1674", 0] == pytest.approx(1.5)  # the other half, and 1652
+    assert counts.loc["1700–1724", 1] == pytest.approx(1.0)
+    assert table["count"].sum() == pytest.approx(3.0) and table.attrs["undated"] == 1
+    shares = table.groupby("period")["share"].sum()
+    assert shares.tolist() == pytest.approx([1.0, 1.0, 0.0, 1.0])  # 1675-1699 is empty
+    assert table[["start", "end"]].iloc[0].tolist() == [1625, 1649]
+    clipped = over_time([0], [1600], [1699], bins=[1650, 1700])  # years outside are left out
+    assert clipped["count"].tolist() == pytest.approx([0.5])
+
+
+def test_over_time_bins_are_round_periods():
+    assert time_bins(1602, 1689, 25).tolist()[:3] == [1600, 1605, 1610]
+    for first, last, bins in [(1300, 1912, 25), (-500, 1900, 25), (1650, 1650, 25),
+                              (1600, 1699, 4)]:
+        edges = time_bins(first, last, bins)
+        assert len(edges) - 1 <= bins and edges[0] <= first and edges[-1] > last
+        assert np.diff(edges).min() == np.diff(edges).max()  # one width
+    with pytest.raises(ValueError, match="increasing whole years"):
+        time_bins(1600, 1700, [1700, 1600])
+    with pytest.raises(ValueError, match="one value per work"):
+        over_time([0, 1], [1600], [1600])
+    with pytest.raises(TypeError, match="date_start are years as numbers"):
+        over_time([0], ["ca. 1650"], [1650])
+    with pytest.raises(ValueError, match="after its date_end"):
+        over_time([0], [1700], [1600])
+
+
+def test_a_sentence_per_cluster_on_its_period():
+    rng = np.random.default_rng(0)
+    start = np.concatenate([rng.integers(1600, 1671, 40), [1500], rng.integers(1850, 1890, 10)])
+    end = start + np.concatenate([rng.integers(0, 5, 40), [99], rng.integers(0, 3, 10)])
+    labels = [3] * 41 + [7] * 10
+    summary = period_summary(labels + [7, 9], np.append(start, [np.nan, np.nan]),
+                             np.append(end, [np.nan, np.nan]))
+    three = summary.loc[3]
+    assert three["sentence"].startswith(f"mostly {three['low']}–{three['high']}; median ")
+    assert 1600 <= three["low"] <= 1610 and 1660 <= three["high"] <= 1675
+    assert 1620 <= three["median"] <= 1650 and three["sentence"].endswith("(41 dated works)")
+    assert summary.loc[7, "sentence"].endswith("(10 dated works); 1 without a date")
+    assert summary.loc[9, "sentence"] == "no dated works; 1 without a date"
+    assert pd.isna(summary.loc[9, "median"])
+
+
+def test_the_demo_over_time_table_and_chart():
+    from artopic_nb import charts
+    from artopic_nb.datasets import met_paintings
+
+    meta = met_paintings(progress=False).metadata
+    table = over_time(meta["genre"], meta["date_start"], meta["date_end"], by="genre", bins=25)
+    assert table["period"].nunique() <= 25 and table.attrs["undated"] == 0
+    assert table["count"].sum() == pytest.approx(len(meta))
+    chart = charts.over_time(table).to_dict()
+    assert chart["mark"]["type"] == "area" and chart["encoding"]["y"]["stack"] == "zero"
+    assert chart["encoding"]["y"]["field"] == "share"
+    clusters = over_time(np.arange(len(meta)) % 3 - 1, meta["date_start"], meta["date_end"])
+    spec = charts.over_time(clusters, value="count", names={0: "still lifes"}).to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["still lifes", "cluster 1", "noise"]
+    assert spec["encoding"]["color"]["scale"]["range"][-1] == "#b4b4b4"  # noise in grey
+    with pytest.raises(ValueError, match="query.over_time"):
+        charts.over_time(meta[["title"]])

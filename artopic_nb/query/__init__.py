@@ -9,10 +9,14 @@ metadata filters, as plain functions over numpy and pandas and small index class
     :class:`TextMeaningIndex` (sentence encoder over texts), images by a text through a
     CLIP or SigLIP text tower, a query image's embedding, rankings combined.
 :mod:`~artopic_nb.query.filters`
-    Facets over metadata columns, and filters as a boolean mask and a pandas query string.
+    Facets over metadata columns, and filters as a boolean mask and a pandas query string
+    (dates as intervals: ``date=(1600, 1650)`` overlaps, ``within=True`` inside).
+:mod:`~artopic_nb.query.time`
+    Groups over time: works per cluster and period (uncertain dates spread over the periods
+    they cover) and a sentence per cluster on its period.
 
 A :class:`~artopic_nb.pipeline.study.Study` asks through them: ``study.search``,
-``study.similar``, ``study.where``.
+``study.similar``, ``study.where`` (and ``study.over_time``).
 """
 
 from .filters import Facet, facets, filter_frame, filter_mask, filter_query
@@ -23,10 +27,12 @@ from .meaning import (
     query_image_embedding,
     text_tower,
 )
+from .time import over_time, period_summary, time_bins
 from .vectors import EXACT_MAX_ROWS, VectorIndex, embeddings_digest, exact_search, recall_at_k
 from .words import WordIndex, parse_query, work_texts
 
 __all__ = ["EXACT_MAX_ROWS", "Facet", "TextMeaningIndex", "VectorIndex", "WordIndex",
            "combine_rankings", "embeddings_digest", "exact_search", "facets", "filter_frame",
-           "filter_mask", "filter_query", "image_text_search", "parse_query",
-           "query_image_embedding", "recall_at_k", "text_tower", "work_texts"]
+           "filter_mask", "filter_query", "image_text_search", "over_time", "parse_query",
+           "period_summary", "query_image_embedding", "recall_at_k", "text_tower", "time_bins",
+           "work_texts"]
