@@ -23,11 +23,14 @@ import argparse
 import importlib.util
 from pathlib import Path
 
+from ..sources import PREFIXES
+
 __all__ = ["SOURCE_PREFIXES", "UsageError", "check_arguments", "check_describers",
            "check_embedder", "check_summaries"]
 
-#: The prefixes of ``artopic run SOURCE`` that are not a folder of images.
-SOURCE_PREFIXES = ("iiif:", "hf:", "wikiart:", "semart:")
+#: The prefixes of ``artopic run SOURCE`` that are not a folder of images: the sources' own
+#: table, so a new source's prefix works here too.
+SOURCE_PREFIXES = tuple(f"{prefix}:" for prefix in PREFIXES)
 
 
 class UsageError(ValueError):
