@@ -26,9 +26,13 @@ def esm(name: str) -> pathlib.Path:
     """The ES module of view ``name``: the file ``static/<name>.js`` itself.
 
     A path, not its text, so anywidget reads it when the widget is shown and reloads the view
-    when the file changes (``ANYWIDGET_HMR=1``). Each view is one self-contained module: a
-    view is loaded from a blob URL, which can import no sibling file, so the few helpers the
-    views share (``u8``, ``el_``, ``unpackThumbs``) are written into each file that uses them.
+    when the file changes (``ANYWIDGET_HMR=1``). Each view is one self-contained module (a
+    view is loaded from a blob URL, which can import no sibling file): an esbuild bundle of
+    the ES module sources in ``widgets/js/`` (``npm run build``; see docs/frontend.md),
+    committed, so nothing here needs Node or the sources.
+
+    >>> esm("plot").name
+    'plot.js'
     """
     path = STATIC / f"{name}.js"
     if not path.is_file():

@@ -1,0 +1,116 @@
+// Bundle each view's entry module (plot.js, grid.js, captions.js here) into one ES module in
+// ../static/ with esbuild: the files the widgets' _esm points to (widgets/_base.esm).
+//   node artopic_nb/widgets/js/build.mjs            build (npm run build)
+//   node artopic_nb/widgets/js/build.mjs --watch    rebuild on every change (npm run watch)
+//   node artopic_nb/widgets/js/build.mjs --check    build in memory; fail if a committed
+//                                                   bundle differs
+//   node artopic_nb/widgets/js/build.mjs --outdir DIR   build into DIR instead
+// Each bundle's first line carries the SHA-256 of its sources: the files the entry imports,
+// followed from import to import, and this script. tests/test_frontend.py computes the same
+// hash in Python (sources_sha256) and fails when a bundle is older than its sources.
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "..", "..", "..");  // the repository
+const STATIC = path.resolve(HERE, "..", "static");
+const ENTRIES = ["plot", "grid", "captions"];
+// a relative import: `from "./x.js"` or `import "./x.js"` (the same pattern as the test's)
+const IMPORT = /\b(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g;
+
+const rel = (file) => path.relative(HERE, file).split(path.sep).join("/");
+const text = (file) => fs.readFileSync(file, "utf8").replace(/\r\n/g, "\n");
+
+/** The source files of entry `name` (relative to js/, sorted): its imports, followed, and this script. */
+export function sourcesOf(name) {
+  const seen = new Set(), todo = [path.join(HERE, `${name}.js`)];
+  while (todo.length) {
+    const file = todo.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const m of text(file).matchAll(IMPORT)) todo.push(path.resolve(path.dirname(file), m[1]));
+  }
+  seen.add(fileURLToPath(import.meta.url));
+  return [...seen].map(rel).sort();
+}
+
+/** SHA-256 over each source's path and text (CRLF read as LF): path, NUL, text, NUL, ... */
+export function sourcesSha256(files) {
+  const h = createHash("sha256");
+  for (const f of files) h.update(`${f}\0${text(path.join(HERE, f))}\0`);
+  return h.digest("hex");
+}
+
+// the bundle of entry `name`, in memory: its text (banner first)
+async function bundle(name) {
+  const files = sourcesOf(name);
+  const banner = `// artopic_nb view "${name}": bundled by esbuild ${esbuild.version} from `
+    + `artopic_nb/widgets/js/${name}.js; sources sha256 ${sourcesSha256(files)}. `
+    + "Do not edit: npm run build.";
+  const result = await esbuild.build({
+    entryPoints: [path.join(HERE, `${name}.js`)], outfile: path.join(STATIC, `${name}.js`),
+    bundle: true, format: "esm", platform: "browser", target: "es2020", charset: "utf8",
+    legalComments: "none", banner: { js: banner }, metafile: true, write: false, logLevel: "warning",
+    absWorkingDir: ROOT,  // the same bundle (its path comments) from any folder
+  });
+  // the hash must cover exactly what esbuild bundled
+  const bundled = Object.keys(result.metafile.inputs).map((f) => rel(path.resolve(ROOT, f))).sort();
+  const hashed = files.filter((f) => f !== "build.mjs");
+  if (JSON.stringify(bundled) !== JSON.stringify(hashed))
+    throw new Error(`${name}: esbuild bundled ${bundled.join(", ")} but the hash covers ${hashed.join(", ")}`);
+  return result.outputFiles[0].text;
+}
+
+const same = (file, text) => fs.existsSync(file) && fs.readFileSync(file, "utf8") === text;
+
+/** Build every bundle into `outdir`; a file is written only when it changes (so anywidget's
+ *  live reload, ANYWIDGET_HMR=1, reloads only the views whose bundle changed). */
+export async function buildAll(outdir = STATIC) {
+  fs.mkdirSync(outdir, { recursive: true });
+  const written = [];
+  for (const name of ENTRIES) {
+    const file = path.join(outdir, `${name}.js`), text = await bundle(name);
+    if (!same(file, text)) { fs.writeFileSync(file, text); written.push(file); }
+  }
+  return written;
+}
+
+async function check() {
+  const stale = [];
+  for (const name of ENTRIES) {
+    const file = path.join(STATIC, `${name}.js`);
+    if (!same(file, await bundle(name))) stale.push(path.relative(ROOT, file));
+  }
+  if (stale.length) { console.error(`not what the sources build to: ${stale.join(", ")} (npm run build)`); process.exit(1); }
+  console.log("bundles match their sources");
+}
+
+const say = (files) => (files.length ? `built ${files.map((f) => path.relative(process.cwd(), f)).join(", ")}`
+                                     : "bundles already up to date");
+
+function watch(outdir) {
+  let timer = 0;
+  const rebuild = () => {
+    timer = 0;
+    const t0 = Date.now();
+    buildAll(outdir).then((files) => console.log(`${say(files)} (${Date.now() - t0} ms)`))
+      .catch((e) => console.error(`build failed: ${e.message}`));
+  };
+  rebuild();
+  fs.watch(HERE, { recursive: true }, (_event, file) => {
+    if (!file || !/\.m?js$/.test(file)) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(rebuild, 50);
+  });
+  console.log(`watching ${path.relative(process.cwd(), HERE) || "."} (Ctrl-C to stop)`);
+}
+
+const args = process.argv.slice(2);
+const at = args.indexOf("--outdir");
+const outdir = at >= 0 ? path.resolve(args[at + 1]) : STATIC;
+if (args.includes("--check")) await check();
+else if (args.includes("--watch")) watch(outdir);
+else console.log(say(await buildAll(outdir)));
