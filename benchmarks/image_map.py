@@ -23,6 +23,7 @@ and tints) under --data, with their 64-px thumbnails cached; 10^5 works repeat t
 clusters, as in benchmarks/widget_render.py.
 
 Run:  python benchmarks/image_map.py [--reps 5] [--frames 60] [--quick]
+      [--static before=/tmp/old_static]   (also the view from another folder, same run)
 Needs /usr/bin/chromium, playwright, jupyterlab. Software WebGL (SwiftShader): frame rates are
 those of a CPU, not a GPU.
 """
@@ -74,6 +75,14 @@ rng = np.random.default_rng(0)
 centers = rng.normal(0, 8, size=(30, 2))
 labels = rng.integers(-1, 30, size=N)
 coords = (centers[np.maximum(labels, 0)] + rng.normal(0, 1.2, size=(N, 2))).astype("float32")
+"""
+# --static: the same widget with its view read from another folder (e.g. the bundles before a
+# change), so that before and after are measured in one run, one JupyterLab, one browser
+VARIANT = """
+import pathlib
+from artopic_nb.widgets import EmbeddingPlot as _Plot
+EmbeddingPlot = type("EmbeddingPlot", (_Plot,), {{"_esm": pathlib.Path({static!r}) / "plot.js",
+                                                  "__module__": _Plot.__module__}})
 """
 CELL = ("EmbeddingPlot(coords, labels, metadata=col.metadata, thumbnails=thumbs, cache=cache, "
         "draw={draw!r}, height=420)")
@@ -319,9 +328,11 @@ def interact(page, selector: str, kind: str, steps: int) -> dict:
 
 
 def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path, n: int,
-                    draw: str, reps: int, frames: int, tag: str) -> dict:
+                    draw: str, reps: int, frames: int, tag: str, static: str | None = None) -> dict:
     name = f"{tag}.ipynb"
     setup = COLLECTION.format(n=n, manifest=str(manifest), cache=str(cache_dir))
+    if static:
+        setup += VARIANT.format(static=str(Path(static).resolve()))
     write_notebook(root / name, [setup, CELL.format(draw=draw)])
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.set_default_timeout(300_000)
@@ -365,6 +376,43 @@ def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path
             "errors": errors}
 
 
+def parse_variants(specs: list[str]) -> list[tuple[str, str | None]]:
+    """``["before=/tmp/old_static"]`` -> ``[("current", None), ("before", "/tmp/old_static")]``."""
+    variants: list[tuple[str, str | None]] = [("current", None)]
+    for spec in specs:
+        label, sep, folder = spec.partition("=")
+        if not sep or not label or not (Path(folder) / "plot.js").is_file():
+            raise SystemExit(f"--static wants LABEL=DIR with DIR/plot.js, got {spec!r}")
+        variants.append((label, folder))
+    return variants
+
+
+VARIANT_METRICS = (("first frame from cell run (ms)", "first_frame_ms", "{:.0f}"),
+                   ("  front end only (ms)", "frontend_ms", "{:.0f}"),
+                   ("zoom, continuous (frames/s)", "zoom_fps", "{:.1f}"),
+                   ("pan, continuous (frames/s)", "pan_fps", "{:.1f}"),
+                   ("zoom: input to painted frame (ms)", "zoom_ms", "{:.0f}"),
+                   ("pan: input to painted frame (ms)", "pan_ms", "{:.0f}"),
+                   ("script per frame (ms)", "draw_ms", "{:.2f}"),
+                   ("page JS heap (MB)", "heap_mb", "{:.1f}"))
+
+
+def print_variants(results: dict, sizes: list[int], variants: list) -> None:
+    """The same figures for each view (--static), side by side: medians, same run."""
+    labels = [label for label, _ in variants]
+    rows = []
+    for n in sizes:
+        for draw in ("points", "images"):
+            runs = [results[f"{draw}-{n}" + (f"-{label}" if static else "")]
+                    for label, static in variants]
+            for metric, key, fmt in VARIANT_METRICS:
+                values = [r[key] for r in runs]
+                ratios = [f"{v / values[0]:.2f}" if values[0] else "-" for v in values[1:]]
+                rows.append((f"{n:,} {draw}", metric, *(fmt.format(v) for v in values), *ratios))
+    print_table("The view from each folder, same run (medians)", rows,
+                ("works", "metric", *labels, *(f"{x}/{labels[0]}" for x in labels[1:])))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
@@ -375,7 +423,11 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="2 reps, 20 frames, one atlas rep")
     parser.add_argument("--works", default="10000,100000",
                         help="comma-separated numbers of works (each beside the dots plot)")
+    parser.add_argument("--static", action="append", default=[], metavar="LABEL=DIR",
+                        help="also measure the view read from DIR/plot.js (e.g. a copy of "
+                             "widgets/static before a change), in the same run; repeatable")
     args = parser.parse_args(argv)
+    variants = parse_variants(args.static)
     if args.quick:
         args.reps, args.frames, args.atlas_reps = 2, 20, 1
 
@@ -397,10 +449,11 @@ def main(argv=None) -> int:
             browser = launch_browser(p)
             for n in sizes:
                 for draw in ("points", "images"):
-                    tag = f"{draw}-{n}"
-                    results[tag] = browser_figures(browser, server, root, manifest, cache_dir, n,
-                                                   draw, args.reps, args.frames, tag)
-                    print(tag, json.dumps(results[tag], default=str), flush=True)
+                    for label, static in variants:  # the current view keeps the plain tag
+                        tag = f"{draw}-{n}" + (f"-{label}" if static else "")
+                        results[tag] = browser_figures(browser, server, root, manifest, cache_dir,
+                                                       n, draw, args.reps, args.frames, tag, static)
+                        print(tag, json.dumps(results[tag], default=str), flush=True)
             browser.close()
     finally:
         server.stop()
@@ -439,6 +492,8 @@ def main(argv=None) -> int:
           "levels of detail seen while zooming/panning: "
           f"{ {n: results[f'images-{n}']['lods'] for n in sizes} }; renderer: "
           f"{results[f'images-{sizes[0]}']['detail'].get('renderer')}")
+    if len(variants) > 1:
+        print_variants(results, sizes, variants)
     errors = [e for r in results.values() for e in r["errors"]]
     if errors:
         print("page errors:", errors[:5])

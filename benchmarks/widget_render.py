@@ -12,6 +12,7 @@ beside altair's JupyterChart (offline vega) drawing 5,000 and 20,000 points of t
 (``.interactive()`` scatter), measured the same way.
 
 Run:  python benchmarks/widget_render.py [--points 100000] [--reps 5]
+      [--static before=/tmp/old_static] [--no-altair]   (before/after a change, same run)
 Needs /usr/bin/chromium, playwright, jupyterlab, vl-convert-python.
 """
 
@@ -55,6 +56,12 @@ def vega(n):
 """
 
 PLOT_CELL = "EmbeddingPlot(coords, labels, height=420)"
+# --static: the same widget with its view read from another folder (e.g. the bundles before a
+# change), measured in the same run, JupyterLab and browser as the current one
+VARIANT_SETUP = """import pathlib
+EmbeddingPlot = type("EmbeddingPlot", (EmbeddingPlot,), {{
+    "_esm": pathlib.Path({static!r}) / "plot.js", "__module__": EmbeddingPlot.__module__}})
+"""
 PLOT_DONE = """
 const c = node.querySelector('canvas.artopic-plot-canvas[data-version-drawn-at]');
 if (!c || c.dataset.renderedPoints === undefined) return null;
@@ -108,27 +115,59 @@ def interact(page, selector: str, kind: str, steps: int) -> dict:
     return {"latency": latencies, "draws": draws}
 
 
+def print_variants(ours: dict, others: list[tuple[str, dict]]) -> None:
+    """EmbeddingPlot's figures with the current view and each --static one, side by side."""
+    rows = []
+    for metric, key in (("time to first frame (ms)", "first_frame_ms"),
+                        ("  front end only (ms)", "frontend_ms"),
+                        ("zoom: input to painted frame (ms)", "zoom_frame_ms"),
+                        ("pan: input to painted frame (ms)", "pan_frame_ms"),
+                        ("plot draw time per frame, script (ms)", "draw_ms")):
+        row = [metric, f"{ours[key]:.2f}"]
+        for _name, r in others:
+            row += [f"{r[key]:.2f}", f"{r[key] / ours[key]:.2f}" if ours[key] else "-"]
+        rows.append(tuple(row))
+    header = ["metric", "current"]
+    for name, _r in others:
+        header += [name, "ratio"]
+    print("EmbeddingPlot, current view vs --static views; same run, medians")
+    print(table(rows, tuple(header)))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--frames", type=int, default=60)
+    parser.add_argument("--static", action="append", default=[], metavar="LABEL=DIR",
+                        help="also measure EmbeddingPlot with its view read from DIR/plot.js "
+                             "(e.g. a copy of widgets/static before a change); repeatable")
+    parser.add_argument("--no-altair", action="store_true", help="EmbeddingPlot only")
     args = parser.parse_args(argv)
+    variants = []
+    for spec in args.static:
+        label, sep, folder = spec.partition("=")
+        if not sep or not label or not (Path(folder) / "plot.js").is_file():
+            raise SystemExit(f"--static wants LABEL=DIR with DIR/plot.js, got {spec!r}")
+        variants.append((f"EmbeddingPlot [{label}]", PLOT_CELL, PLOT_DONE, "canvas.artopic-plot-overlay",
+                         VARIANT_SETUP.format(static=str(Path(folder).resolve()))))
 
     from playwright.sync_api import sync_playwright
 
     root = Path(tempfile.mkdtemp(prefix="artopic-bench-"))
-    subjects = (("EmbeddingPlot", PLOT_CELL, PLOT_DONE, "canvas.artopic-plot-overlay"),
-                ("altair 5,000", "vega(5000)", VEGA_DONE, ".vega-embed svg.marks, .vega-embed canvas"),
-                ("altair 20,000", "vega(20000)", VEGA_DONE, ".vega-embed svg.marks, .vega-embed canvas"))
+    subjects = (("EmbeddingPlot", PLOT_CELL, PLOT_DONE, "canvas.artopic-plot-overlay", ""), *variants,
+                ("altair 5,000", "vega(5000)", VEGA_DONE, ".vega-embed svg.marks, .vega-embed canvas", ""),
+                ("altair 20,000", "vega(20000)", VEGA_DONE, ".vega-embed svg.marks, .vega-embed canvas", ""))
+    if args.no_altair:
+        subjects = subjects[:1 + len(variants)]
     server = JupyterLabServer(root)
     results = {}
     try:
         with sync_playwright() as p:
             browser = launch_browser(p)
-            for k, (name, cell, done, selector) in enumerate(subjects):
+            for k, (name, cell, done, selector, extra) in enumerate(subjects):
                 # one notebook (and page) per subject: no other output shares its page
-                write_notebook(root / f"render{k}.ipynb", [SETUP.format(n=args.points), cell])
+                write_notebook(root / f"render{k}.ipynb", [SETUP.format(n=args.points) + extra, cell])
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
                 page.set_default_timeout(180_000)
                 open_notebook(page, server, f"render{k}.ipynb")  # runs both cells (warm-up)
@@ -161,6 +200,10 @@ def main(argv=None) -> int:
 
     floor = results.pop("floor")
     ours = results["EmbeddingPlot"]
+    if variants:
+        print_variants(ours, [(name, results[name]) for name, *_ in variants])
+    if args.no_altair:
+        return 0
     rows = []
     for metric, key, target in (("time to first frame (ms)", "first_frame_ms", "< 1000"),
                                 ("  front end only (ms)", "frontend_ms", ""),
