@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from artopic_nb.widgets._base import STATIC, esm
 
 REPO = Path(__file__).resolve().parents[1]
 JS = REPO / "artopic_nb" / "widgets" / "js"
-ENTRIES = ("plot", "grid", "captions")
+ENTRIES = tuple(sorted(p.stem for p in JS.glob("*.js")))  # each view's entry (build.mjs too)
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
 # a relative import: `from "./x.js"` or `import "./x.js"` (build.mjs uses the same pattern)
@@ -72,8 +73,7 @@ def sources_sha256(entry: str, js_dir: Path = JS) -> str:
 def banner_sha256(bundle: Path) -> str | None:
     """The sources' hash written in a bundle's first line, None when it has no such banner."""
     with bundle.open(encoding="utf-8") as f:
-        m = BANNER.search(f.readline())
-    return m.group(1) if m else None
+        return banner_sha256_of(f.readline())
 
 
 # -- a brace-matching scan of JavaScript ------------------------------------------------------
@@ -223,6 +223,11 @@ def test_bundle_is_built_from_its_current_sources(entry):
         f"({', '.join(bundle_sources(entry))}): run `npm run build` and commit the bundle")
 
 
+def test_every_view_has_a_bundle_and_every_bundle_a_source():
+    assert {"plot", "grid", "captions"} <= set(ENTRIES)
+    assert {p.stem for p in STATIC.glob("*.js")} == set(ENTRIES)
+
+
 @pytest.mark.parametrize("entry", ENTRIES)
 def test_bundle_needs_nothing_beside_it(entry):
     # anywidget loads a view from a blob URL, which can import no sibling file
@@ -285,6 +290,9 @@ def test_js_sources_keep_the_size_rules():
     too_long = {p.relative_to(JS).as_posix(): n for p in js_sources()
                 if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_FILE_LINES}
     assert not too_long, f"JS sources over {MAX_FILE_LINES} lines: {too_long}"
+    seen = {p.relative_to(JS).as_posix(): functions(p.read_text(encoding="utf-8")) for p in js_sources()}
+    assert sum(map(len, seen.values())) > 100  # the scan sees the code
+    assert {"mountMap", "wireModel", "=>"} <= {name for name, _f, _n in seen["map/mount.js"]}
     long = {p.relative_to(JS).as_posix(): long_functions(p.read_text(encoding="utf-8"))
             for p in js_sources()}
     long = {k: v for k, v in long.items() if v}
@@ -304,11 +312,29 @@ def test_the_renderer_needs_no_kernel():
         assert call in head, call
 
 
-def test_python_never_reads_the_sources():
-    # pip installs widgets/static (package-data); widgets/js is for developers only
-    for path in (REPO / "artopic_nb").rglob("*.py"):
-        assert not re.search(r"""["']js["']|widgets/js""", path.read_text(encoding="utf-8")), path
+def test_the_package_runs_without_the_sources(tmp_path):
+    # pip installs widgets/static (package-data); widgets/js is for developers only: a copy of
+    # the package without it still gives every view its bundle
+    shutil.copytree(REPO / "artopic_nb", tmp_path / "artopic_nb",
+                    ignore=shutil.ignore_patterns("js", "__pycache__"))
+    assert not (tmp_path / "artopic_nb" / "widgets" / "js").exists()
+    code = ("import artopic_nb.widgets as w\n"
+            "print(w.__file__)\n"
+            "for cls in (w.EmbeddingPlot, w.ClusterGrid, w.CaptionViewer):\n"
+            "    print(str(cls._esm).splitlines()[0])\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert run.returncode == 0, run.stderr
+    where, *banners = run.stdout.splitlines()
+    assert Path(where).is_relative_to(tmp_path)  # the copy, not the working tree
+    assert [banner_sha256_of(line) for line in banners] == [
+        sources_sha256(e) for e in ("plot", "grid", "captions")]
     assert "widgets/static/*" in (REPO / "pyproject.toml").read_text()
+
+
+def banner_sha256_of(line: str) -> str | None:
+    m = BANNER.search(line)
+    return m.group(1) if m else None
 
 
 # -- the scanner itself ------------------------------------------------------------------------

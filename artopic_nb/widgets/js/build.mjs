@@ -1,4 +1,4 @@
-// Bundle each view's entry module (plot.js, grid.js, captions.js here) into one ES module in
+// Bundle each view's entry module (every .js file here: plot.js, grid.js ...) into one ES module in
 // ../static/ with esbuild: the files the widgets' _esm points to (widgets/_base.esm).
 //   node artopic_nb/widgets/js/build.mjs            build (npm run build)
 //   node artopic_nb/widgets/js/build.mjs --watch    rebuild on every change (npm run watch)
@@ -17,7 +17,8 @@ import * as esbuild from "esbuild";
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..", "..", "..");  // the repository
 const STATIC = path.resolve(HERE, "..", "static");
-const ENTRIES = ["plot", "grid", "captions"];
+// every .js file at the top of js/ is a view's entry (plot, grid, captions ...)
+const ENTRIES = fs.readdirSync(HERE).filter((f) => f.endsWith(".js")).map((f) => f.slice(0, -3)).sort();
 // a relative import: `from "./x.js"` or `import "./x.js"` (the same pattern as the test's)
 const IMPORT = /\b(?:from|import)\s*["'](\.{1,2}\/[^"']+)["']/g;
 

@@ -1,4 +1,4 @@
-// artopic_nb view "captions": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/captions.js; sources sha256 44884c60d400ae5a815973bda07122e90a4e7d9794126bfe0730f86d6ea20606. Do not edit: npm run build.
+// artopic_nb view "captions": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/captions.js; sources sha256 66dc560967f1a846f943db218c82a411494e3b9d867524339c7b006257ca5aed. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {

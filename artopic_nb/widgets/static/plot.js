@@ -1,4 +1,4 @@
-// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 2c3809b10e9e022f9d65c3e15f90b7e9428550325f7a7ed60eb344ce648e898e. Do not edit: npm run build.
+// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 901d56a5971e757e06221d8a634b82cfb7040103a879065f93bcc873e52dd086. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {
