@@ -25,7 +25,7 @@ LAYERS = {
     "genre": 3,
     "models": 4, "datasets": 4,
     "steps": 5, "query": 5,
-    "pipeline": 6, "scale": 6, "report": 6,
+    "pipeline": 6, "scale": 6, "report": 6, "export": 6,
     "widgets": 7,
     "cli": 8, "_compat": 8,
 }
