@@ -326,9 +326,12 @@ def test_map_image_draws_pictures_frames_and_names(study):
     assert np.asarray(blank).min() == 255
 
 
-def test_report_has_the_map_with_its_pictures(study, tmp_path):
+def test_report_has_the_map_with_its_pictures(study, tmp_path, monkeypatch):
     import base64
 
+    from artopic_nb.export import figure  # without matplotlib the report keeps the still image
+
+    monkeypatch.setattr(figure, "plot_map", lambda *a, **k: (_ for _ in ()).throw(ImportError()))
     html = study.to_html(tmp_path / "report.html").read_text()
     m = re.search(r'<img class="map" src="data:image/jpeg;base64,([^"]+)"', html)
     assert m and "<h2>Map</h2>" in html
