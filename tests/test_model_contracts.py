@@ -86,7 +86,8 @@ def _clip_with_tokenizer(folder: Path) -> Path:
 
 
 class _OpenAIServer:
-    """A local OpenAI-compatible server: every chat completion answers a short sentence."""
+    """A local OpenAI-compatible server: every chat completion answers a short sentence, every
+    embeddings request a small vector per text."""
 
     def __init__(self):
         class Handler(BaseHTTPRequestHandler):
@@ -95,12 +96,20 @@ class _OpenAIServer:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                payload = json.dumps({
+                if self.path.endswith("/embeddings"):  # a vector per text, from its letters
+                    return self._answer({"object": "list", "model": body["model"], "data": [
+                        {"object": "embedding", "index": i,
+                         "embedding": [1.0 + t.count(c) for c in "aeiost "]}
+                        for i, t in enumerate(body["input"])]})
+                self._answer({
                     "id": "x", "object": "chat.completion", "created": 0, "model": body["model"],
                     "choices": [{"index": 0, "finish_reason": "stop",
                                  "message": {"role": "assistant", "content": "a calm landscape"}}],
                     "usage": {"prompt_tokens": 3, "completion_tokens": 3, "total_tokens": 6},
-                }).encode()
+                })
+
+            def _answer(self, answer: dict) -> None:
+                payload = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
@@ -149,6 +158,9 @@ class Families:
                                                            dtype="float32")}),
             "openai-server": lambda: (f"stub@{self._once('server', _OpenAIServer).url}",
                                       {"api_key": "test-key", "max_new_tokens": 3}),
+            "openai-embeddings": lambda: (f"stub@{self._once('server', _OpenAIServer).url}",
+                                          {"api_key": "test-key"}),
+            "metadata-column": lambda: ("title", {}),
             "nli": lambda: (str(self._once("nli", lambda: _save_bert(
                 self.tmp.mktemp("nli"), "classify", ("entailment", "neutral", "contradiction")))),
                 {}),

@@ -14,7 +14,10 @@ from artopic_nb.pipeline.graph import STEPS, StepCodec, downstream, step_key
 
 #: For every step, a base value and another value of each declared parameter.
 PARAMS = {
-    "embed": {"embedder": ("color", "hf:clip"), "batch_size": (32, 8)},
+    "embed": {"embedder": ("color", "hf:clip"), "batch_size": (32, 8), "text": (None, "auto"),
+              "image": (True, False), "weights": ({"image": 1.0, "text": 1.0},
+                                                  {"image": 0.5, "text": 1.0}),
+              "text_encoder": ("auto", "st:other")},
     "reduce": {"n_components": (5, 3), "n_neighbors": (15, 5), "min_dist": (0.0, 0.1),
                "metric": ("cosine", "euclidean"), "method": ("auto", "pca"), "seed": (0, 1)},
     "cluster": {"method": ("hdbscan", "kmeans"), "min_cluster_size": (8, 5),

@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from . import backends, embedders, genre_predictors, judges, registry, text_encoders
-from .backends import attributes, clip, color, gguf, openai, transformers  # noqa: F401 - they register
+from .backends import (  # noqa: F401 - they register
+    attributes, clip, color, column, gguf, openai, openai_embeddings, transformers)
 from .kinds import KINDS, Registration, registrations
 
 __all__ = ["AVAILABLE_COLUMNS", "LOADERS", "available", "load"]

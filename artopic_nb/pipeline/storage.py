@@ -109,6 +109,8 @@ def load(cls, path: str | os.PathLike, cache_dir: str | os.PathLike | None | boo
                          f"version of artopic_nb reads (format {FORMAT_VERSION}); save it again "
                          "with the version that wrote it, or rerun the study")
     files = _files(manifest, path)
+    if "embeddings.npy" in files and "embed_parts.json" not in files:
+        files["embed_parts.json"] = b"null"  # saved before text joined the images: images alone
     _cluster_fit(files, manifest)
     _cluster_before_edits(files)
     info = manifest["collection"]

@@ -38,7 +38,7 @@ from typing import Any
 from ..data.cache import Cache
 from ..data.collection import ImageCollection
 from ..genre.names import DEFAULT_GENRES
-from ..models.registry import load_describers, load_embedder, text_model_id
+from ..models.registry import load_describers, text_model_id
 from ..steps import cluster as cluster_step
 from ..steps.predict_genres import load_genre_predictor
 from . import storage
@@ -146,19 +146,33 @@ class Study:
         return self.runner.seed_for(seed)
 
     # -- steps: each turns the user's arguments into its step's parameters ----------------------
-    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto") -> Study:
-        """Embed every image (``embeddings_``), reading cached rows where they exist.
+    def embed(self, embedder: Any = "auto", batch_size: int = 32, device: str = "auto", *,
+              text: str | Sequence[str] | None = None, image: bool = True,
+              weights: dict | None = None, text_encoder: Any = "auto") -> Study:
+        """Embed every work (``embeddings_``), reading cached rows where they exist: its image,
+        and with ``text`` its record's words, fused.
 
         ``embedder``: ``"auto"`` (CLIP when it can be loaded, else the no-model embedder, said
         out loud), ``"color"`` (no model), a ``transformers`` hub id or local folder, or an
-        embedder object (:mod:`artopic_nb.models.embedders`).
+        embedder object (:mod:`artopic_nb.models.embedders`). ``text``: None (images alone,
+        the default as before), ``"auto"`` (the columns that describe the works, said out
+        loud), a column or a list of columns; encoded by ``text_encoder`` (``"auto"``:
+        all-MiniLM-L6-v2, offline; ``"st:..."``, ``"hf:..."``, ``"openai:<model>@<url>"``, an
+        object) and fused with the image, each part L2-normalised and ``weights``-ed
+        (``{"image": 1, "text": 1}``); ``image=False``: the words alone. ``notes_["embed"]``
+        and ``embed_parts_`` say which columns, which models, and how many works had no text
+        (:mod:`artopic_nb.steps.embed`).
+
+        >>> study.embed(text="auto")                                 # doctest: +SKIP
+        >>> study.embed(text=["description"], image=False)           # doctest: +SKIP
         """
-        named = isinstance(embedder, (str, os.PathLike))
-        kwargs = {"batch_size": batch_size, "device": device} \
-            if named and str(embedder) not in ("color", "colour") else {}
-        model = load_embedder(embedder, **kwargs)
-        params = {"embedder": str(embedder) if named else repr(embedder), "batch_size": batch_size}
-        return self._run("embed", params, {"embedder": model})
+        from ..steps.embed import embed_note, embed_request
+
+        params, given = embed_request(self.collection, embedder, batch_size, device, text=text,
+                                      image=image, weights=weights, text_encoder=text_encoder)
+        self._run("embed", params, given)
+        self.runner.note("embed", embed_note(self.collection, self.embed_parts_), say=True)
+        return self
 
     def reduce(self, n_components: int = 5, n_neighbors: int = 15, min_dist: float = 0.0,
                metric: str = "cosine", method: str = "auto", seed: int | None = None) -> Study:

@@ -50,6 +50,13 @@ def description_key(image_hash: str, model_id: str, prompt: Prompt, cache_params
                     DECODE_VERSION)
 
 
+def _reads_records(describer) -> bool:
+    """A describer of the works' records (``describe_works``, ``record_key``: the column
+    describer), not of their pixels."""
+    return callable(getattr(describer, "describe_works", None)) and \
+        callable(getattr(describer, "record_key", None))
+
+
 def describe_collection(describer: ImageDescriber, collection, ids: Sequence[int] | None = None,
                         prompts: Sequence[str | Prompt] = ("caption", "description"),
                         cache: Cache | None = None, progress: bool = True) -> pd.DataFrame:
@@ -60,12 +67,20 @@ def describe_collection(describer: ImageDescriber, collection, ids: Sequence[int
     generation settings) as soon as its batch finishes, so a rerun, or a run after an
     interruption, generates only what is missing; identical images are described once.
     ``describer`` is an :class:`~artopic_nb.models.registry.ImageDescriber`; a text-only model is
-    a :class:`DescriberError` that says so.
+    a :class:`DescriberError` that says so. A describer of the records (``describe_works``:
+    ``"column:<column>"``) reads each work's record instead of its image, uncached.
     """
     describer = as_image_describer(describer)
     cache = cache if cache is not None else Cache(None)
     prompt_objs = [get_prompt(p) for p in prompts]
     ids = list(range(len(collection))) if ids is None else [int(i) for i in ids]
+    if _reads_records(describer):  # the record's own words: read, not generated or cached
+        rows = [{"id": i, "model": describer.model_id, "prompt": p.name, "text": d.text,
+                 "seconds": 0.0, "tokens": 0, "cached": False}
+                for p in prompt_objs
+                for i, d in zip(ids, describer.describe_works(collection, ids, p), strict=True)]
+        return pd.DataFrame(rows, columns=DESCRIPTION_COLUMNS).astype(
+            {"id": "int64", "tokens": "int64", "seconds": "float64", "cached": bool})
     hashes = collection.hashes
     model_id = describer.model_id
     batch_size = max(1, int(describer.batch_size))
@@ -152,7 +167,9 @@ def _identity(inputs: Inputs, *, describers: list, prompts: list, n_ids: int) ->
     versions, and the images' content."""
     prompt_objs = [get_prompt(p) for p in prompts]
     hashes = inputs.collection.hashes
-    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs]]
+    return {"describers": [[d.model_id, [d.cache_params(p) for p in prompt_objs],
+                            *([d.record_key(inputs.collection, inputs.given["ids"])]
+                              if _reads_records(d) else [])]
                            for d in inputs.given["describers"]],
             "prompts": [p.key for p in prompt_objs],
             "images": [hashes[i] for i in inputs.given["ids"]]}
