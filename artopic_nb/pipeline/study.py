@@ -347,6 +347,18 @@ class Study:
 
         return write_report(self, path, **kwargs)
 
+    def plot_map(self, path: str | os.PathLike | None = None, **kwargs: Any) -> Any:
+        """The map with cluster names placed without overlap, for papers and slides: written
+        to ``path`` (PNG, SVG or PDF by its suffix), or the figure when ``path`` is None.
+        ``kwargs``: ``size="column"|"slide"|(w, h)``, ``dpi``, ``names``, ``title`` ... (see
+        :func:`artopic_nb.export.figure.plot_map`).
+
+        >>> study.plot_map("map.pdf", size="column")          # doctest: +SKIP
+        """
+        from ..export.figure import plot_map
+
+        return plot_map(self, path, **kwargs)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the study to folder ``path`` (parquet, npy, JSON; no pickle), atomically."""
         return storage.save(self, path)
