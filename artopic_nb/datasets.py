@@ -26,11 +26,19 @@ other           none of the above                                               
 
 The counts are checked by the test suite (``tests/test_datasets.py``).
 
+The records' own words (:data:`DEMO_TEXT_COLUMNS`: title, subject tags, medium, culture) are
+what ``study.embed(text="auto")`` picks; the demo is studied with them by default
+(``artopic demo``, notebook 01), since without CLIP its images are embedded by colour and
+texture alone. Mind that the genre labels are derived from the tags by the rules above, so
+agreement with genre from words that include the tags is partly by construction (titles,
+medium and culture alone: NMI about 0.44; ``benchmarks/text_topics.py``).
+
 Example
 -------
 >>> import artopic_nb as an
 >>> col = an.datasets.met_paintings()          # doctest: +SKIP
 >>> col.metadata.genre.value_counts()          # doctest: +SKIP
+>>> an.Study(col).embed(text="auto").reduce().cluster()   # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -45,13 +53,16 @@ from . import _lazy
 from .data.collection import ImageCollection
 from .genre.names import DEFAULT_GENRES
 
-__all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "GENRES", "demo_data_dir"]
+__all__ = ["met_paintings", "genre_from_record", "DEMO_GENRES", "DEMO_TEXT_COLUMNS",
+           "GENRES", "demo_data_dir"]
 
 #: The genres that :func:`genre_from_record` gives, without "other": the genre predictors'
 #: default label set (:data:`artopic_nb.genre.names.DEFAULT_GENRES`).
 DEMO_GENRES = DEFAULT_GENRES
 #: Every label of the demo collection: :data:`DEMO_GENRES` and "other".
 GENRES = (*DEMO_GENRES, "other")
+#: The demo's columns of words about the works (what ``text="auto"`` picks; checked by the tests).
+DEMO_TEXT_COLUMNS = ("title", "tags", "medium", "culture")
 
 _RELIGIOUS = {
     "Virgin Mary", "Madonna", "Madonna and Child", "Jesus", "Christ", "Saints", "Crucifixion",

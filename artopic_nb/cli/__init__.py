@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="cache folder (default: OUT/cache); reruns read results from it")
         p.add_argument("--embedder", default="auto",
                        help="'auto' (CLIP if it loads, else no-model), 'color', a hub id or folder")
+        words = p.add_mutually_exclusive_group()
+        words.add_argument("--text", nargs="+", default=None, metavar="COL",
+                           help="metadata columns whose words are embedded with the images "
+                                "(default: the columns that describe the works, chosen and "
+                                "said out loud: titles, tags, medium, culture, descriptions)")
+        words.add_argument("--no-text", action="store_true",
+                           help="embed the images alone, not the records' words")
         p.add_argument("--cluster-method", default="hdbscan",
                        choices=list(METHODS))
         p.add_argument("--min-cluster-size", type=int, default=None,

@@ -88,7 +88,8 @@ def run_study(collection, args, state: RunState) -> None:
         state.start("embed")
         embedder = embed_on_ray(collection, embedder, study.cache_dir, address=args.address,
                                 progress=not args.no_progress).study_embedder
-    step("embed", study.embed, embedder=embedder)
+    step("embed", study.embed, embedder=embedder,  # the records' words too, unless --no-text
+         text=None if args.no_text else args.text or "auto")
     step("reduce", study.reduce)
     sizes = {"min_cluster_size": args.min_cluster_size} if args.cluster_method == "hdbscan" \
         else {"n_clusters": args.n_clusters}

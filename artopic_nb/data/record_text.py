@@ -143,12 +143,13 @@ def _not_words(values: list[str], numeric: bool) -> str:
     return ""
 
 
-def _why_not_description(name: Any) -> str:
+def _named_reason(name: Any) -> str:
+    """Why a column is not a description, by its name ("" when its name does not say)."""
     key = _key(name)
     for words, why in _NOT_DESCRIPTIONS:
         if any(w in key for w in words):
             return why
-    return "not descriptions"
+    return ""
 
 
 def _column_values(metadata: pd.DataFrame, column: str) -> list[str]:
@@ -203,9 +204,10 @@ def _auto(metadata: pd.DataFrame, names: list) -> TextColumns:
         if not values:
             left_out[str(column)] = "empty"
             continue
-        why = _not_words(values, pd.api.types.is_numeric_dtype(metadata[column].dtype)
-                         and not pd.api.types.is_bool_dtype(metadata[column].dtype))
         role = _role(column)
+        why = ("" if role is not None else _named_reason(column)) or _not_words(
+            values, pd.api.types.is_numeric_dtype(metadata[column].dtype)
+            and not pd.api.types.is_bool_dtype(metadata[column].dtype))
         if why:
             left_out[str(column)] = why
         elif role is not None:
@@ -213,7 +215,7 @@ def _auto(metadata: pd.DataFrame, names: list) -> TextColumns:
         elif _is_prose(values):
             prose.append(str(column))
         else:
-            left_out[str(column)] = _why_not_description(column)
+            left_out[str(column)] = "not descriptions"
     columns = [c for _, _, c in sorted(chosen)]
     if not columns:
         columns = prose

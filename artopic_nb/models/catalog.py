@@ -21,7 +21,15 @@ import pandas as pd
 
 from . import backends, embedders, genre_predictors, judges, registry, text_encoders
 from .backends import (  # noqa: F401 - they register
-    attributes, clip, color, column, gguf, openai, openai_embeddings, transformers)
+    attributes,
+    clip,
+    color,
+    column,
+    gguf,
+    openai,
+    openai_embeddings,
+    transformers,
+)
 from .kinds import KINDS, Registration, registrations
 
 __all__ = ["AVAILABLE_COLUMNS", "LOADERS", "available", "load"]

@@ -137,8 +137,12 @@ class TransformersTextEncoder:
 
     @property
     def max_tokens(self) -> int:
-        """The tokens read of a text (``max_length``; the rest is cut)."""
-        return int(self.max_length)
+        """The tokens read of a text: ``max_length``, or fewer where the model has fewer
+        positions (the rest is cut)."""
+        tok, net = self._load()
+        limits = [self.max_length, getattr(net.config, "max_position_embeddings", None),
+                  getattr(tok, "model_max_length", None)]
+        return int(min(x for x in limits if isinstance(x, int) and 0 < x < 10 ** 6))
 
     def too_long(self, texts: Sequence[str]) -> np.ndarray:
         """Which ``texts`` are longer than :attr:`max_tokens`: their beginning alone is embedded."""
@@ -151,7 +155,7 @@ class TransformersTextEncoder:
         rows = []
         for start in range(0, len(texts), self.batch_size):
             batch = tok(list(texts[start:start + self.batch_size]), padding=True,
-                        truncation=True, max_length=self.max_length, return_tensors="pt")
+                        truncation=True, max_length=self.max_tokens, return_tensors="pt")
             batch = {k: v.to(net.device) for k, v in batch.items()}
             with torch.inference_mode():
                 hidden = net(**batch).last_hidden_state.float()

@@ -29,6 +29,13 @@ reported, never fatal: files that fail when the collection is read are in its ``
 report (as on one machine), files that fail later (changed, corrupted) in ``result.failed``,
 and ``result.collection`` leaves them out.
 
+**Words.** Ray embeds the images only. The records' words (``study.embed(text="auto")``,
+:mod:`artopic_nb.steps.embed`) are encoded afterwards by ``study.embed`` on the machine that
+holds the study, each text cached by its content: ``study.embed(embedder=result.study_embedder,
+text="auto")`` reads every image row from the cache and encodes only the texts (a sentence
+encoder such as MiniLM reads hundreds of short texts a second on a CPU; ``artopic run
+--engine ray`` does this by default). Text encoding on Ray is not yet supported.
+
 The rows can also go to parquet shards instead of this process (a cluster without a shared
 file system, or a dataset to keep): ``embedding_dataset(...).write_parquet(uri)``, then
 :func:`import_embeddings` on the machine that holds the cache.

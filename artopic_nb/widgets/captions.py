@@ -1,7 +1,8 @@
 """CaptionViewer: one artwork large, with every describing model's caption and description.
 
 Shows the image, its metadata, the known genre beside each model's predicted genre, and the
-models' one-sentence captions and detailed descriptions side by side. Previous / next walk
+models' one-sentence captions and detailed descriptions side by side (texts read from the
+record, ``"column:<column>"``, are headed "from the record"). Previous / next walk
 through :attr:`CaptionViewer.sequence` (a selection or a cluster); "similar works" calls
 the callbacks of :meth:`CaptionViewer.on_similar` (the explorer shows the nearest works).
 
@@ -19,6 +20,7 @@ import numpy as np
 import pandas as pd
 import traitlets as t
 
+from ..models.backends.column import is_from_record, text_source
 from ._base import (
     INTERNAL_COLUMNS,
     STATIC,
@@ -69,6 +71,9 @@ def artwork_record(i: int, metadata: pd.DataFrame | None, descriptions: pd.DataF
             entry["predicted"] = clean_text(p.get("predicted", ""))
             if not record["known_genre"]:
                 record["known_genre"] = clean_text(p.get("known", ""))
+    for entry in models.values():  # a record's own words are said to be so, not a model's
+        if is_from_record(entry["model"]):
+            entry["model"] = f"{entry['model']} · {text_source(entry['model'])}"
     record["models"] = list(models.values())
     return record
 
