@@ -16,7 +16,7 @@ import artopic_nb as an
 from artopic_nb.data.collection import ImageCollection
 from artopic_nb.data.dates import add_date_columns, date_column, parse, year_bounds
 from artopic_nb.data.skips import CollectionNotice
-from artopic_nb.query import over_time, period_summary, time_bins
+from artopic_nb.query import over_time, period_summary, time_bins, work_dates
 
 CORPUS = Path(__file__).parent / "data" / "dates" / "corpus.csv"
 
@@ -295,6 +295,16 @@ def test_over_time_bins_are_round_periods():
         over_time([0], ["ca. 1650"], [1650])
     with pytest.raises(ValueError, match="after its date_end"):
         over_time([0], [1700], [1600])
+
+
+def test_time_views_say_they_need_a_date_column():
+    start, end = work_dates(pd.DataFrame({"navDate": ["1650-01-01T00:00:00Z"]}))
+    assert (start.tolist(), end.tolist()) == ([1650], [1650])
+    own = pd.DataFrame({"date_start": [1600], "date_end": [1610], "date": ["x"]})
+    assert work_dates(own)[1].tolist() == [1610]
+    with pytest.raises(ValueError, match=r"time views need a date column: one of date, "
+                                         r"navdate.*the columns are \['title'\]"):
+        work_dates(pd.DataFrame({"title": ["a"]}))
 
 
 def test_a_sentence_per_cluster_on_its_period():

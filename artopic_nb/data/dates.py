@@ -117,7 +117,7 @@ def parse(strings: Iterable[object] | pd.Series | str, *, circa: int = 5,
     if isinstance(strings, str):
         strings = [strings]
     values = strings if isinstance(strings, pd.Series) else pd.Series(list(strings), dtype=object)
-    codes, uniques = pd.factorize(values.astype(object).map(_text), use_na_sentinel=True)
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     n = len(uniques)
     start = np.zeros(n + 1, dtype=np.int64)
     end = np.zeros(n + 1, dtype=np.int64)
@@ -125,7 +125,7 @@ def parse(strings: Iterable[object] | pd.Series | str, *, circa: int = 5,
     precision = np.full(n + 1, -1, dtype=np.int64)
     qualifier = np.full(n + 1, -1, dtype=np.int64)
     reasons: list[str | None] = [None] * n + ["empty"]
-    texts = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+    texts = pd.Series([_text(u) for u in uniques], dtype=object)  # each distinct value once
     plain = texts.str.fullmatch(r"\s*(?:\d{3}|1\d{3}|20\d\d)\s*").fillna(False).to_numpy(bool)
     if plain.any():  # most dates: a plain year, read at once
         years = texts[plain].astype(int).to_numpy()
@@ -134,7 +134,7 @@ def parse(strings: Iterable[object] | pd.Series | str, *, circa: int = 5,
     p_index = {p: i for i, p in enumerate(PRECISIONS)}
     q_index = {q: i for i, q in enumerate(QUALIFIERS)}
     for i in np.flatnonzero(~plain):
-        r = parse_one(texts.iat[i], rules)
+        r = parse_one(texts.iat[i] or "", rules)
         if r.reason is None:
             start[i], end[i], found[i] = r.start, r.end, True
             precision[i], qualifier[i] = p_index[r.precision], q_index[r.qualifier]

@@ -27,7 +27,7 @@ from .meaning import (
     query_image_embedding,
     text_tower,
 )
-from .time import over_time, period_summary, time_bins
+from .time import over_time, period_summary, time_bins, work_dates
 from .vectors import EXACT_MAX_ROWS, VectorIndex, embeddings_digest, exact_search, recall_at_k
 from .words import WordIndex, parse_query, work_texts
 
@@ -35,4 +35,4 @@ __all__ = ["EXACT_MAX_ROWS", "Facet", "TextMeaningIndex", "VectorIndex", "WordIn
            "combine_rankings", "embeddings_digest", "exact_search", "facets", "filter_frame",
            "filter_mask", "filter_query", "image_text_search", "over_time", "parse_query",
            "period_summary", "query_image_embedding", "recall_at_k", "text_tower", "time_bins",
-           "work_texts"]
+           "work_dates", "work_texts"]

@@ -46,9 +46,9 @@ def _missing(value: Any) -> bool:
 def _distinct(series: pd.Series) -> list:
     if isinstance(series.dtype, pd.CategoricalDtype):
         values = series.cat.categories.tolist()
-    else:
-        values = pd.unique(series.dropna()).tolist()
-    return [v.item() if isinstance(v, np.generic) else v for v in values]
+    else:  # hashing every value once (no copy without the missing first)
+        values = pd.unique(series).tolist()
+    return [v.item() if isinstance(v, np.generic) else v for v in values if not _missing(v)]
 
 
 def matching_values(series: pd.Series, values: list, name: str,

@@ -81,14 +81,16 @@ def year_of(values: pd.Series) -> pd.Series:
     >>> year_of(pd.Series(["ca. 1465", "first half of the 14th century", "500 B.C.", "?"])).tolist()
     [1465.0, 1300.0, -500.0, nan]
     """
-    text = values.astype("string")
+    codes, uniques = pd.factorize(values)  # each distinct text read once
+    text = pd.Series(uniques, dtype="string")
     year = pd.to_numeric(text.str.extract(_YEAR, expand=False), errors="coerce")
     century = pd.to_numeric(text.str.extract(_CENTURY, expand=False), errors="coerce")
     year = year.fillna((century - 1) * 100)
     bc = text.str.contains(_BC, na=False).to_numpy()
-    out = year.astype("float64")
-    out[bc] = -out[bc]
-    return out.rename(values.name)
+    distinct = year.to_numpy(dtype="float64", copy=True)
+    distinct[bc] = -distinct[bc]
+    out = np.append(distinct, np.nan)[np.where(codes < 0, len(distinct), codes)]
+    return pd.Series(out, index=values.index, name=values.name)
 
 
 def _present(values: pd.Series) -> pd.Series:

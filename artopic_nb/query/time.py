@@ -30,7 +30,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["NICE_WIDTHS", "over_time", "period_summary", "time_bins"]
+from ..data.dates import DATE_COLUMNS, date_column, year_bounds
+
+__all__ = ["NICE_WIDTHS", "over_time", "period_summary", "time_bins", "work_dates"]
 
 #: Period widths in years that ``bins=<int>`` chooses from: the narrowest that gives at most
 #: that many periods, their edges at multiples of the width (1600, 1625, 1650 ...).
@@ -45,6 +47,28 @@ def _years(values: Any, name: str) -> np.ndarray:
     except (TypeError, ValueError):
         raise TypeError(f"{name} are years as numbers (missing for undated works), not "
                         f"{s.dtype} values such as {s.dropna().iloc[0]!r}") from None
+
+
+def work_dates(metadata: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each work's ``(date_start, date_end)``: a collection's columns, or read from the date
+    column of a table that has none; without a date column, a ValueError that says time views
+    need one (what a study's time views raise).
+
+    Example
+    -------
+    >>> [s.tolist() for s in work_dates(pd.DataFrame({"Date": ["1660s", "n.d."]}))]
+    [[1660, <NA>], [1669, <NA>]]
+    """
+    if {"date_start", "date_end"} <= set(metadata.columns):
+        return metadata["date_start"], metadata["date_end"]
+    column = date_column(metadata)
+    if column is None:
+        raise ValueError(
+            "time views need a date column: one of " + ", ".join(DATE_COLUMNS)
+            + " (names compared without case), or date_start and date_end (years); the "
+            f"columns are {[str(c) for c in metadata.columns]}")
+    start, end, _ = year_bounds(metadata[column])
+    return start, end
 
 
 def time_bins(first: int, last: int, bins: int | Sequence[int] = 25) -> np.ndarray:
