@@ -144,6 +144,9 @@ def test_the_museums_own_intervals_mostly_agree(corpus):
     ("c.1803, c.1805-10", (1798, 1815, "year", "circa")),
     ("1794/c.1830-5", (1794, 1840, "year", "circa")),
     ("1826-7, reprinted 1892", (1826, 1827, "year", "exact")),
+    ("modeled 1650, cast 1700", (1650, 1650, "year", "exact")),
+    ("published 1850", (1830, 1850, "year", "before")),
+    ("Date: 1650;", (1650, 1650, "year", "exact")),
     ("Kamakura period (1185–1333)", (1185, 1333, "year", "exact")),
     ("Kamakura period (1185–1333), ca. 1300", (1295, 1305, "year", "circa")),
     # EDTF

@@ -66,10 +66,12 @@ _CIRCA = r"ca\.?|circa|cca\.?|around|about|approx\.|approximately|abt\.|vers|um"
 _PREFIX = re.compile(
     r"(?:(?P<shortly_after>shortly after|soon after|just after)|(?P<shortly_before>shortly "
     r"before|just before)|(?P<circa>" + _CIRCA + r")|(?P<after>after|not before|post|no "
-    r"earlier than|from)|(?P<before>before|not after|by|ante|until|no later than|exhibited)"
+    r"earlier than|from)|(?P<before>before|not after|by|ante|until|no later than|exhibited|"
+    r"published)"
     r"|(?P<probable>probably|likely|presumably|datable to|dateable to|datable|dateable)"
     r"|(?P<uncertain>possibly|perhaps)|(?P<dated>(?:signed and |inscribed and )?dated|inscribed)"
-    r"|(?P<filler>between|in|the))(?![a-z])\.?\s*|(?P<c>c\.|c(?=\d))\s*|(?P<q>\?)\s*")
+    r"|(?P<filler>between|in|the|date|painted|made|executed|drawn|modell?ed|carved|designed"
+    r"|created))(?![a-z])[.:]?\s*|(?P<c>c\.|c(?=\d))\s*|(?P<q>\?)\s*")
 _SUFFIX = re.compile(r"\s*(?:(?P<after>or later|or after)|(?P<before>or earlier|or before)"
                      r"|(?P<circa>~|%)|(?P<q>\?|\(\?\)|\[\?\]))$")
 _RANGE = re.compile(r"\s*(?:–|\bto\b|\buntil\b|\btill\b|\bthrough\b)\s*")
@@ -102,7 +104,7 @@ def _normalise(text: str) -> str:
         t = pattern.sub(era, t)
     t = t.replace("mid-", "mid ").replace("-century", " century").replace("'s", "s")
     t = re.sub(r"\s*[-–]\s*", "–", t)
-    return re.sub(r"\s+", " ", t).strip(" .:")
+    return re.sub(r"\s+", " ", t).strip(" .:;,'\"")
 
 
 def _strip_quals(text: str, quals: set[str]) -> str:

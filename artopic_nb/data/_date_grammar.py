@@ -64,6 +64,7 @@ _EDTF_DATE = (r"([?~%])?(-?\d{4}|\d{3}[xX]|\d{2}[xX]{2}|\d[xX]{3})(?:-(\d{2}|[xX
 _EDTF_ONE = re.compile(_EDTF_DATE + r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _EDTF_SET = re.compile(r"([\[{])\s*(.+?)\s*([\]}])")
 _EDTF_QUAL = {"?": "uncertain", "~": "circa", "%": "circa"}
+_MIDNIGHT = re.compile(r"T00:00(:00(\.0+)?)?(Z|[+-]00:?00)?")
 
 
 def _edtf_one(text: str) -> tuple[int, int, str, set[str]] | None:
@@ -92,7 +93,7 @@ def _edtf_one(text: str) -> tuple[int, int, str, set[str]] | None:
             return None
         if day and day.lower() != "xx" and not 1 <= int(day) <= 31:
             return None
-        if time and (month, day) == ("01", "01") and re.fullmatch(r"T00:00(:00(\.0+)?)?(Z|[+-]00:?00)?", time):
+        if time and (month, day) == ("01", "01") and _MIDNIGHT.fullmatch(time):
             precision = "year"  # a IIIF navDate of a year: its first instant
     return year, year, precision, quals
 

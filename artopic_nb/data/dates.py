@@ -32,7 +32,7 @@ The rules
   whole range; ``1650–ca. 1660`` widens only the end.
 - **Open bounds**: ``after 1649`` (``not before``, ``or later``, EDTF ``1649/..``) is 1649 to
   1649 + ``open_years`` (20): 1649–1669; ``before 1674`` (``by``, ``not after``, ``or
-  earlier``, ``exhibited``, EDTF ``../1674``) is 1654–1674. ``shortly after`` and ``shortly
+  earlier``, ``exhibited``, ``published``, EDTF ``../1674``) is 1654–1674. ``shortly after`` and ``shortly
   before`` reach 10 years. The named year is inside the interval: catalogues that write
   "after 1649" mostly mean in or after it.
 - **Probable, uncertain, dated** (``probably``, ``datable to``, ``[1650]``; ``possibly``,
@@ -42,7 +42,7 @@ The rules
 - **Months, seasons and days** (``October 1889``, ``Autumn 1887``, ``March 15, 1889``) give
   their year; a place or note after a comma is left aside (``October 1889, Saint-Rémy``), and
   a later state after a comma (``1826-7, reprinted 1892``, ``cast 1900``) is not the work's
-  date. Two dates of one work (``c.1803, c.1805-10``, ``1794/c.1830-5``) give their span.
+  date; the verb of making before a date is read past (``painted``, ``modeled``, ``made``). Two dates of one work (``c.1803, c.1805-10``, ``1794/c.1830-5``) give their span.
 - **EDTF and IIIF**: ``1650~``, ``1650?``, ``165X`` (1650–1659), ``16XX``, ``1650/1660``,
   ``[1650, 1660]``, ``1650-05-03``; a ``navDate`` (``1650-01-01T00:00:00Z``) is its year
   (precision ``year`` when it is the year's first instant, as IIIF writes a year).
