@@ -24,6 +24,7 @@ EXPECTED = [
     "01_quickstart", "02_embed_reduce_cluster", "03_describe_with_two_models",
     "04_genres_from_captions", "05_commonalities", "06_reclustering", "07_your_own_collection",
     "08_collections_from_the_web", "09_ask_the_collection", "10_shaping_clusters",
+    "11_words_and_images",
 ]
 SIZE_BUDGET = 100_000  # bytes per notebook
 MARK = "# NBVAL_CHECK_OUTPUT"

@@ -298,6 +298,7 @@ class Explorer(W.VBox):
     # -- controls -----------------------------------------------------------------------------
     def _build_controls(self) -> W.Box:
         cp = dict(self.study.params_.get("cluster", {}))
+        cp.update((self.study.get("cluster_fit_") or {}).get("params", {}))  # "auto": the sizes chosen
         rp = dict(self.study.params_.get("reduce", {}))
         n = len(self.study.labels_)
         style = {"description_width": "initial"}

@@ -18,6 +18,8 @@ Example
 ('column:title+tags', 'from the record (title, tags)', 'by the model hf:SmolVLM-256M-Instruct@1a2b')
 >>> caption_of("Saint John on Patmos. Saints; Eagles. Oil on wood")
 'Saint John on Patmos.'
+>>> caption_of("The Crucifixion; The Last Judgment. Saints; Angels")
+'The Crucifixion; The Last Judgment.'
 """
 
 from __future__ import annotations
@@ -44,10 +46,15 @@ CAPTION_CHARS = 200
 
 
 def caption_of(text: str, max_chars: int = CAPTION_CHARS) -> str:
-    """The first sentence of ``text`` (:func:`~artopic_nb.text.sentences.split_sentences`),
-    cut at a word to ``max_chars`` characters with "…" when longer."""
-    text = text.strip()
-    first = (split_sentences(text) or [text])[0].strip() if text else ""
+    """The first sentence of ``text`` (:func:`~artopic_nb.text.sentences.split_sentences`, but
+    a semicolon does not end it: "The Crucifixion; The Last Judgment" is one title), cut at a
+    word to ``max_chars`` characters with "…" when longer."""
+    pieces = split_sentences(text.strip()) or [text.strip()]
+    first = pieces[0].strip()
+    for piece in pieces[1:]:
+        if not first.endswith(";"):
+            break
+        first = f"{first} {piece.strip()}"
     if len(first) <= max_chars:
         return first
     cut = first[:max_chars - 1]
@@ -113,7 +120,7 @@ class ColumnDescriber:
 
     def cache_params(self, prompt: Prompt) -> dict:
         return {"reads": "record", "caption_chars": CAPTION_CHARS if prompt.name == "caption"
-                else None, "v": 1}
+                else None, "v": 2}  # v2: a semicolon does not end a caption
 
     def _texts(self, collection: Any, ids: Sequence[int]) -> list[str]:
         meta = collection.metadata
