@@ -246,6 +246,10 @@ def test_add_date_columns_says_how_many_were_not_read():
     assert "'jún.04'" in line and "'frobnicated 12'" in line
     assert "2 of 6 works have no date" in line
     assert "date_start" not in meta.columns  # the input is left as it was
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CollectionNotice)  # missing dates alone: no notice
+        quiet = add_date_columns(pd.DataFrame({"date": ["1650", None, "", "n.d."]}))
+    assert quiet["date_start"].notna().tolist() == [True, False, False, False]
 
 
 def test_a_collection_gets_date_columns_and_one_without_has_none(fixture_dir):

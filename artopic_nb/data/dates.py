@@ -194,7 +194,8 @@ def date_column(frame: pd.DataFrame) -> str | None:
 def add_date_columns(metadata: pd.DataFrame, *, notice: bool = True) -> pd.DataFrame:
     """``metadata`` with ``date_start`` and ``date_end`` (Int64 years) read from its date
     column (:func:`date_column`); unchanged when it has none, or has both columns already.
-    With ``notice``, one line says how many dates could not be read, with two examples.
+    With ``notice``, one line says how many dates could not be read, with two examples (and
+    how many works have none); nothing is said when the only gaps are missing dates.
 
     Example
     -------
@@ -216,19 +217,18 @@ def add_date_columns(metadata: pd.DataFrame, *, notice: bool = True) -> pd.DataF
 
 def unread_notice(table: pd.DataFrame, column: str) -> str | None:
     """One line on the dates of ``column`` that could not be read (two examples with their
-    reasons) and those that name no date; None when every value is a date."""
+    reasons), counting those that name no date too; None when every value that is there
+    (not empty, not ``n.d.``) was read: missing dates alone are no news."""
     failed = table[~table["parsed"]]
-    if failed.empty:
-        return None
     none = failed["reason"].isin(NO_DATE)
     unread = failed[~none]
-    parts = []
-    if len(unread):
-        shown = unread.drop_duplicates("text").head(2)
-        examples = "; ".join(f"{t!r}: {r}" for t, r in zip(shown["text"], shown["reason"],
-                                                             strict=True))
-        parts.append(f"{len(unread):,} of {len(table):,} dates in {column!r} could not be "
-                     f"read (e.g. {examples})")
+    if unread.empty:
+        return None
+    shown = unread.drop_duplicates("text").head(2)
+    examples = "; ".join(f"{t!r}: {r}" for t, r in zip(shown["text"], shown["reason"],
+                                                         strict=True))
+    parts = [f"{len(unread):,} of {len(table):,} dates in {column!r} could not be read "
+             f"(e.g. {examples})"]
     if none.any():
         parts.append(f"{int(none.sum()):,} of {len(table):,} works have no date in {column!r}")
     return "; ".join(parts) + ": their date_start and date_end are missing (time views " \
