@@ -29,6 +29,7 @@ from artopic_nb.query import (
     work_texts,
 )
 from artopic_nb.query.filters import classify, year_of
+from artopic_nb.query.meaning import NONSENSE_QUERIES, chance_floor
 
 FILLER = "a quiet room with a table a chair a window and some light falling on the floor " * 3
 
@@ -268,8 +269,12 @@ def test_clip_text_tower_embeds_texts_in_the_image_space(tiny_clip_with_tokenize
     np.testing.assert_allclose(rows[0], direct, atol=1e-5)
     # images ranked by the text: exactly the cosine order of the image rows
     X = emb.embed(fixture_collection, progress=False)
-    found = image_text_search(emb, VectorIndex(X), "a ship at sea", top_k=5)
+    found = image_text_search(emb, VectorIndex(X), "a ship at sea", top_k=5, above_chance=False)
     order = np.argsort(-(X @ rows[0]), kind="stable")[:5]
+    # above chance (the default): only what beats every nonsense query, in the same order
+    kept = image_text_search(emb, VectorIndex(X), "a ship at sea", top_k=5)
+    floor = chance_floor(X, emb.embed_texts(list(NONSENSE_QUERIES)))
+    assert kept["id"].tolist() == [i for i in order if X[i] @ rows[0] > floor]
     assert found["id"].tolist() == order.tolist()
     assert found["over"].eq("images").all()
     np.testing.assert_allclose(found["score"], (X @ rows[0])[order], rtol=1e-4)

@@ -181,10 +181,12 @@ def text_tower(embedder: Any) -> Any:
 
 
 def image_text_search(embedder: Any, index: VectorIndex, query: str, top_k: int = 10,
-                      exclude: Sequence[int] | None = None) -> pd.DataFrame:
+                      exclude: Sequence[int] | None = None, above_chance: bool = True
+                      ) -> pd.DataFrame:
     """Works whose image rows (``index``, made by ``embedder``) are closest to ``query``
     embedded by the embedder's text tower, above chance (:func:`chance_floor` of the
-    nonsense queries on the same images): a frame ``(id, score, matched, snippet, over)``.
+    nonsense queries on the same images; ``above_chance=False``: the plain ranking): a frame
+    ``(id, score, matched, snippet, over)``.
 
     Example
     -------
@@ -197,8 +199,10 @@ def image_text_search(embedder: Any, index: VectorIndex, query: str, top_k: int 
         raise ValueError(f"the text tower gives {q.shape[1]} numbers but the images have "
                          f"{index.embeddings.shape[1]}: embed the images with the same model")
     ids, scores = index.search(q[0], top_k, exclude)
-    floor = chance_floor(index.embeddings, text_tower(embedder).embed_texts(list(NONSENSE_QUERIES)))
-    keep = (ids >= 0) & (scores > floor)
+    keep = ids >= 0
+    if above_chance:
+        keep &= scores > chance_floor(index.embeddings,
+                                      text_tower(embedder).embed_texts(list(NONSENSE_QUERIES)))
     return pd.DataFrame({"id": ids[keep], "score": scores[keep].astype("float64"),
                          "matched": "image", "snippet": "", "over": "images"},
                         columns=RESULT_COLUMNS)
