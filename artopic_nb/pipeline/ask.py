@@ -8,8 +8,12 @@
   image embedding (the work itself left out), exact or through an approximate index above
   50,000 works (:mod:`artopic_nb.query.vectors`);
 - :meth:`Asking.where`: the works that pass metadata conditions or a pandas query, as a
-  table or a mask; :meth:`Asking.where_query` the same filter as a pandas query string;
-  :meth:`Asking.facets` the values and ranges to filter on, with counts.
+  table or a mask (a work's date is an interval: ``date=(1600, 1650)`` keeps those that
+  overlap it); :meth:`Asking.where_query` the same filter as a pandas query string;
+  :meth:`Asking.facets` the values and ranges to filter on, with counts;
+- :meth:`Asking.over_time`: works per cluster (or any column) and period, an uncertain date
+  spread over the periods it covers; :meth:`Asking.periods` a sentence per cluster on its
+  period.
 
 The indexes are built on first use and kept by the part while the results they read stay
 the same (keyed by their digests); the word index and the approximate image index are also
@@ -24,6 +28,7 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -40,8 +45,11 @@ from ..query import (
     filter_mask,
     filter_query,
     image_text_search,
+    over_time,
+    period_summary,
     query_image_embedding,
     text_tower,
+    work_dates,
     work_texts,
 )
 from .runner import StepRunner
@@ -169,19 +177,23 @@ class Asking:
     def where(self, query: str | dict | None = None, *, as_mask: bool = False,
               **conditions: Any) -> pd.DataFrame | np.ndarray:
         """The works that meet every condition and the pandas ``query``: their rows of the
-        metadata (with a ``<column>_year`` for each text column of dates), or with
+        metadata (with a ``<column>_year`` for each other text column of dates), or with
         ``as_mask=True`` a boolean array by id.
 
-        A condition per column: a list of values (``genre=["portrait", "religious"]``), a
-        tuple ``(low, high)`` as an inclusive range (``begin_year=(1600, 1700)``; ``None``
-        leaves an end open; on a text column of dates, its years; on a date column, years or
-        dates), or one value. Columns whose names are not Python names go in a dict:
-        ``study.where({"on view": [True]})``. :meth:`where_query` gives the same filter as a
-        pandas query string.
+        A condition per column: a list of values (``genre=["portrait", "religious"]``; text
+        matches ignore case unless ``case_sensitive=True``; a value no work has is an error
+        naming the nearest ones), a tuple ``(low, high)`` as an inclusive range
+        (``begin_year=(1600, 1700)``; ``None`` leaves an end open), or one value. ``date``
+        is each work's interval (``date_start``, ``date_end``, read from the catalogue's
+        date as :func:`artopic_nb.dates.parse` reads it): ``date=(1600, 1650)`` keeps the
+        works whose interval overlaps the range, with ``within=True`` those inside it.
+        Columns whose names are not Python names go in a dict: ``study.where({"on view":
+        [True]})``. :meth:`where_query` gives the same filter as a pandas query string.
 
         Example
         -------
         >>> study.where(genre=["portrait"], date=(1600, 1700))                   # doctest: +SKIP
+        >>> study.where(date=(1600, 1650), within=True)                           # doctest: +SKIP
         >>> study.where("begin_year >= 1600 and culture == 'Dutch'", as_mask=True)  # doctest: +SKIP
         """
         frame = self._filter_frame()
@@ -210,6 +222,44 @@ class Asking:
         >>> {name: f.kind for name, f in study.facets().items()}     # doctest: +SKIP
         """
         return facets(self._filter_frame(), {**(conditions or {}), **more})
+
+    # -- time -----------------------------------------------------------------------------------
+    def _dated(self, by: str) -> tuple[Any, Any, Any]:
+        """Each work's group (``by``: "cluster" or a metadata column) and its years."""
+        meta = self.runner.collection.metadata
+        start, end = work_dates(meta)  # "time views need a date column" when there is none
+        if by == "cluster":
+            return self.runner.result("labels_"), start, end
+        if by not in meta.columns:
+            raise ValueError(f"by must be 'cluster' or a metadata column; there is no column "
+                             f"{by!r} (the columns are {list(meta.columns)})")
+        return meta[by], start, end
+
+    def over_time(self, by: str = "cluster", bins: int | Sequence[int] = 25) -> pd.DataFrame:
+        """Works per group and period, a long table: ``period``, ``start``, ``end``, the group
+        (``by``: ``"cluster"`` or a metadata column such as ``"genre"``), ``count`` (each work
+        spread over the periods its date interval covers, so fractional) and ``share`` (of the
+        period's dated works). ``bins``: at most this many periods of a round width, or their
+        edges. Undated works are counted in ``attrs["undated"]``.
+        ``artopic_nb.charts.over_time(table, names=study.cluster_names_)`` draws it.
+
+        Example
+        -------
+        >>> table = study.over_time(bins=10)                                     # doctest: +SKIP
+        >>> table.pivot(index="period", columns="cluster", values="share")       # doctest: +SKIP
+        """
+        labels, start, end = self._dated(by)
+        return over_time(labels, start, end, by=by, bins=bins)
+
+    def periods(self, by: str = "cluster") -> pd.DataFrame:
+        """Each group's period, one row per group: ``works``, ``dated``, ``low``, ``high``
+        (the central 80 % of its dated works' years), ``median`` and a ``sentence`` ("mostly
+        1600–1675; median 1642 (14 dated works)").
+
+        >>> study.periods().loc[0, "sentence"]                                   # doctest: +SKIP
+        """
+        labels, start, end = self._dated(by)
+        return period_summary(labels, start, end, by=by)
 
     # -- the indexes, kept while their inputs stay the same --------------------------------------
     def _asked(self, key: tuple, build) -> Any:

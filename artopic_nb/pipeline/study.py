@@ -318,6 +318,8 @@ class Study:
     where = _delegate("asking", Asking.where)
     where_query = _delegate("asking", Asking.where_query)
     facets = _delegate("asking", Asking.facets)
+    over_time = _delegate("asking", Asking.over_time)
+    periods = _delegate("asking", Asking.periods)
 
     rename_cluster = _delegate("shaping", Shaping.rename_cluster, returns_study=True)
     merge_clusters = _delegate("shaping", Shaping.merge_clusters, returns_study=True)
