@@ -170,7 +170,7 @@ def _identity(inputs: Inputs, *, embedder: str | None, batch_size: int, text: An
                      images=digest(inputs.collection.hashes))
     if text is not None:
         words = work_texts(inputs.collection.metadata, text)
-        found.update(text_encoder=inputs.given["text_encoder"].model_id,
+        found.update(text_encoder=getattr(inputs.given["text_encoder"], "model_id", None),
                      columns=words.columns, texts=digest(words.texts))
     return found
 
@@ -261,8 +261,9 @@ def embed_request(collection: ImageCollection, embedder: Any = "auto", batch_siz
     text = "auto" if text is True else None if text is False else text
     if text is None and not image:
         raise ValueError("nothing to embed: image=False needs text ('auto', a column or columns)")
+    columns = None
     if text is not None:
-        text_columns(collection.metadata, text)  # a column that is not there: an error now
+        columns = text_columns(collection.metadata, text).columns  # a bad column: an error now
         weights = check_weights(weights)
     params: dict[str, Any] = {"embedder": None, "batch_size": batch_size}
     given: dict[str, Any] = {}
@@ -275,8 +276,8 @@ def embed_request(collection: ImageCollection, embedder: Any = "auto", batch_siz
     elif not (isinstance(embedder, str) and embedder == "auto"):
         raise ValueError(f"embedder={embedder!r} is not used with image=False (the words alone); "
                          "leave it out, or embed the images too")
-    if text is not None:
-        given["text_encoder"] = load_text_encoder(text_encoder)
+    if text is not None:  # no column of words: no encoder to load
+        given["text_encoder"] = load_text_encoder(text_encoder) if columns else None
         params.update(text=text if isinstance(text, str) else list(text), image=bool(image),
                       weights=weights, text_encoder=str(text_encoder) if isinstance(
                           text_encoder, (str, os.PathLike)) else repr(text_encoder))
