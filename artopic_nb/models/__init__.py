@@ -18,9 +18,11 @@ options::
 
     import artopic_nb as an
     study.describe(describers=[an.models.hf("HuggingFaceTB/SmolVLM-256M-Instruct", quantize=True),
-                               an.models.openai("qwen2.5vl", url="http://localhost:11434/v1")])
+                               an.models.openai("qwen2.5vl", url="http://localhost:11434/v1"),
+                               an.models.column("title", "description")])   # the records' words
 """
 
+from .backends.column import column
 from .catalog import available, load
 from .kinds import KINDS, register
 from .specs import (
@@ -37,4 +39,4 @@ from .specs import (
 )
 
 __all__ = ["DEFAULT_DESCRIBER", "DEFAULT_DESCRIBERS", "KINDS", "ModelSpec", "attributes", "auto",
-           "available", "gguf", "hf", "load", "openai", "parse", "register", "smollm2"]
+           "available", "column", "gguf", "hf", "load", "openai", "parse", "register", "smollm2"]
