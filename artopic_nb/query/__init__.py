@@ -14,6 +14,9 @@ metadata filters, as plain functions over numpy and pandas and small index class
 :mod:`~artopic_nb.query.time`
     Groups over time: works per cluster and period (uncertain dates spread over the periods
     they cover) and a sentence per cluster on its period.
+:mod:`~artopic_nb.query.timeline`
+    The works on a time line: the map's date layout (by year and cluster), the histogram of
+    dates that brushes the map.
 
 A :class:`~artopic_nb.pipeline.study.Study` asks through them: ``study.search``,
 ``study.similar``, ``study.where`` (and ``study.over_time``).
@@ -28,11 +31,12 @@ from .meaning import (
     text_tower,
 )
 from .time import over_time, period_summary, time_bins, work_dates
+from .timeline import DateLayout, date_histogram, date_layout
 from .vectors import EXACT_MAX_ROWS, VectorIndex, embeddings_digest, exact_search, recall_at_k
 from .words import WordIndex, parse_query, work_texts
 
-__all__ = ["EXACT_MAX_ROWS", "Facet", "TextMeaningIndex", "VectorIndex", "WordIndex",
-           "combine_rankings", "embeddings_digest", "exact_search", "facets", "filter_frame",
+__all__ = ["EXACT_MAX_ROWS", "DateLayout", "Facet", "TextMeaningIndex", "VectorIndex", "WordIndex",
+           "combine_rankings", "date_histogram", "date_layout", "embeddings_digest", "exact_search", "facets", "filter_frame",
            "filter_mask", "filter_query", "image_text_search", "over_time", "parse_query",
            "period_summary", "query_image_embedding", "recall_at_k", "text_tower", "time_bins",
            "work_dates", "work_texts"]

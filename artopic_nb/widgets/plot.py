@@ -49,18 +49,15 @@ from ._base import (
     ThumbnailSource,
     artwork_info,
     as_int_list,
-    clean_text,
     esm,
     study_thumbnails,
 )
+from ._color_codes import MAX_CATEGORIES, NUMERIC_BINS, color_codes
+from ._layouts import Layouts
 from ._pictures import PictureMap
 
-__all__ = ["EmbeddingPlot", "color_codes", "has_pictures"]
+__all__ = ["MAX_CATEGORIES", "NUMERIC_BINS", "EmbeddingPlot", "color_codes", "has_pictures"]
 
-#: Categorical columns keep this many most frequent values; the rest become "other".
-MAX_CATEGORIES = 20
-#: Numeric columns with more distinct values than this are binned into quantiles.
-NUMERIC_BINS = 6
 PREDICTED_PREFIX = "predicted: "
 DRAW_MODES = ("points", "images")
 #: Size of the sharper thumbnails the view asks for when it zooms in (pixels).
@@ -75,42 +72,7 @@ def has_pictures(study) -> bool:
         and hasattr(col, "thumbnail_bytes")
 
 
-def color_codes(values: pd.Series | np.ndarray, kind: str = "category",
-                missing_label: str = "missing") -> tuple[np.ndarray, list[str], str]:
-    """Integer codes (``-1`` for missing/noise), category names and the ``-1`` entry's name.
-
-    ``kind="cluster"``: ``values`` are cluster labels (``-1`` noise) and keep their numbers.
-    Otherwise numeric columns with many values are binned into quantiles and categorical ones
-    keep their :data:`MAX_CATEGORIES` most frequent values (the rest become ``"other"``).
-    """
-    if kind == "cluster":
-        labels = np.asarray(values, dtype=np.int64)
-        k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-        codes = np.where(labels >= 0, labels, -1).astype(np.int32)
-        return codes, [f"cluster {c}" for c in range(k)], "noise"
-    s = pd.Series(values).reset_index(drop=True)
-    missing = s.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s) \
-            and s.nunique(dropna=True) > MAX_CATEGORIES:
-        binned = pd.qcut(s, NUMERIC_BINS, duplicates="drop")
-        cats = [f"{iv.left:.4g} – {iv.right:.4g}" for iv in binned.cat.categories]
-        codes = binned.cat.codes.to_numpy().astype(np.int32)
-        return codes, cats, missing_label
-    text = s.map(clean_text)
-    text[missing] = ""
-    counts = text[~missing & (text != "")].value_counts(sort=True)
-    keep = list(counts.index[:MAX_CATEGORIES - 1]) if len(counts) > MAX_CATEGORIES \
-        else list(counts.index)
-    keep.sort()
-    index = {v: c for c, v in enumerate(keep)}
-    other = len(keep)
-    codes = np.array([-1 if (m or v == "") else index.get(v, other)
-                      for v, m in zip(text, missing, strict=True)], dtype=np.int32)
-    cats = keep + (["other"] if len(counts) > len(keep) else [])
-    return codes, cats, missing_label
-
-
-class EmbeddingPlot(PictureMap, ArtopicWidget):
+class EmbeddingPlot(Layouts, PictureMap, ArtopicWidget):
     """Scatter of the 2-D map; see the module docstring.
 
     Parameters
@@ -131,6 +93,9 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
     cluster_names:
         ``{cluster: name}`` (or a Series, a list, a DataFrame(cluster, name)) shown at the
         clusters' centroids; numbers where a cluster has none.
+    dates:
+        ``(date_start, date_end)`` years of the works for ``layout="date"``; by default read
+        from ``metadata`` (:mod:`artopic_nb.widgets._layouts`).
     **traits:
         Any public trait (``draw``, ``color_by``, ``height``, ``point_size`` ...); others are an
         error.
@@ -190,9 +155,11 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
     def __init__(self, coords, labels=None, *, metadata: pd.DataFrame | None = None,
                  genre_predictions: pd.DataFrame | None = None,
                  thumbnails: ThumbnailSource | None = None, cache: Cache | None = None,
-                 cluster_names=None, **traits):
+                 cluster_names=None, dates=None, **traits):
         color_by = traits.pop("color_by", None)
         draw = traits.pop("draw", "points")
+        layout = traits.pop("layout") if isinstance(traits.get("layout"), str) else "map"
+        layout = traits.pop("map_layout", layout)
         self._coords = np.zeros((0, 2), np.float32)
         self._labels: np.ndarray | None = None
         self._predictions = genre_predictions
@@ -205,6 +172,8 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
             self._set_coords(coords)
             if labels is not None:
                 self._labels = self._check_labels(labels)
+            self._init_layouts(dates)
+            self.map_layout = layout  # the observer places the works
             self.draw = draw  # the observer prepares the pictures
             self._update_labels()
             self._refresh_options()
@@ -216,15 +185,19 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
                 self.color_by = color_by  # the observer recolours
 
     @classmethod
-    def from_study(cls, study, draw: str = "points", **traits) -> EmbeddingPlot:
+    def from_study(cls, study, draw: str = "points", layout: str = "map",
+                   **traits) -> EmbeddingPlot:
         """A plot of ``study.coords_`` coloured by ``study.labels_`` (when clustered);
-        ``draw="images"`` draws each work as its picture (the image map), ``"points"`` as a dot.
+        ``draw="images"`` draws each work as its picture (the image map), ``"points"`` as a dot;
+        ``layout="date"`` places the works by year and cluster (needs a date column; the
+        trait ``map_layout``, since ``layout`` is every ipywidget's CSS layout).
         Cluster names come from ``study.cluster_names_`` when the study has them."""
         return cls(study.coords_, study.get("labels_"),
                    metadata=study.collection.metadata,
                    genre_predictions=study.get("genre_predictions_"),
                    thumbnails=study_thumbnails(study), cache=study.cache,
-                   cluster_names=study.get("cluster_names_"), draw=draw, **traits)
+                   cluster_names=study.get("cluster_names_"), draw=draw, layout=layout,
+                   **traits)
 
     # -- Python API ---------------------------------------------------------------------------
     @property
@@ -234,6 +207,7 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
 
     @property
     def coordinates(self) -> np.ndarray:
+        """The positions drawn (the current layout's)."""
         return self._coords.copy()
 
     def set_labels(self, labels) -> None:
@@ -241,6 +215,7 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
         labels = None if labels is None else self._check_labels(labels)
         with self.hold_sync():
             self._labels = labels
+            self._relayout()  # the date layout's rows are the clusters
             self._refresh_options()
             if self.color_by == "cluster":
                 self.hidden_categories = []
@@ -333,6 +308,11 @@ class EmbeddingPlot(PictureMap, ArtopicWidget):
             raise ValueError(f"coords must have shape (n, 2), not {coords.shape}")
         if self._labels is not None and len(coords) != len(self._labels):
             raise ValueError(f"{len(coords)} points for {len(self._labels)} labels")
+        self._map_coords = coords
+        if self.map_layout == "map":
+            self._show_coords(coords)
+
+    def _show_coords(self, coords: np.ndarray) -> None:
         self._coords = coords
         self.coords = coords.tobytes()
         self.n_points = len(coords)

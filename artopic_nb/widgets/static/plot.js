@@ -1,4 +1,4 @@
-// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 901d56a5971e757e06221d8a634b82cfb7040103a879065f93bcc873e52dd086. Do not edit: npm run build.
+// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 1508c70cf97bf198196bed65690145cab3c96bed33cb84767044808fd7505d3b. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {
@@ -158,6 +158,9 @@ function createState(model, el) {
     detailReqs: /* @__PURE__ */ new Set(),
     wantDetail: [],
     detailTimer: 0,
+    // the layout drawn ("map" or "date") and a move between two (layout.js)
+    layoutShown: "",
+    transition: null,
     requestDraw: () => {
     }
     // set by the view (draw.js)
@@ -1087,7 +1090,6 @@ function drawLabels(s) {
   const labels = model.get("cluster_labels") || [];
   if (!labels.length) return;
   ctx.font = `600 ${Math.round(13 * dpr)}px system-ui, sans-serif`;
-  ctx.textAlign = "center";
   ctx.textBaseline = "middle";
   ctx.lineJoin = "round";
   ctx.lineWidth = 4 * dpr;
@@ -1096,11 +1098,147 @@ function drawLabels(s) {
     const x = toScreenX(s, lab.x), y = toScreenY(s, lab.y);
     if (x < -100 || y < -20 || x > W + 100 || y > H + 20) continue;
     const text = String(lab.text);
+    ctx.textAlign = lab.align === "left" ? "left" : "center";
     ctx.strokeStyle = "rgba(255,255,255,0.92)";
     ctx.strokeText(text, x, y);
     ctx.fillStyle = "#111";
     ctx.fillText(text, x, y);
   }
+}
+
+// artopic_nb/widgets/js/map/layout.js
+var TRANSITION_MS = 500;
+var layoutOf = (s) => s.model.get("map_layout") || "map";
+var ease = (u) => u < 0.5 ? 2 * u * u : 1 - 2 * (1 - u) * (1 - u);
+function onCoords(s) {
+  const layout = layoutOf(s), switching = s.layoutShown !== "" && layout !== s.layoutShown;
+  const from = s.transition ? s.xy.slice() : s.xy, fromView = { ...s.view };
+  s.transition = null;
+  loadCoords(s);
+  loadHighlighted(s);
+  loadEvidence(s);
+  loadPictures(s);
+  if (switching) s.userMoved = false;
+  fit(s);
+  s.layoutShown = layout;
+  s.el.dataset.layout = layout;
+  if (switching && from.length === s.xy.length && s.n > 0) startTransition(s, from, fromView);
+  s.requestDraw();
+}
+function startTransition(s, from, fromView) {
+  const to = s.xy;
+  s.transition = {
+    from,
+    to,
+    cur: new Float32Array(to.length),
+    t0: performance.now(),
+    fromView,
+    toView: { ...s.view },
+    frames: 0
+  };
+  s.el.dataset.layoutMoving = "true";
+  stepTransition(s);
+}
+function stepTransition(s) {
+  const tr = s.transition;
+  if (!tr) return;
+  const u = Math.min(1, (performance.now() - tr.t0) / TRANSITION_MS), e = ease(u);
+  const { from, to, cur, fromView: a, toView: b } = tr;
+  if (u >= 1) {
+    s.xy = to;
+    s.transition = null;
+    if (!s.userMoved) s.view = b;
+    s.el.dataset.layoutMoving = "false";
+    s.el.dataset.layoutFrames = String(tr.frames);
+  } else {
+    for (let k = 0; k < cur.length; k++) cur[k] = from[k] + (to[k] - from[k]) * e;
+    s.xy = cur;
+    tr.frames++;
+    if (!s.userMoved) {
+      s.view = {
+        cx: a.cx + (b.cx - a.cx) * e,
+        cy: a.cy + (b.cy - a.cy) * e,
+        scale: a.scale * Math.pow(b.scale / a.scale, e)
+      };
+    }
+    s.requestDraw();
+  }
+  s.index = null;
+  s.dotsDirty = true;
+  s.picsDirty = true;
+}
+function tickLabel(ctx, text, x, y) {
+  ctx.strokeStyle = "rgba(255,255,255,0.92)";
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = "#333";
+  ctx.fillText(text, x, y);
+}
+function drawAxis(s) {
+  const axis = s.model.get("layout_axis") || [];
+  if (layoutOf(s) !== "date" || s.transition || !axis.length) return;
+  const { ctx } = s.dom, { dpr, W, H } = s;
+  ctx.save();
+  ctx.font = `${Math.round(11 * dpr)}px system-ui, sans-serif`;
+  ctx.lineJoin = "round";
+  ctx.lineWidth = 3 * dpr;
+  for (const item of axis) {
+    const x = toScreenX(s, item.x);
+    if (x < -60 || x > W + 60) continue;
+    if (item.kind === "strip") {
+      ctx.setLineDash([4 * dpr, 4 * dpr]);
+      ctx.strokeStyle = "#999";
+      ctx.lineWidth = 1 * dpr;
+      ctx.beginPath();
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, H);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.lineWidth = 3 * dpr;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "top";
+      tickLabel(ctx, String(item.text), x + 4 * dpr, 4 * dpr);
+    } else {
+      ctx.strokeStyle = "#666";
+      ctx.lineWidth = 1 * dpr;
+      ctx.beginPath();
+      ctx.moveTo(x, H);
+      ctx.lineTo(x, H - 6 * dpr);
+      ctx.stroke();
+      ctx.lineWidth = 3 * dpr;
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      tickLabel(ctx, String(item.text), x, H - 7 * dpr);
+    }
+  }
+  ctx.restore();
+  s.dom.canvas.dataset.axis = String(axis.length);
+}
+function initLayout(s, onDom) {
+  s.layoutShown = layoutOf(s);
+  s.el.dataset.layout = s.layoutShown;
+  const label = el_("label", "artopic-plot-layout", null);
+  label.appendChild(document.createTextNode("Layout "));
+  const select2 = el_("select", "", label);
+  for (const name of ["map", "date"]) el_("option", "", select2, name).value = name;
+  s.dom.colorSelect.parentElement.after(label);
+  s.dom.layoutSelect = select2;
+  s.dom.layoutLabel = label;
+  onDom(select2, "change", () => {
+    s.model.set("map_layout", select2.value);
+    s.model.save_changes();
+  });
+  showLayoutMenu(s);
+}
+function showLayoutMenu(s) {
+  const { layoutSelect: select2, layoutLabel: label } = s.dom;
+  if (!select2) return;
+  const offered = s.model.get("layouts");
+  label.style.display = Array.isArray(offered) ? "" : "none";
+  if (!Array.isArray(offered)) return;
+  for (const o of select2.options) o.disabled = !offered.includes(o.value);
+  select2.value = layoutOf(s);
+  label.title = s.model.get("layout_note") || "";
+  label.dataset.note = label.title;
 }
 
 // artopic_nb/widgets/js/map/lod.js
@@ -1278,6 +1416,7 @@ function requestDraw(s) {
 }
 function draw(s) {
   if (!s.W) resize(s);
+  stepTransition(s);
   const t0 = performance.now();
   const { canvas } = s.dom;
   let drawn;
@@ -1297,6 +1436,7 @@ function draw(s) {
   }
   drawRings(s, images);
   drawLabels(s);
+  drawAxis(s);
   const ms = performance.now() - t0;
   s.draws++;
   canvas.dataset.renderedPoints = String(drawn);
@@ -1606,7 +1746,7 @@ function wireModel(s, on) {
     s.requestDraw();
   };
   const legend = () => buildLegend(s);
-  on("change:coords", redraw(loadCoords, loadHighlighted, loadEvidence, loadPictures, fit));
+  on("change:coords", () => onCoords(s));
   on("change:n_points", redraw(loadCoords, loadPictures, fit));
   on("change:codes", redraw(loadCodes));
   on("change:colors", redraw(loadColors, buildLegend));
@@ -1634,6 +1774,8 @@ function wireModel(s, on) {
   on("change:atlas_version", redraw(loadAtlas));
   on("change:cluster_labels", redraw());
   on("change:show_labels", redraw());
+  for (const k of ["map_layout", "layouts", "layout_note"]) on(`change:${k}`, () => showLayoutMenu(s));
+  on("change:layout_axis", redraw());
   on("msg:custom", (msg, buffers) => onCustom(s, msg, buffers));
 }
 function wireDom(s, onDom) {
@@ -1677,6 +1819,7 @@ function mountMap(model, el) {
   loadEvidence(s);
   buildLegend(s);
   buildColorMenu(s);
+  initLayout(s, bag.onDom);
   const ro = new ResizeObserver(() => {
     if (resize(s)) s.requestDraw();
   });

@@ -3,6 +3,7 @@
 // rendered_points / rendered_version traits the kernel waits for).
 import { rasterDots } from "./canvas.js";
 import { drawLabels, drawRings } from "./labels.js";
+import { drawAxis, stepTransition } from "./layout.js";
 import { drawPictures } from "./pictures.js";
 import { showLayers } from "./renderer.js";
 import { imagesOn } from "./state.js";
@@ -17,6 +18,7 @@ export function requestDraw(s) {
 /** Draw now. */
 export function draw(s) {
   if (!s.W) resize(s);
+  stepTransition(s);
   const t0 = performance.now();
   const { canvas } = s.dom;
   let drawn;
@@ -37,6 +39,7 @@ export function draw(s) {
   }
   drawRings(s, images);
   drawLabels(s);
+  drawAxis(s);
   const ms = performance.now() - t0;
   s.draws++;
   canvas.dataset.renderedPoints = String(drawn);

@@ -38,20 +38,21 @@ export function drawRings(s, images) {
 }
 
 /** Cluster names (or numbers) at their centroids: the model's cluster_labels
- *  ([{ code, x, y, text }]) when show_labels is on. */
+ *  ([{ code, x, y, text, align? }]; align "left": the text starts at x) when show_labels is on. */
 export function drawLabels(s) {
   const model = s.model, { ctx } = s.dom, { dpr, W, H } = s;
   if (!model.get("show_labels")) return;
   const labels = model.get("cluster_labels") || [];
   if (!labels.length) return;
   ctx.font = `600 ${Math.round(13 * dpr)}px system-ui, sans-serif`;
-  ctx.textAlign = "center"; ctx.textBaseline = "middle";
+  ctx.textBaseline = "middle";
   ctx.lineJoin = "round"; ctx.lineWidth = 4 * dpr;
   for (const lab of labels) {
     if (s.hidden.has(lab.code)) continue;
     const x = toScreenX(s, lab.x), y = toScreenY(s, lab.y);
     if (x < -100 || y < -20 || x > W + 100 || y > H + 20) continue;
     const text = String(lab.text);
+    ctx.textAlign = lab.align === "left" ? "left" : "center";  // left: a row's name (date layout)
     ctx.strokeStyle = "rgba(255,255,255,0.92)"; ctx.strokeText(text, x, y);
     ctx.fillStyle = "#111"; ctx.fillText(text, x, y);
   }

@@ -9,6 +9,7 @@ import { onDetail } from "./detail.js";
 import { draw, requestDraw } from "./draw.js";
 import { onCardThumbs } from "./hover.js";
 import { attachInteraction, resetView } from "./interaction.js";
+import { initLayout, onCoords, showLayoutMenu } from "./layout.js";
 import { showLayers } from "./renderer.js";
 import { createState, imagesOn } from "./state.js";
 import { fit, resize } from "./view.js";
@@ -31,7 +32,7 @@ function onCustom(s, msg, buffers) {
 function wireModel(s, on) {
   const redraw = (...loaders) => () => { for (const f of loaders) f(s); s.requestDraw(); };
   const legend = () => buildLegend(s);
-  on("change:coords", redraw(loadCoords, loadHighlighted, loadEvidence, loadPictures, fit));
+  on("change:coords", () => onCoords(s));  // a new layout: the works move there
   on("change:n_points", redraw(loadCoords, loadPictures, fit));
   on("change:codes", redraw(loadCodes));
   on("change:colors", redraw(loadColors, buildLegend));
@@ -55,6 +56,8 @@ function wireModel(s, on) {
   on("change:atlas_version", redraw(loadAtlas));
   on("change:cluster_labels", redraw());
   on("change:show_labels", redraw());
+  for (const k of ["map_layout", "layouts", "layout_note"]) on(`change:${k}`, () => showLayoutMenu(s));
+  on("change:layout_axis", redraw());
   on("msg:custom", (msg, buffers) => onCustom(s, msg, buffers));
 }
 
@@ -90,7 +93,7 @@ export function mountMap(model, el) {
   wireDom(s, bag.onDom);
   wireModel(s, bag.on);
   loadCoords(s); loadCodes(s); loadColors(s); loadHighlighted(s); loadEvidence(s);
-  buildLegend(s); buildColorMenu(s);
+  buildLegend(s); buildColorMenu(s); initLayout(s, bag.onDom);
   const ro = new ResizeObserver(() => { if (resize(s)) s.requestDraw(); });
   ro.observe(s.dom.stage);
   resize(s);
