@@ -138,3 +138,58 @@ def test_plot_without_a_date_column_says_time_views_need_one(study, fixture_coll
     given = EmbeddingPlot(study.coords_, study.labels_, metadata=meta, map_layout="date",
                           dates=(meta.index * 10 + 1500, meta.index * 10 + 1509))
     assert given.map_layout == "date" and given.layout_note == ""
+
+
+# -- the time histogram in the ask panel -------------------------------------------------------
+def test_brushing_the_time_histogram_filters_as_where_date_does(study):
+    from artopic_nb.widgets.ask_panel import AskPanel
+
+    plot = EmbeddingPlot.from_study(study)
+    panel = AskPanel(study, plot)
+    hist = panel.time
+    dated = int(study.collection.metadata["date_start"].notna().sum())
+    assert hist is not None and sum(hist.counts) == pytest.approx(dated)
+    assert "date" not in panel._facet_widgets  # the histogram, not a slider
+    hist.set_state({"brushed": [1500.0, 1650.0]})  # as a drag in the view
+    expected = study.where(date=(1500, 1650), as_mask=True)
+    assert 0 < expected.sum() < len(expected)
+    assert panel.conditions == {"date": (1500, 1650)}
+    assert np.array_equal(panel.mask, expected)
+    assert np.array_equal(plot.filtered, expected)
+    assert panel.query == study.where_query(date=(1500, 1650))
+    assert np.array_equal(study.where(panel.query, as_mask=True), expected)
+    # the other facets' filter: the bars of what they keep; the brush stays
+    panel.set_filter(genre=["portrait"])
+    portraits = study.where(genre=["portrait"], as_mask=True)
+    assert sum(hist.passing) == pytest.approx(
+        study.collection.metadata.loc[portraits, "date_start"].notna().sum())
+    assert hist.brushed == [1500.0, 1650.0]
+    assert np.array_equal(panel.mask, expected & portraits)
+    panel.set_filter(date=(1600, 1700))  # from Python: the brush follows
+    assert hist.brushed == [1600.0, 1700.0]
+    hist.set_state({"brushed": []})  # a click clears it
+    assert panel.conditions == {"genre": ["portrait"]}
+    panel.clear()
+    assert hist.brushed == [] and hist.passing == [] and plot.filtered is None
+    with pytest.raises(ValueError, match="from low to high"):
+        hist.brush(1700, 1600)
+
+
+def test_ask_panel_without_a_date_column_says_time_views_need_one(fixture_collection):
+    from artopic_nb.widgets.ask_panel import AskPanel
+
+    meta = fixture_collection.metadata.drop(columns=["date", "date_start", "date_end"])
+    undated = Study(type(fixture_collection)(meta), cache_dir=None, progress=False)
+    undated.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=2)
+    panel = AskPanel(undated, EmbeddingPlot.from_study(undated))
+    assert panel.time is None
+    html_text = " ".join(w.value for w in _walk(panel) if isinstance(w, W.HTML))
+    assert "time views need a date column" in html_text
+    panel.set_filter(genre=["asian art"])  # the other facets still work
+    assert panel.mask.sum() == (meta["genre"] == "asian art").sum()
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)

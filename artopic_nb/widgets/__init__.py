@@ -15,10 +15,11 @@ from .decimated import decimated_plot
 from .explorer import Explorer, Link, explore, link_views
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot
+from .timeline import TimeHistogram
 
 # A teaching machine or Binder may have no route to a CDN: altair charts render offline,
 # set up when altair is first imported (importing it here would cost 2 s of every first map).
 charts.enable_offline_on_import()
 
 __all__ = ["CaptionViewer", "ClusterGrid", "EmbeddingPlot", "Explorer", "Link", "charts",
-           "decimated_plot", "explore", "link_views"]
+           "TimeHistogram", "decimated_plot", "explore", "link_views"]

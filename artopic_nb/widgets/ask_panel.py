@@ -4,7 +4,10 @@
   ranked, fill the grid and are ringed on the map, the first ones listed with the column
   that matched and a snippet;
 - the facets (categorical multi-selects with counts, numeric and date range sliders) filter
-  the works: the plot dims the rest (one binary mask, :meth:`EmbeddingPlot.set_filter`), the
+  the works; the works' dates are a time histogram (:class:`~.timeline.TimeHistogram`, an
+  uncertain date spread over its years) on which a range of years is brushed, the condition
+  ``date=(low, high)`` of ``study.where`` (intervals that overlap it; without a date column,
+  a line says time views need one): the plot dims the rest (one binary mask, :meth:`EmbeddingPlot.set_filter`), the
   grid shows the works that pass, the search answers among them, and each facet's counts
   follow the other facets (cross-filtering);
 - the current filter is readable from Python: :attr:`AskPanel.mask` (a boolean array by id),
@@ -17,6 +20,7 @@ Example
 >>> panel.search('"gold background"')          # as typing it and pressing Enter  # doctest: +SKIP
 >>> panel.set_filter(genre=["portrait"], begin_year=(1600, 1700))   # doctest: +SKIP
 >>> panel.mask.sum(), panel.query              # doctest: +SKIP
+>>> panel.time.brushed                         # the years brushed on the histogram  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -30,12 +34,17 @@ import ipywidgets as W
 import numpy as np
 import pandas as pd
 
+from ..data.dates import date_column
+from ..query import work_dates
 from ._base import artwork_title
+from .timeline import TimeHistogram
 
 __all__ = ["AskPanel"]
 
 #: Values listed per categorical facet (the most frequent).
 MAX_OPTIONS = 30
+#: The time histogram's condition (what ``study.where`` takes) and its most periods.
+TIME_KEY, TIME_BINS = "date", 40
 #: Results listed under the search box (the grid shows them all).
 LISTED = 8
 OVER = ("all", "words", "texts", "images")
@@ -86,6 +95,7 @@ class AskPanel(W.VBox):
         self.query_view.add_class("artopic-ask-query")
         self._facet_widgets: dict[str, W.Widget] = {}
         self._kinds: dict[str, str] = {}
+        time_box = self._build_time()
         facets_box = self._build_facets(max_facets)
         self.box.observe(lambda change: self._safe("search", self.search, change["new"]),
                          names=["value"])
@@ -95,7 +105,7 @@ class AskPanel(W.VBox):
         super().__init__([
             W.HTML("<b>Ask the collection</b>"),
             self.box, W.HBox([self.over, self.clear_button]), self.status, self.listing,
-            W.HTML("<b>Filter</b>"), facets_box, self.query_view,
+            W.HTML("<b>Filter</b>"), time_box, facets_box, self.query_view,
         ], layout=W.Layout(width=width, min_width=width, overflow="auto"))
         self.add_class("artopic-ask")
         self._show_filter()
@@ -115,6 +125,9 @@ class AskPanel(W.VBox):
     def set_filter(self, **conditions: Any) -> None:
         """Filter as the facets do (``genre=["portrait"]``, ``begin_year=(1600, 1700)``; None
         clears one); the facets show it."""
+        if self.time is not None:  # the date column's range is the histogram's
+            for name in [k for k in conditions if k in self._time_names]:
+                conditions[TIME_KEY] = conditions.pop(name)
         self.conditions = {k: v for k, v in {**self.conditions, **conditions}.items()
                            if v is not None}
         self._apply()
@@ -195,11 +208,42 @@ class AskPanel(W.VBox):
             if items else "<i>nothing found</i>"
 
     # -- facets -----------------------------------------------------------------------------------
+    def _build_time(self) -> W.Widget:
+        """The time histogram of the works' dates, or the line that says it needs them."""
+        self.time, self._dates, self._time_names = None, None, ()
+        meta = self.study.collection.metadata
+        try:
+            start, end = work_dates(meta)
+        except ValueError as exc:  # no date column: say what time views need
+            note = W.HTML(f"<small><i>{html.escape(str(exc).split(':')[0])}</i></small>")
+            note.add_class("artopic-ask-time-note")
+            return note
+        self._dates = (start, end)
+        source = date_column(meta.drop(columns=["date_start", "date_end"], errors="ignore"))
+        self._time_names = tuple(dict.fromkeys([TIME_KEY, "date_start", "date_end",
+                                                *([source] if source else [])]))
+        self.time = TimeHistogram.from_dates(start, end, bins=TIME_BINS,
+                                             layout=W.Layout(width="100%"))
+        self.time.add_class("artopic-ask-time")
+        self.time.observe(lambda change: self._safe("filter", self._on_time, change["new"]),
+                          names=["brushed"])
+        return W.VBox([W.HTML(f"<small>{html.escape(source or 'date')}</small>"), self.time])
+
+    def _on_time(self, brushed: list[float]) -> None:
+        if self._syncing:
+            return
+        condition = (int(brushed[0]), int(brushed[1])) if len(brushed) == 2 else None
+        self.conditions = {k: v for k, v in {**self.conditions, TIME_KEY: condition}.items()
+                           if v is not None}
+        self._apply()
+
     def _build_facets(self, max_facets: int) -> W.VBox:
         children = []
         for name, facet in list(self.study.facets().items()):
             if len(children) >= max_facets:
                 break
+            if name in self._time_names:
+                continue  # the time histogram
             if facet.kind == "category":
                 if facet.counts is None or len(facet.counts) < 2:
                     continue
@@ -268,6 +312,12 @@ class AskPanel(W.VBox):
                         widget.value = tuple(condition or ())
                 else:
                     widget.value = tuple(condition) if condition else (widget.min, widget.max)
+            if self.time is not None:  # the brush, and the bars of what the others keep
+                brushed = self.conditions.get(TIME_KEY)
+                self.time.brushed = [float(v) for v in brushed] if brushed else []
+                others = {k: v for k, v in self.conditions.items() if k != TIME_KEY}
+                mask = self.study.where(others, as_mask=True) if others else None
+                self.time.set_passing(*self._dates, mask)
         n = len(self.study.collection)
         passing = n if self._mask is None else int(self._mask.sum())
         query = self.query
