@@ -26,10 +26,15 @@ from artopic_nb.widgets._base import STATIC, esm
 REPO = Path(__file__).resolve().parents[1]
 JS = REPO / "artopic_nb" / "widgets" / "js"
 ENTRIES = tuple(sorted(p.stem for p in JS.glob("*.js")))  # each view's entry (build.mjs too)
+# pages outside a kernel (build.mjs PAGES): entry under js/, and the classic script (IIFE) built
+# where the Python side that ships it reads it
+PAGES = {"site": ("site/main.js", REPO / "artopic_nb" / "export" / "static" / "site.js")}
 MAX_FILE_LINES = 400
 MAX_FUNCTION_LINES = 80
 # a relative import: `from "./x.js"` or `import "./x.js"` (build.mjs uses the same pattern)
 IMPORT = re.compile(r"""\b(?:from|import)\s*["'](\.{1,2}/[^"']+)["']""")
+# an npm package (bundled; pinned in package.json, whose text the hash then covers)
+BARE = re.compile(r"""\b(?:from|import)\s*["']([^."'/][^"']*)["']""")
 BANNER = re.compile(r"sources sha256 ([0-9a-f]{64})")
 
 
@@ -37,15 +42,16 @@ def _text(path: Path) -> str:
     return path.read_bytes().decode("utf-8").replace("\r\n", "\n")
 
 
-def bundle_sources(entry: str, js_dir: Path = JS) -> list[str]:
-    """The source files of bundle ``entry`` (paths relative to ``js_dir``, sorted): the entry,
-    every module it imports, followed from import to import, and ``build.mjs``.
+def bundle_sources(entry: str, js_dir: Path = JS, entry_file: str | None = None) -> list[str]:
+    """The source files of bundle ``entry`` (paths relative to ``js_dir``, sorted): the entry
+    (``entry_file``, default ``<entry>.js``), every module it imports, followed from import to
+    import, ``build.mjs``, and ``../../../package.json`` when a source imports an npm package.
 
     >>> "shared/dom.js" in bundle_sources("grid") and "map/webgl.js" not in bundle_sources("grid")
     True
     """
     seen: set[str] = set()
-    todo = [os.path.join(js_dir, f"{entry}.js")]
+    todo = [os.path.join(js_dir, entry_file or f"{entry}.js")]
     while todo:
         file = os.path.normpath(todo.pop())
         if file in seen:
@@ -53,19 +59,26 @@ def bundle_sources(entry: str, js_dir: Path = JS) -> list[str]:
         seen.add(file)
         for m in IMPORT.finditer(_text(Path(file))):
             todo.append(os.path.join(os.path.dirname(file), m.group(1)))
+        if BARE.search(_text(Path(file))):
+            seen.add(os.path.normpath(os.path.join(js_dir, "..", "..", "..", "package.json")))
     seen.add(os.path.join(js_dir, "build.mjs"))
-    return sorted(Path(f).relative_to(js_dir).as_posix() for f in seen)
+    return sorted(Path(os.path.relpath(f, js_dir)).as_posix() for f in seen)
 
 
-def sources_sha256(entry: str, js_dir: Path = JS) -> str:
+def page_sources(page: str, js_dir: Path = JS) -> list[str]:
+    """The source files of page ``page`` (:data:`PAGES`), as :func:`bundle_sources`."""
+    return bundle_sources(page, js_dir, PAGES[page][0])
+
+
+def sources_sha256(entry: str, js_dir: Path = JS, files: list[str] | None = None) -> str:
     """SHA-256 over each source's path and text (CRLF read as LF): ``path NUL text NUL ...``,
-    the same as ``sourcesSha256`` in ``build.mjs``.
+    the same as ``sourcesSha256`` in ``build.mjs`` (``files``: default the bundle's sources).
 
     >>> len(sources_sha256("captions"))
     64
     """
     h = hashlib.sha256()
-    for name in bundle_sources(entry, js_dir):
+    for name in files if files is not None else bundle_sources(entry, js_dir):
         h.update(f"{name}\0{_text(js_dir / name)}\0".encode())
     return h.hexdigest()
 
@@ -267,7 +280,8 @@ def test_the_hash_follows_every_import_esbuild_follows():
             "map/labels.js", "map/lod.js", "shared/buffers.js", "shared/dom.js",
             "shared/thumbs.js", "build.mjs"} <= set(plot)
     every = {p.relative_to(JS).as_posix() for p in js_sources()}
-    assert set().union(*(bundle_sources(e) for e in ENTRIES)) == every  # no orphan module
+    found = set().union(*(bundle_sources(e) for e in ENTRIES), *(page_sources(p) for p in PAGES))
+    assert found - {"../../../package.json"} == every  # no orphan module
     # each module named in a bundle's path comments (esbuild writes one a module) is hashed
     for entry in ENTRIES:
         src = (STATIC / f"{entry}.js").read_text(encoding="utf-8")
@@ -282,6 +296,40 @@ def test_bundles_match_a_fresh_build_when_node_is_here():
     run = subprocess.run([node, str(JS / "build.mjs"), "--check"], capture_output=True,
                          text=True, cwd=REPO, timeout=120)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+# -- pages: the static site's classic script --------------------------------------------------
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_is_built_from_its_current_sources(page):
+    bundle = PAGES[page][1]
+    assert bundle.is_file(), f"{bundle} is missing: npm run build"
+    files = page_sources(page)
+    assert "map/mount.js" in files and "../../../package.json" in files  # the map, minisearch
+    written = banner_sha256(bundle)
+    assert written is not None, f"{bundle} has no 'sources sha256' banner: npm run build"
+    assert written == sources_sha256(page, files=files), (
+        f"{bundle.relative_to(REPO)} is older than its sources in artopic_nb/widgets/js "
+        f"({', '.join(files)}): run `npm run build` and commit it")
+    src = bundle.read_text(encoding="utf-8")
+    named = set(re.findall(r"^\s*// artopic_nb/widgets/js/(\S+\.js)$", src, re.M))
+    assert named == {f for f in files if f.endswith(".js")}
+    first = src.splitlines()[0]
+    assert "minisearch 7.2.0" in first  # the npm package bundled, by its pinned version
+
+
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_page_is_a_classic_script_that_runs_from_file_urls(page):
+    # a page opened from file:// may import no module: one IIFE, no import / export statement
+    src = PAGES[page][1].read_text(encoding="utf-8")
+    assert src.splitlines()[1].startswith("(() => {") and src.rstrip().endswith("})();")
+    assert not re.search(r"^\s*(import|export)\s", src, re.M)
+    assert not IMPORT.search(src)
+    # nothing fetched: no fetch, XHR or dynamic import, and URLs only in (minisearch's) comments
+    # (a call of the global fetch, not minisearch's SearchableMap.fetch method)
+    calls = r"(?:[=(,;!&|?:]|\bawait|\breturn|\bwindow\.|\bglobalThis\.)\s*fetch\("
+    assert not re.search(calls + r"|XMLHttpRequest|\bimport\(", code_only(src))
+    urls = [line for line in src.splitlines()[1:] if re.search(r"https?://", line)]
+    assert all(line.lstrip().startswith(("*", "//", "/*")) for line in urls), urls[:3]
 
 
 # -- the sources ---------------------------------------------------------------------------------

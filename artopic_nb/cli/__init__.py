@@ -3,6 +3,7 @@
     artopic demo [--out DIR]                          the bundled Met paintings, offline
     artopic run FOLDER [--metadata CSV] [--out DIR]   your own images
     artopic report STUDY_DIR [--out FILE]             the HTML report of a saved study
+    artopic export STUDY_DIR FOLDER                   a static site of a saved study
 
 Every argument is checked before anything runs (:mod:`artopic_nb.cli.checks`); an error the
 command expects (a model that is not here, a bad source, bad metadata, an unknown column or
@@ -23,6 +24,7 @@ import sys
 from pathlib import Path
 
 from ..steps.cluster import METHODS
+from .site import add_export_parser
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main", "run"]
 
@@ -31,7 +33,7 @@ EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The parser of ``artopic demo | run | report`` and their options."""
+    """The parser of ``artopic demo | run | report | export`` and their options."""
     parser = argparse.ArgumentParser(prog="artopic", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -95,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="write the HTML report of a saved study")
     rep.add_argument("study_dir")
     rep.add_argument("--out", default=None, help="report file (default: STUDY_DIR/report.html)")
+    add_export_parser(sub)
     return parser
 
 
@@ -156,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``artopic`` with ``argv`` (default: the process's arguments); the exit status."""
     from .checks import check_arguments
     from .running import RunState, run_study
+    from .site import export_command
     from .summary import write_metadata_issues
 
     args = build_parser().parse_args(argv)
@@ -167,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "report":
             return _report(args)
+        if args.command == "export":
+            return export_command(args)
         state.start("check")
         check_arguments(args)
         state.start("load")

@@ -1,4 +1,4 @@
-// artopic_nb view "captions": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/captions.js; sources sha256 66dc560967f1a846f943db218c82a411494e3b9d867524339c7b006257ca5aed. Do not edit: npm run build.
+// artopic_nb view "captions": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/captions.js; sources sha256 438fff499b9708c1dcf656e4aad9a5a199a62f070d79014c19b5b2efcc327016. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {

@@ -1,4 +1,4 @@
-// artopic_nb view "grid": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/grid.js; sources sha256 9bdcf47f96d640c5feb64c15c77e4b0ff76d4f1eb9a0707fb4883bc410236c85. Do not edit: npm run build.
+// artopic_nb view "grid": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/grid.js; sources sha256 67b4fd97a4163d1109263f948d02cd8853a73c8e69eb05eaceae05d26f71b95c. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {

@@ -1,4 +1,4 @@
-// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 1508c70cf97bf198196bed65690145cab3c96bed33cb84767044808fd7505d3b. Do not edit: npm run build.
+// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 f9e034f706abd5330ee6b2cb728825b9d4b72ad8e235ae11122b2a82caed33ca. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {
@@ -58,6 +58,7 @@ var SHARPEN = 1.25;
 var LAYER = 2048;
 var DETAIL_LAYERS = 2;
 var MINI_PX = 10;
+var DATE_SLOT = 0.92;
 function pictureBox(a, cell) {
   if (a >= 1) return [cell, Math.min(cell, Math.max(1, Math.floor(cell / a + 0.5)))];
   return [Math.min(cell, Math.max(1, Math.floor(cell * (a > 0 ? a : 1) + 0.5))), cell];
@@ -1016,7 +1017,8 @@ function fit(s) {
   const area = (maxX - minX) * (maxY - minY);
   const scaleFor = (pad) => Math.max(1e-9, Math.min((W - 2 * pad) / (maxX - minX), (H - 2 * pad) / (maxY - minY)));
   let scale = scaleFor(16 * dpr);
-  const natural = Math.sqrt(PIC_FILL * area / Math.max(1, s.n));
+  const slot = s.model.get("map_layout") === "date" ? DATE_SLOT : Infinity;
+  const natural = Math.min(slot, Math.sqrt(PIC_FILL * area / Math.max(1, s.n)));
   if (imagesOn(s)) scale = scaleFor(16 * dpr + Math.min(natural * scale, MAX_FIT_PX * dpr) / 2);
   s.view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale };
   s.fitScale = scale;
@@ -1118,12 +1120,18 @@ function onCoords(s) {
   loadHighlighted(s);
   loadEvidence(s);
   loadPictures(s);
+  dateBounds(s);
   if (switching) s.userMoved = false;
   fit(s);
   s.layoutShown = layout;
   s.el.dataset.layout = layout;
   if (switching && from.length === s.xy.length && s.n > 0) startTransition(s, from, fromView);
   s.requestDraw();
+}
+function dateBounds(s) {
+  if (layoutOf(s) !== "date" || !s.n) return;
+  for (const lab of s.model.get("cluster_labels") || []) s.maxY = Math.max(s.maxY, lab.y + 0.5);
+  s.minY -= 0.8;
 }
 function startTransition(s, from, fromView) {
   const to = s.xy;
@@ -1214,6 +1222,7 @@ function drawAxis(s) {
   s.dom.canvas.dataset.axis = String(axis.length);
 }
 function initLayout(s, onDom) {
+  dateBounds(s);
   s.layoutShown = layoutOf(s);
   s.el.dataset.layout = s.layoutShown;
   const label = el_("label", "artopic-plot-layout", null);
