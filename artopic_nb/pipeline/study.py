@@ -361,6 +361,12 @@ class Study:
 
         return plot_map(self, path, **kwargs)
 
+    def export_site(self, folder: str | os.PathLike, **kwargs: Any) -> Path:
+        """A static site of the study, e.g. ``study.export_site("site/")``: see :func:`artopic_nb.export.site.export_site`."""
+        from ..export.site import export_site
+
+        return export_site(self, folder, **kwargs)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the study to folder ``path`` (parquet, npy, JSON; no pickle), atomically."""
         return storage.save(self, path)
