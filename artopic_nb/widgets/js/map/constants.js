@@ -11,6 +11,9 @@ export const LAYER = 2048, DETAIL_LAYERS = 2;  // texture layers' side; layers o
 // Far out a picture is a few pixels: it is drawn from the "mini" pages (8-px squares, which
 // the view asks for first); one bilinear sample a pixel, no mipmaps.
 export const MINI_PX = 10;
+// The date layout stacks works in slots one unit tall: a picture there is at most this tall
+// (in data units), so the rows stay apart.
+export const DATE_SLOT = 0.92;
 
 // A picture's box in a square of side `cell`: the same arithmetic as data/atlas.picture_boxes.
 export function pictureBox(a, cell) {

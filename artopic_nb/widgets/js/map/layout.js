@@ -18,12 +18,20 @@ export function onCoords(s) {
   const from = s.transition ? s.xy.slice() : s.xy, fromView = { ...s.view };
   s.transition = null;
   loadCoords(s); loadHighlighted(s); loadEvidence(s); loadPictures(s);
+  dateBounds(s);
   if (switching) s.userMoved = false;
   fit(s);
   s.layoutShown = layout;
   s.el.dataset.layout = layout;
   if (switching && from.length === s.xy.length && s.n > 0) startTransition(s, from, fromView);
   s.requestDraw();
+}
+
+// the date layout's view holds the rows' names above the rows and the years below them
+function dateBounds(s) {
+  if (layoutOf(s) !== "date" || !s.n) return;
+  for (const lab of s.model.get("cluster_labels") || []) s.maxY = Math.max(s.maxY, lab.y + 0.5);
+  s.minY -= 0.8;
 }
 
 function startTransition(s, from, fromView) {
@@ -96,6 +104,7 @@ export function drawAxis(s) {
  *  for a model without `layouts`). "date" is offered where the model lists it in `layouts`,
  *  else shown disabled with the reason (`layout_note`). */
 export function initLayout(s, onDom) {
+  dateBounds(s);
   s.layoutShown = layoutOf(s);
   s.el.dataset.layout = s.layoutShown;
   const label = el_("label", "artopic-plot-layout", null);

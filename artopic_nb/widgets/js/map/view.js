@@ -1,6 +1,6 @@
 // The view: which part of the data plane is on screen (centre and scale), fitted to the data,
 // and the canvases' size in device pixels.
-import { MAX_FIT_PX, PIC_FILL } from "./constants.js";
+import { DATE_SLOT, MAX_FIT_PX, PIC_FILL } from "./constants.js";
 import { imagesOn } from "./state.js";
 
 /** The whole map in view (a margin, and room for half a picture when pictures are drawn). */
@@ -11,7 +11,9 @@ export function fit(s) {
   let scale = scaleFor(16 * dpr);
   // the pictures' size in data units: at the fitted view they would tile PIC_FILL of the box;
   // with pictures, the margin leaves room for half of one
-  const natural = Math.sqrt(PIC_FILL * area / Math.max(1, s.n));
+  // (the date layout's slots are one unit tall: a picture fills one at most)
+  const slot = s.model.get("map_layout") === "date" ? DATE_SLOT : Infinity;
+  const natural = Math.min(slot, Math.sqrt(PIC_FILL * area / Math.max(1, s.n)));
   if (imagesOn(s)) scale = scaleFor(16 * dpr + Math.min(natural * scale, MAX_FIT_PX * dpr) / 2);
   s.view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale };
   s.fitScale = scale;
