@@ -77,7 +77,7 @@ def test_keywords_on_a_known_corpus(corpus):
 def test_ctfidf_formula_by_hand():
     # cluster 0: "apple apple pear", cluster 1: "pear plum" -> counts [[2,1,0],[0,1,1]]
     df = pd.DataFrame({"id": [0, 1], "text": ["apple apple pear", "pear plum"]})
-    kw = cluster_keywords(df, [0, 1], top_k=5)
+    kw = cluster_keywords(df, [0, 1], top_k=5, max_share=1.0, contrastive=False)
     kw = kw[~kw["term"].str.contains(" ")].set_index(["cluster", "term"])["score"]
     # bigrams count too: cluster 0 has 5 occurrences (3 words + "apple apple", "apple pear")
     # and cluster 1 has 3 ("pear", "plum", "pear plum"); A = 8 / 2
@@ -85,6 +85,10 @@ def test_ctfidf_formula_by_hand():
     assert kw[0, "apple"] == pytest.approx(2 / 5 * math.log(1 + a / 2))
     assert kw[0, "pear"] == pytest.approx(1 / 5 * math.log(1 + a / 2))
     assert kw[1, "plum"] == pytest.approx(1 / 3 * math.log(1 + a / 1))
+    # by default "pear", in every work, is boilerplate; the scores of the others stay as they were
+    default = cluster_keywords(df, [0, 1], top_k=5).set_index(["cluster", "term"])["score"]
+    assert "pear" not in default.index.get_level_values("term")
+    assert default[0, "apple"] == kw[0, "apple"] and default[1, "plum"] == kw[1, "plum"]
 
 
 def test_npmi_by_hand():
@@ -253,3 +257,64 @@ def test_summaries_use_the_registered_prompt_and_its_answer_length(corpus):
     assert out["prompt"].iloc[0].endswith("|WHAT") and "|kw=" in out["prompt"].iloc[0]
     with pytest.raises(TypeError, match="text model"):
         summarize_clusters(df, labels, None)
+
+
+# -- words that distinguish: boilerplate out, contrast in -------------------------------------
+
+BOILER = [
+    (0, "Gift of the donor, 1910. A saint with a halo on a gold ground."),
+    (0, "Gift of the donor, 1920. A saint and a halo, gold ground."),
+    (0, "Gift of the donor. A haloed saint, gold ground, a little sea."),
+    (1, "Gift of the donor, 1930. Ships at sea, grey waves."),
+    (1, "Gift of the donor. Ships on a grey sea."),
+    (1, "Gift of the donor. A grey sea with ships and a saint."),
+    (2, "Gift of the donor. Fruit and flowers on a table."),
+    (2, "Gift of the donor. Flowers, fruit, a table, sea shells."),
+]
+
+
+def _boiler() -> pd.DataFrame:
+    return pd.DataFrame({"id": range(len(BOILER)), "cluster": [c for c, _ in BOILER],
+                         "text": [t for _, t in BOILER]})
+
+
+def test_boilerplate_in_most_works_is_never_a_keyword():
+    from artopic_nb.text.keywords import boilerplate_terms
+
+    df = _boiler()
+    assert boilerplate_terms(df) == ["donor", "gift", "gift donor"]
+    kw = cluster_keywords(df, top_k=10)
+    assert not set(kw["term"]) & {"gift", "donor", "gift donor"}
+    # kept with the threshold at 1 and no contrast asked: BERTopic's c-TF-IDF lists them
+    plain = cluster_keywords(df, top_k=10, max_share=1.0, contrastive=False)
+    assert {"gift", "donor"} <= set(plain["term"])
+    # a term that fills one big cluster is not boilerplate: outside it, it is rare
+    big = pd.DataFrame({"id": range(10), "cluster": [0] * 7 + [1] * 3,
+                        "text": ["gold saint"] * 7 + ["grey sea", "grey ship", "sea"]})
+    assert boilerplate_terms(big) == []
+    assert "gold" in set(cluster_keywords(big)["term"])
+
+
+def test_a_keyword_occurs_more_in_its_cluster_than_in_the_rest():
+    df = _boiler()
+    kw = cluster_keywords(df, top_k=10)
+    assert (kw["share"] > kw["share_out"]).all()
+    sea = kw[kw["term"] == "sea"].set_index("cluster")
+    # "sea" is in 3 of 3 works of cluster 1, and in 2 of the 5 others
+    assert list(sea.index) == [1] and sea.loc[1, "share"] == 1.0 and sea.loc[1, "share_out"] == 2 / 5
+    # the others mention the sea less often than their rest: it is not their keyword
+    both = cluster_keywords(df, top_k=10, contrastive=False)
+    assert set(both[both["term"] == "sea"]["cluster"]) == {0, 1, 2}
+    # a work described by two models counts once in the shares
+    twice = pd.concat([df, df[df["id"] == 3]], ignore_index=True)
+    grey = cluster_keywords(twice, top_k=10).query("term == 'grey'").iloc[0]
+    assert grey["share"] == 1.0 and grey["count"] == 4
+
+
+def test_terms_never_span_punctuation():
+    from artopic_nb.text.keywords import vectorizer
+
+    analyse = vectorizer().build_analyzer()
+    terms = analyse("It is dark (mean lightness 20). The colours are warm; busy surface.")
+    assert "dark mean" not in terms and "warm busy" not in terms
+    assert {"mean lightness", "busy surface", "colours warm"} <= set(terms)

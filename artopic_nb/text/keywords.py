@@ -8,18 +8,20 @@ id -> cluster / array indexed by id). Noise (cluster -1) is left out unless
 
 - :func:`cluster_keywords`: class-based TF-IDF (BERTopic's c-TF-IDF) over each cluster's
   descriptions joined into one document, unigrams and bigrams, English stop words plus
-  :data:`ART_STOP_WORDS`; each term gets an *aspect*, ``"visual"`` or ``"content"``, from the
-  :data:`VISUAL_LEXICON`. :func:`vocabulary_fingerprint` names this vocabulary for cache keys.
+  :data:`ART_STOP_WORDS`; the collection's boilerplate (:func:`boilerplate_terms`: words in
+  most works, whichever cluster is left out) is dropped, and a cluster keeps only the terms
+  found in a larger share of its works than of the rest (``share`` vs ``share_out``); each
+  term gets an *aspect*, ``"visual"`` or ``"content"``, from the :data:`VISUAL_LEXICON`.
+  :func:`vocabulary_fingerprint` names this vocabulary for cache keys.
 - :func:`topic_diversity` and :func:`keyword_coherence` (NPMI): figures of keyword quality.
 
-c-TF-IDF, as in BERTopic: for term ``t`` and cluster ``c``,
+Terms are unigrams and bigrams made within phrases (never across punctuation) after the stop
+words go. c-TF-IDF, as in BERTopic: for term ``t`` and cluster ``c``,
 ``W(t, c) = tf(t, c) / |c| * log(1 + A / f(t))`` where ``tf(t, c)`` is the count of ``t`` in
 the cluster's descriptions, ``|c|`` the number of term occurrences in ``c``, ``f(t)`` the
 count of ``t`` over all clusters and ``A`` the average number of term occurrences per cluster.
 
-Aspect rule: a term is *visual* when it is a lexicon phrase ("gold leaf") or when its last
-word is in the lexicon ("soft light", "blue"; but "blue sky" and "red robe" are content,
-their head words naming a thing). Everything else is *content*.
+Aspects and the art-generic stop words: :mod:`artopic_nb.text.lexicon` (re-exported here).
 
 Example
 -------
@@ -35,12 +37,15 @@ import hashlib
 import itertools
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from .lexicon import ART_STOP_WORDS, VISUAL_LEXICON, keyword_aspect
+from .lexicon import VISUAL_PHRASES as _VISUAL_PHRASES
 
 if TYPE_CHECKING:
     from sklearn.feature_extraction.text import CountVectorizer
@@ -49,9 +54,12 @@ __all__ = [
     "ART_STOP_WORDS",
     "ASPECTS",
     "ClusterLabels",
+    "BOILERPLATE_SHARE",
     "NGRAM_RANGE",
+    "PHRASE_BREAK",
     "TOKEN_PATTERN",
     "VISUAL_LEXICON",
+    "boilerplate_terms",
     "cluster_keywords",
     "keyword_aspect",
     "keyword_coherence",
@@ -63,48 +71,6 @@ __all__ = [
     "with_clusters",
 ]
 
-#: Words that describe almost any artwork description and so say nothing about a cluster.
-ART_STOP_WORDS = frozenset("""
-painting paintings painted paint image images artwork artworks art artist artists work works
-picture pictures depicts depict depicting depicted depiction shows show showing shown
-features featuring feature scene scenes piece appears appear visible seen view overall
-style also likely possibly perhaps suggests suggesting creates create creating giving gives
-adds adding evokes evoking conveys conveying sense captures capturing displays displaying
-represents representing portrayed portrays portraying detailed details detail including
-include includes various several one two three rendered""".split())
-
-#: Visual vocabulary by category (palette, light, composition, technique). A term whose last
-#: word (or whole phrase) is here is a *visual* keyword; the rest are *content*.
-VISUAL_LEXICON: Mapping[str, frozenset[str]] = MappingProxyType({
-    "palette": frozenset("""
-        colour colours color colors coloured colored palette hue hues tone tones tonal
-        red reds blue blues green greens yellow yellows orange purple violet pink brown browns
-        black white grey gray gold golden silver ochre ocher crimson scarlet vermilion azure
-        ultramarine umber sienna earthy muted vibrant vivid bright pale pastel saturated
-        monochrome monochromatic warm cool rich subdued deep""".split()),
-    "light": frozenset("""
-        light lighting lit shadow shadows shade shading dark darkness darker chiaroscuro
-        glow glowing luminous luminosity illuminated illumination highlights highlight
-        contrast contrasts sunlight sunlit dim dramatic tenebrism radiant gleaming soft harsh
-        diffused""".split()),
-    "composition": frozenset("""
-        composition composed background foreground middle ground centre center centered
-        centred symmetrical symmetry asymmetrical diagonal diagonals perspective horizon
-        frame framed framing format vertical horizontal oval circular arrangement arranged
-        layout space spatial depth balance balanced cropped close-up panoramic pyramidal
-        grouping placement""".split()),
-    "technique": frozenset("""
-        brushwork brushstroke brushstrokes strokes brush impasto glaze glazes glazing texture
-        textured smooth loose fine linear outline outlines contour contours line lines
-        oil oils canvas panel tempera fresco watercolor watercolour gouache ink ink-wash wash
-        woodblock print engraving etching pastel charcoal chalk drawing sketch silk paper
-        scroll gilding gilded gold-leaf varnish technique medium realistic realism naturalistic
-        stylized stylised flat detailed meticulous precise sfumato pointillist impressionistic
-        impressionist""".split()),
-})
-_VISUAL_PHRASES = {"gold leaf", "oil canvas", "oil panel", "tempera panel", "ink silk",
-                   "ink paper", "hanging scroll", "broad strokes", "visible brushstrokes"}
-_VISUAL_WORDS = {w: cat for cat, words in VISUAL_LEXICON.items() for w in words}
 #: A cluster label per description: a Series or mapping id -> cluster, or an array indexed
 #: by id (a study's ``labels_``).
 ClusterLabels = pd.Series | Mapping[int, int] | np.ndarray | Sequence[int]
@@ -114,6 +80,13 @@ ASPECTS = ("visual", "content")
 #: dates are not themes. Keywords are unigrams and bigrams.
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}(?:-[^\W\d_]+)*\b"
 NGRAM_RANGE = (1, 2)
+#: Terms never span these: "dark (mean lightness 20)" gives no "dark mean".
+PHRASE_BREAK = r"[.,;:!?()\[\]{}\"“”/|]+"
+#: A term in more than this share of the works outside every cluster is the collection's
+#: boilerplate ("measured from the pixels", a museum's "gift of"): it names no cluster.
+#: Measured on the demo (``benchmarks/topic_words.py``): 0.5 removes the attribute
+#: describer's fixed phrases and keeps every palette word that sets a cluster apart.
+BOILERPLATE_SHARE = 0.5
 
 
 def vocabulary_fingerprint() -> str:
@@ -127,21 +100,11 @@ def vocabulary_fingerprint() -> str:
     vocabulary = {"stop_words": sorted(ART_STOP_WORDS), "english_stop_words": "scikit-learn",
                   "lexicon": {cat: sorted(words) for cat, words in sorted(VISUAL_LEXICON.items())},
                   "phrases": sorted(_VISUAL_PHRASES), "token_pattern": TOKEN_PATTERN,
-                  "ngram_range": list(NGRAM_RANGE)}
+                  "ngram_range": list(NGRAM_RANGE), "phrase_break": PHRASE_BREAK,
+                  "boilerplate_share": BOILERPLATE_SHARE,
+                  "contrastive": 1}
     digest = hashlib.sha256(json.dumps(vocabulary, sort_keys=True).encode()).hexdigest()
     return f"vocabulary:{digest[:16]}"
-
-
-def keyword_aspect(term: str) -> tuple[str, str | None]:
-    """``("visual", category)`` or ``("content", None)`` for one keyword (see module doc)."""
-    term = term.lower().strip()
-    if term in _VISUAL_PHRASES:
-        return "visual", "technique"
-    head = term.split()[-1] if term else ""
-    if head in _VISUAL_WORDS:
-        return "visual", _VISUAL_WORDS[head]
-    return "content", None
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -175,12 +138,26 @@ def with_clusters(descriptions: pd.DataFrame, labels: ClusterLabels | None = Non
 
 
 def vectorizer(**kwargs: Any) -> CountVectorizer:
-    """The term counter: scikit-learn's ``CountVectorizer`` with this module's vocabulary."""
+    """The term counter: scikit-learn's ``CountVectorizer`` with this module's vocabulary,
+    its n-grams made within phrases (:data:`PHRASE_BREAK`), after the stop words go.
+
+    >>> vectorizer().build_analyzer()("Dark (mean lightness 20), warm colours.")
+    ['dark', 'mean', 'lightness', 'mean lightness', 'warm', 'colours', 'warm colours']
+    """
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    stop = sorted(ENGLISH_STOP_WORDS | ART_STOP_WORDS)
-    return CountVectorizer(ngram_range=NGRAM_RANGE, stop_words=stop, lowercase=True,
-                           token_pattern=TOKEN_PATTERN, **kwargs)
+    stop = frozenset(ENGLISH_STOP_WORDS | ART_STOP_WORDS)
+    token, (low, high) = re.compile(TOKEN_PATTERN), NGRAM_RANGE
+
+    def analyse(text: str) -> list[str]:
+        terms: list[str] = []
+        for phrase in re.split(PHRASE_BREAK, str(text).lower()):
+            words = [w for w in token.findall(phrase) if w not in stop]
+            for n in range(low, high + 1):
+                terms += [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+        return terms
+
+    return CountVectorizer(analyzer=analyse, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,34 +165,46 @@ def vectorizer(**kwargs: Any) -> CountVectorizer:
 
 
 def cluster_keywords(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *, top_k: int = 10,
-                     include_noise: bool = False, min_count: int = 1) -> pd.DataFrame:
-    """Top c-TF-IDF keywords per cluster and aspect.
+                     include_noise: bool = False, min_count: int = 1,
+                     max_share: float = BOILERPLATE_SHARE, contrastive: bool = True) -> pd.DataFrame:
+    """Top c-TF-IDF keywords per cluster and aspect, boilerplate removed.
 
-    Returns DataFrame(cluster, aspect, rank, term, score, count, category): for each cluster
-    the ``top_k`` visual and the ``top_k`` content terms, ``rank`` from 1 within
-    (cluster, aspect), ``count`` the term's occurrences in the cluster, ``category`` the
-    lexicon category of visual terms. ``min_count`` drops terms seen fewer times in a cluster.
+    Returns DataFrame(cluster, aspect, rank, term, score, count, category, share, share_out):
+    for each cluster the ``top_k`` visual and the ``top_k`` content terms, ``rank`` from 1
+    within (cluster, aspect), ``count`` the term's occurrences in the cluster, ``category``
+    the lexicon category of visual terms, ``share`` / ``share_out`` the share of the
+    cluster's works / of the other works whose descriptions contain it (a work described
+    by several models counts once). ``min_count`` drops terms seen fewer times in a
+    cluster. ``max_share``: terms in more than this share of the works outside every
+    cluster are boilerplate, never keywords (:func:`boilerplate_terms`; 1 keeps them).
+    ``contrastive``: keep only the terms with ``share > share_out`` (with two clusters or
+    more): a keyword occurs more in its cluster than in the rest.
+
+    >>> df = pd.DataFrame({"id": range(4), "cluster": [0, 0, 1, 1], "text": [
+    ...     "a saint, gold ground", "gold ground, a saint", "a ship at sea", "sea and ship"]})
+    >>> cluster_keywords(df, top_k=1)[["cluster", "aspect", "term"]].values.tolist()
+    [[0, 'visual', 'gold'], [0, 'content', 'saint'], [1, 'content', 'sea']]
     """
-    cols = ["cluster", "aspect", "rank", "term", "score", "count", "category"]
+    cols = ["cluster", "aspect", "rank", "term", "score", "count", "category", "share",
+            "share_out"]
     df = with_clusters(descriptions, labels, include_noise=include_noise)
     if df.empty:
         return pd.DataFrame(columns=cols)
-    clusters = sorted(df["cluster"].unique())
-    docs = [" ".join(df.loc[df["cluster"] == c, "text"].astype(str)) for c in clusters]
-    vec = vectorizer()
-    try:
-        counts = vec.fit_transform(docs).toarray().astype(float)
-    except ValueError:  # only stop words
+    found = _term_counts(df)
+    if found is None:  # only stop words
         return pd.DataFrame(columns=cols)
-    terms = vec.get_feature_names_out()
+    clusters, terms, counts, share, share_out = found
     scores = _ctfidf(counts)
+    drop = _boilerplate_mask(share_out, max_share)
     aspects = [keyword_aspect(t) for t in terms]
     rows = []
     for ci, c in enumerate(clusters):
-        order = np.argsort(-scores[ci], kind="stable")
+        keep = (counts[ci] >= max(min_count, 1)) & ~drop
+        if contrastive and len(clusters) > 1:
+            keep &= share[ci] > share_out[ci]
         ranks = {"visual": 0, "content": 0}
-        for j in order:
-            if counts[ci, j] < max(min_count, 1):
+        for j in np.argsort(-scores[ci], kind="stable"):
+            if not keep[j]:
                 continue
             aspect, cat = aspects[j]
             if ranks[aspect] >= top_k:
@@ -224,8 +213,71 @@ def cluster_keywords(descriptions: pd.DataFrame, labels: ClusterLabels | None = 
                 continue
             ranks[aspect] += 1
             rows.append((int(c), aspect, ranks[aspect], str(terms[j]), float(scores[ci, j]),
-                         int(counts[ci, j]), cat))
+                         int(counts[ci, j]), cat, float(share[ci, j]), float(share_out[ci, j])))
     return pd.DataFrame(rows, columns=cols)
+
+
+def _term_counts(df: pd.DataFrame):
+    """(clusters, terms, clusters x terms counts, share of each cluster's works with the
+    term, share of the other works with it); None when only stop words remain."""
+    from scipy import sparse
+
+    vec = vectorizer()
+    try:
+        per_row = vec.fit_transform(df["text"].astype(str).tolist())
+    except ValueError:  # only stop words
+        return None
+    terms = vec.get_feature_names_out()
+    clusters = sorted(df["cluster"].unique())
+    cluster_index = np.searchsorted(clusters, df["cluster"].to_numpy())
+    rows_to_clusters = sparse.csr_matrix(
+        (np.ones(len(df)), (cluster_index, np.arange(len(df)))), shape=(len(clusters), len(df)))
+    counts = np.asarray((rows_to_clusters @ per_row).todense(), dtype=float)
+    # a work is one unit of "share", however many models described it
+    work = df["id"].to_numpy() if "id" in df.columns else np.arange(len(df))
+    keys, work_index = np.unique(np.stack([cluster_index, pd.factorize(work)[0]]), axis=1,
+                                 return_inverse=True)
+    rows_to_works = sparse.csr_matrix((np.ones(len(df)), (work_index.ravel(), np.arange(len(df)))),
+                                      shape=(keys.shape[1], len(df)))
+    present = ((rows_to_works @ per_row) > 0).astype(float)
+    works_to_clusters = sparse.csr_matrix(
+        (np.ones(keys.shape[1]), (keys[0], np.arange(keys.shape[1]))),
+        shape=(len(clusters), keys.shape[1]))
+    with_term = np.asarray((works_to_clusters @ present).todense())
+    n_works = np.bincount(keys[0], minlength=len(clusters)).astype(float)
+    share = with_term / n_works[:, None]
+    outside = n_works.sum() - n_works
+    share_out = np.divide(with_term.sum(axis=0)[None, :] - with_term, outside[:, None],
+                          out=np.zeros_like(with_term), where=outside[:, None] > 0)
+    return clusters, terms, counts, share, share_out
+
+
+def _boilerplate_mask(share_out: np.ndarray, max_share: float) -> np.ndarray:
+    """Terms in more than ``max_share`` of the works outside every cluster (none with one
+    cluster, which has no outside)."""
+    if share_out.shape[0] < 2 or max_share >= 1:
+        return np.zeros(share_out.shape[1], dtype=bool)
+    return share_out.min(axis=0) > max_share
+
+
+def boilerplate_terms(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *,
+                      max_share: float = BOILERPLATE_SHARE) -> list[str]:
+    """The collection's boilerplate: terms in more than ``max_share`` of the works outside
+    every cluster (so also in most works of the collection). A term that fills one big
+    cluster and is rare elsewhere is not boilerplate: outside that cluster it is rare.
+
+    >>> df = pd.DataFrame({"id": range(4), "cluster": [0, 0, 1, 1], "text": [
+    ...     "gift of a donor: saint", "gift of a donor: saint", "gift of a donor: ship",
+    ...     "ship, gift of a donor"]})
+    >>> boilerplate_terms(df)
+    ['donor', 'gift', 'gift donor']
+    """
+    df = with_clusters(descriptions, labels)
+    found = None if df.empty else _term_counts(df)
+    if found is None:
+        return []
+    _, terms, _, _, share_out = found
+    return [str(t) for t in terms[_boilerplate_mask(share_out, max_share)]]
 
 
 def _ctfidf(counts: np.ndarray) -> np.ndarray:
