@@ -193,3 +193,40 @@ def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):
         yield from _walk(child)
+
+
+# -- the over-time panel of the explorer -------------------------------------------------------
+def test_over_time_panel_draws_when_opened_and_follows_the_study(study, fixture_collection):
+    from artopic_nb.widgets.time_panel import OverTimePanel
+
+    panel = OverTimePanel(study)
+    assert not panel.drawn and panel.chart is None  # closed: nothing loaded
+    panel.selected_index = 0  # opened, as a click does
+    assert panel.drawn and panel.chart is not None
+    assert panel.table.equals(study.over_time(bins=25))
+    for sentence in study.periods()["sentence"]:
+        assert sentence in panel.sentences.value
+    study.rename_cluster(0, "Early panels")
+    panel.on_study("cluster")
+    assert "0: Early panels" in panel.sentences.value
+    study.undo()
+    meta = fixture_collection.metadata.drop(columns=["date", "date_start", "date_end"])
+    undated = Study(type(fixture_collection)(meta), cache_dir=None, progress=False)
+    undated.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=2)
+    empty = OverTimePanel(undated, open=True)
+    assert "time views need a date column" in empty.note.value and empty.chart is None
+
+
+def test_report_section_over_time(study, fixture_collection):
+    from artopic_nb.export.time_section import over_time_html
+
+    parts = over_time_html(study)
+    assert parts[0] == "<h2>Over time</h2>"
+    assert "src='data:image/png;base64,iVBORw0KGgo" in parts[1]  # a PNG, drawn offline
+    for sentence in study.periods()["sentence"]:
+        assert sentence in parts[2]
+    meta = fixture_collection.metadata.drop(columns=["date", "date_start", "date_end"])
+    undated = Study(type(fixture_collection)(meta), cache_dir=None, progress=False)
+    undated.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=2)
+    parts = over_time_html(undated)
+    assert len(parts) == 2 and "time views need a date column" in parts[1]
