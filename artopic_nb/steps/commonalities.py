@@ -1,33 +1,27 @@
-"""Commonalities of clusters from their descriptions: keywords, representatives, summaries.
+"""Commonalities of clusters from their descriptions: keywords, representatives, claims,
+names and summaries.
 
-Inputs are plain pandas: a DataFrame of descriptions with columns ``id`` and ``text`` (extra
-columns such as ``model`` and ``prompt`` are kept out of the way), and a cluster label per id
-(a ``cluster`` column, or ``labels`` given as a Series / mapping id -> cluster / array indexed
-by id). Noise (cluster -1) is left out unless ``include_noise=True``.
+Inputs are plain pandas: descriptions with columns ``id`` and ``text`` (extra columns such
+as ``model`` and ``prompt`` are kept out of the way), and a cluster label per id (a
+``cluster`` column, or ``labels``: a Series / mapping id -> cluster / array indexed by id).
+Noise (cluster -1) is left out unless ``include_noise=True``.
 
-- keywords per cluster and aspect (visual / content) by c-TF-IDF, and the figures of their
-  quality, from :mod:`artopic_nb.text.keywords` (:func:`cluster_keywords`,
-  :func:`topic_diversity`, :func:`keyword_coherence`, :func:`vocabulary_fingerprint` ...,
-);
-- :func:`~artopic_nb.text.summaries.representative_descriptions`: the descriptions nearest
-  the cluster's centroid in sentence-embedding space (all-MiniLM-L6-v2 by default);
-- :func:`summarize_clusters`: one short summary per cluster and aspect by a text model; the
-  prompt is the registered, versioned ``cluster_summary`` (:mod:`artopic_nb.text.prompts`), with
-  the descriptions quoted as data and the top keywords listed
-  (:mod:`artopic_nb.text.summaries`);
-- claims (:mod:`artopic_nb.text.claims`): every keyword and every atomic claim of every summary
-  with its support inside the cluster, its contrast outside, an interval, flags and the ids
-  of the works that show it (``Commonalities.claims``), by a judge (:mod:`artopic_nb.models.judges`;
-  by default the offline sentence-embedding judge). The summary prompt lists the keywords
-  with the highest lift and their support; a summary sentence below ``min_support`` is
-  marked where users read it (:meth:`Commonalities.marked_summary`);
-- :func:`find_commonalities` runs them all into a :class:`Commonalities`, which shows itself
-  as HTML and round-trips through plain DataFrames (:meth:`Commonalities.to_frames` /
-  :meth:`Commonalities.from_frames`) for parquet/JSON storage.
+- keywords per cluster and aspect (visual / content) by c-TF-IDF, boilerplate removed, and
+  the figures of their quality (:mod:`artopic_nb.text.keywords`);
+- representative descriptions: nearest the cluster's centroid in sentence-embedding space
+  (:func:`~artopic_nb.text.summaries.representative_descriptions`, MiniLM by default);
+- claims (:mod:`artopic_nb.text.claims`): every keyword, summary claim and model-given
+  name with its support inside the cluster, contrast outside, intervals, flags and evidence
+  ids, by a judge (:mod:`artopic_nb.models.judges`; offline sentence embeddings by default);
+  the claims that set a cluster apart come first (:meth:`Commonalities.claims_of`);
+- names (:mod:`artopic_nb.text.names`): a name per node of the cluster tree, unique within
+  each level; with a text model, the model's names from keywords and representatives;
+- summaries (:func:`summarize_clusters`, the versioned ``cluster_summary`` prompt) with a
+  text model, weakly supported sentences marked (:meth:`Commonalities.marked_summary`).
 
-A cache key of commonalities names the vocabulary by :func:`vocabulary_fingerprint` and the
-summary prompt by ``get_prompt("cluster_summary").key``. The keyword chart is
-:func:`artopic_nb.charts.keywords`.
+:func:`find_commonalities` runs them all into a :class:`Commonalities`, which shows itself as
+HTML and round-trips through plain DataFrames (``to_frames`` / ``from_frames``). Its cache key
+names the vocabulary (:func:`vocabulary_fingerprint`) and the prompts' keys.
 """
 
 from __future__ import annotations
@@ -49,6 +43,7 @@ from ..text.claims import (
     EVIDENCE_COLUMNS,
     MIN_SUPPORT,
     claims_from,
+    distinguishing,
     mark_summary,
     rank_claims,
     score_claims,
@@ -61,6 +56,7 @@ from ..text.keywords import (
     vocabulary_fingerprint,
     with_clusters,
 )
+from ..text.names import NAME_COLUMNS, name_claims, tree_names
 from ..text.prompts import Prompt, get_prompt, model_name
 from ..text.summaries import representative_descriptions, summarize_clusters
 from .base import Step
@@ -85,7 +81,9 @@ class Commonalities:
     ``params``: the parameters used (JSON-serialisable);
     ``claims``: DataFrame of :data:`artopic_nb.text.claims.CLAIM_COLUMNS`: every keyword and
     summary claim with support, contrast, lift, intervals, judge, flags and evidence ids
-    (empty when no judge ran).
+    (empty when no judge ran); with an LLM, its cluster names too (``source == "name"``);
+    ``names``: DataFrame of :data:`artopic_nb.text.names.NAME_COLUMNS`, a name per node of
+    the cluster tree, unique within each level (empty without a tree).
     """
 
     keywords: pd.DataFrame
@@ -95,6 +93,7 @@ class Commonalities:
     diversity: float
     params: dict = field(default_factory=dict)
     claims: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CLAIM_COLUMNS))
+    names: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NAME_COLUMNS))
 
     @property
     def coherence(self) -> float:
@@ -117,14 +116,29 @@ class Commonalities:
         return terms if top_k is None else terms[:top_k]
 
     def claims_of(self, cluster: int, *, judge: str | None = None, source: str | None = None,
-                  sort: str = "lift") -> pd.DataFrame:
-        """The claims table of one cluster, highest ``sort`` first (one judge's rows, or all);
-        claims no described work of the cluster supports come last, whatever their lift
-        (:func:`artopic_nb.text.claims.rank_claims`)."""
+                  sort: str = "lift", distinguishing_only: bool = False) -> pd.DataFrame:
+        """The claims table of one cluster (one judge's rows, or all) in reading order
+        (:func:`artopic_nb.text.claims.rank_claims`): the claims that set the cluster apart
+        first, highest ``sort`` first; then those that hold about as often elsewhere (marked
+        by their flags; left out with ``distinguishing_only``); claims no described work of
+        the cluster supports last, whatever their lift."""
         c = self.claims
         keep = (c["cluster"] == cluster) & (c["judge"] == judge if judge else True) \
             & (c["source"] == source if source else True)
-        return rank_claims(c[keep], sort).reset_index(drop=True)
+        mine = c[keep]
+        if distinguishing_only:
+            mine = mine[distinguishing(mine)]
+        return rank_claims(mine, sort).reset_index(drop=True)
+
+    def names_at(self, level: int = 0) -> dict[int, str]:
+        """The names of the clusters shown when the tree is cut at ``level`` (0: the
+        leaves), by the number their works get there (``label``); empty without names."""
+        n = self.names
+        if not len(n):
+            return {}
+        made = dict(zip(n["node"], n["level"], strict=True))
+        shown = (n["level"] <= level) & n["parent"].map(lambda p: p == -1 or made.get(p, 0) > level)
+        return {int(r.label): str(r.name) for r in n[shown].itertuples() if r.name}
 
     def marked_summary(self, cluster: int, aspect: str,
                        min_support: float | None = None) -> list[tuple[str, float | None, bool]]:
@@ -152,7 +166,7 @@ class Commonalities:
             claims[col] = claims[col].map(lambda ids: " ".join(map(str, ids))).astype(str)
         return {"keywords": self.keywords.copy(), "representatives": self.representatives.copy(),
                 "summaries": self.summaries.copy(), "clusters": self.clusters.copy(), "meta": meta,
-                "claims": claims}
+                "claims": claims, "names": self.names.copy()}
 
     @classmethod
     def from_frames(cls, frames: Mapping[str, pd.DataFrame]) -> Commonalities:
@@ -169,7 +183,8 @@ class Commonalities:
                    summaries=frames.get("summaries", pd.DataFrame()).reset_index(drop=True),
                    clusters=frames["clusters"].reset_index(drop=True),
                    diversity=float(meta["diversity"].iloc[0]),
-                   params=json.loads(meta["params"].iloc[0]), claims=claims)
+                   params=json.loads(meta["params"].iloc[0]), claims=claims,
+                   names=frames.get("names", pd.DataFrame(columns=NAME_COLUMNS)).reset_index(drop=True))
 
     def table(self, top_k: int = 6) -> pd.DataFrame:
         """One row per cluster: size, NPMI, visual/content keywords, a representative, summaries."""
@@ -189,8 +204,13 @@ class Commonalities:
                 mine = self.claims[self.claims["cluster"] == c]
                 row["claims checked"] = len(mine)
                 row["claims flagged"] = int((mine["flags"] != "").sum())
+                row["claims that set it apart"] = int(distinguishing(mine).sum())
             rows.append(row)
-        return pd.DataFrame(rows)
+        names = self.names_at(0)
+        table = pd.DataFrame(rows)
+        if names and len(table):
+            table.insert(1, "name", table["cluster"].map(lambda c: names.get(int(c), "")))
+        return table
 
     def __repr__(self) -> str:
         return (f"Commonalities({len(self.clusters)} clusters, diversity={self.diversity:.2f}, "
@@ -201,18 +221,12 @@ class Commonalities:
         head = (f"<p><b>Commonalities</b> of {len(self.clusters)} clusters: topic diversity "
                 f"{self.diversity:.2f}, mean keyword coherence (NPMI) {self.coherence:.3f}.</p>")
         table = self.table()
-        body = ["<table><thead><tr>"]
-        body += [f"<th>{html.escape(str(c))}</th>" for c in table.columns]
-        body.append("</tr></thead><tbody>")
-        for _, r in table.iterrows():
-            cells = []
-            for c in table.columns:
-                v = r[c]
-                v = f"{v:.3f}" if isinstance(v, float) else str(v)
-                cells.append(f"<td style='text-align:left;vertical-align:top'>{html.escape(v)}</td>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        body.append("</tbody></table>")
-        return f"<div class='artopic-commonalities'>{head}{''.join(body)}</div>"
+        td = "<td style='text-align:left;vertical-align:top'>"
+        rows = "".join("<tr>" + "".join(f"{td}{html.escape(f'{v:.3f}' if isinstance(v, float) else str(v))}</td>"
+                                        for v in r) + "</tr>" for r in table.itertuples(index=False))
+        heads = "".join(f"<th>{html.escape(str(c))}</th>" for c in table.columns)
+        return (f"<div class='artopic-commonalities'>{head}<table><thead><tr>{heads}</tr></thead>"
+                f"<tbody>{rows}</tbody></table></div>")
 
 
 def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None = None, *,
@@ -221,8 +235,11 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                        embeddings: np.ndarray | None = None, include_noise: bool = False,
                        summary_tokens: int | None = None,
                        summary_prompt: str | Prompt = "cluster_summary",
-                       judge: Any = "embedding", min_support: float = MIN_SUPPORT) -> Commonalities:
-    """Keywords, representative descriptions, figures, claims and (with ``llm``) summaries.
+                       judge: Any = "embedding", min_support: float = MIN_SUPPORT,
+                       tree: pd.DataFrame | None = None,
+                       tree_labels: ClusterLabels | None = None) -> Commonalities:
+    """Keywords, representative descriptions, figures, claims, names and (with ``llm``)
+    summaries.
 
     ``model``/``embeddings`` go to :func:`representative_descriptions`; ``n_representative=0``
     skips the sentence encoder. ``judge`` (:func:`artopic_nb.models.judges.load_judge`; default the
@@ -231,8 +248,13 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
     (``claims``; flags below ``min_support``). ``llm`` (optional, a text model) gets the
     representatives and the highest-lift keywords with their support
     (:func:`summarize_clusters`, with ``summary_prompt`` and ``summary_tokens``, by default
-    the prompt's answer length). ``params`` records the vocabulary's fingerprint, the
-    judge and, with ``llm``, the summary prompt's key.
+    the prompt's answer length) and names each cluster from its distinguishing keywords and
+    representatives (the ``cluster_name`` prompt; each name checked as a claim, ``source ==
+    "name"``). ``tree`` (a cluster tree: ``node``, ``parent``, ``level``, ``label``, its
+    leaves the clusters of ``tree_labels``, by default ``labels``) gives ``names``: a name
+    per node, unique within each level, the merged nodes named by ``llm`` when given
+    (:func:`artopic_nb.text.names.tree_names`). ``params`` records the vocabulary's
+    fingerprint, the judge and, with ``llm``, the summary prompt's key.
     """
     from ..models.judges import EmbeddingJudge, load_judge
 
@@ -251,6 +273,8 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                                            include_noise=include_noise)
     else:
         reps = pd.DataFrame(columns=["cluster", "rank", "id", "text", "similarity"])
+    texts = {int(c): g.sort_values("rank")["text"].astype(str).tolist()
+             for c, g in reps.groupby("cluster")} if len(reps) else {}
     if judge is not None:
         judge = EmbeddingJudge(model) if isinstance(judge, str) and judge == "embedding" \
             else load_judge(judge)
@@ -263,12 +287,16 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
                                        max_new_tokens=summary_tokens, include_noise=include_noise,
                                        prompt=summary_prompt,
                                        keyword_claims=claims if len(claims) else None)
+        named = name_claims(llm, keywords, claims, texts)
         if judge is not None:
-            found = score_claims(claims_from(summaries=summaries), df, judge,
-                                 min_support=min_support)
+            found = score_claims(pd.concat([claims_from(summaries=summaries), named],
+                                           ignore_index=True), df, judge, min_support=min_support)
             claims = pd.concat([claims, found], ignore_index=True) if len(found) else claims
     else:
         summaries = pd.DataFrame(columns=["cluster", "aspect", "summary", "model", "prompt"])
+    names = pd.DataFrame(columns=NAME_COLUMNS) if tree is None else tree_names(
+        df, keywords, claims, tree, df if tree_labels is None else with_clusters(
+            descriptions, tree_labels, include_noise=include_noise), llm=llm, texts=texts)
     coh = keyword_coherence(keywords, df, top_k=top_k, include_noise=include_noise)
     sizes = df.groupby("cluster").size().rename("n_descriptions").reset_index()
     clusters = sizes.merge(coh, on="cluster", how="left")
@@ -286,7 +314,7 @@ def find_commonalities(descriptions: pd.DataFrame, labels: ClusterLabels | None 
               "judge": None if judge is None else judge.judge_id, "min_support": min_support}
     return Commonalities(keywords=keywords, representatives=reps, summaries=summaries,
                          clusters=clusters, diversity=topic_diversity(keywords, top_k),
-                         params=params, claims=claims.reset_index(drop=True))
+                         params=params, claims=claims.reset_index(drop=True), names=names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -315,7 +343,8 @@ def commonalities_identity() -> dict:
     from ..text.prompts import get_prompt
 
     return {"vocabulary": vocabulary_fingerprint(),
-            "summary_prompt": get_prompt("cluster_summary").key, "encoder": encoder_id(None),
+            "summary_prompt": get_prompt("cluster_summary").key,
+            "name_prompt": get_prompt("cluster_name").key, "encoder": encoder_id(None),
             "claims_judge": EmbeddingJudge().judge_id}
 
 
@@ -327,7 +356,8 @@ def _compute(inputs, *, llm, top_k: int, prompt: str) -> dict:
     return {"commonalities_": find_commonalities(
         texts, pd.Series(inputs["labels_"]), top_k=top_k,
         llm=None if spec is None else load_text_model(spec),
-        include_noise=_only_noise(inputs["labels_"], texts))}
+        include_noise=_only_noise(inputs["labels_"], texts), tree=inputs["hierarchy_"],
+        tree_labels=pd.Series(inputs["curated_labels_"]))}
 
 
 def _identity(inputs, *, llm, top_k: int, prompt: str) -> dict | None:
@@ -347,7 +377,9 @@ def _only_noise(labels: np.ndarray, texts: pd.DataFrame) -> bool:
 
 
 # the verb is find_commonalities(); the step keeps its result's name
-STEP = Step("commonalities", reads=("descriptions_", "labels_"), results={"commonalities_": "frames"},
+STEP = Step("commonalities", reads=("descriptions_", "labels_", "curated_labels_", "hierarchy_"),
+            results={"commonalities_": "frames"},
             params=("llm", "top_k", "prompt"), compute=_compute, identity=_identity,
-            frames=Commonalities, verb="find_commonalities", version=2,  # 2: with the claims table
+            frames=Commonalities, verb="find_commonalities",
+            version=3,  # 2: with the claims table; 3: distinct names per level, no boilerplate
             libraries=("scikit-learn", "sentence-transformers"))

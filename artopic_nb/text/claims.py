@@ -14,7 +14,15 @@ of an LLM summary sentence, or a user's own text (:func:`check_claim`). A judge
   (verdict -1: contradicted, or for a matching judge described without a match);
 - **flags**: ``"low support"`` (support < ``min_support``, 0.5: the claim is not true of
   most of the cluster), ``"no contrast"`` (the difference's interval reaches 0: the claim
-  does not set the cluster apart), ``"nothing outside"`` (no described work outside).
+  does not set the cluster apart), ``"small contrast"`` (the interval is above 0 but the
+  lift is below :data:`MIN_LIFT`, 1.2: a many-work cluster makes a tiny difference
+  certain), ``"nothing outside"`` (no described work outside).
+
+A claim is **distinguishing** (:func:`distinguishing`) when some described work of its
+cluster supports it, its lift is at least :data:`MIN_LIFT` and its difference's interval is
+above 0. :func:`rank_claims` lists those first (the ones true of most of the cluster before
+the others); the rest stay in the table, marked by their flags, and views show them only on
+request, saying in one line when a cluster has none (:func:`distinguishing_line`).
 
 A work described by several models supports a claim when any of its descriptions does; it
 counts against it when none supports and none is undecided. Rows of different judges are never
@@ -39,11 +47,14 @@ from .sentences import split_claims, split_sentences
 if TYPE_CHECKING:
     from .judges import Judge
 
-__all__ = ["CLAIM_COLUMNS", "MIN_SUPPORT", "check_claim", "claims_from", "difference_interval",
-           "keyword_figures", "mark_summary", "rank_claims", "score_claims", "wilson_interval"]
+__all__ = ["CLAIM_COLUMNS", "MIN_LIFT", "MIN_SUPPORT", "check_claim", "claims_from",
+           "difference_interval", "distinguishing", "distinguishing_line", "keyword_figures",
+           "mark_summary", "rank_claims", "score_claims", "wilson_interval"]
 
 #: Below this support a claim is flagged "low support", and a summary sentence is marked.
 MIN_SUPPORT = 0.5
+#: Below this lift a claim does not set its cluster apart, whatever its interval says.
+MIN_LIFT = 1.2
 CLAIM_COLUMNS = ["cluster", "claim", "source", "aspect", "sentence", "judge", "judge_id", "n",
                  "support", "support_lo", "support_hi", "n_out", "contrast", "contrast_lo",
                  "contrast_hi", "difference", "difference_lo", "difference_hi", "lift", "flags",
@@ -122,11 +133,13 @@ def _row(verdicts: np.ndarray, inside: np.ndarray, ids: np.ndarray,
     flags = []
     if not n1 or s < min_support:
         flags.append("low support")
+    lift = ((k1 + 0.5) / (n1 + 1)) / ((k0 + 0.5) / (n0 + 1))
     if not n0:
         flags.append("nothing outside")
     elif not d_lo > 0:
         flags.append("no contrast")
-    lift = ((k1 + 0.5) / (n1 + 1)) / ((k0 + 0.5) / (n0 + 1))
+    elif lift < MIN_LIFT:
+        flags.append("small contrast")
     return {"n": n1, "support": s, **dict(zip(("support_lo", "support_hi"),
                                                wilson_interval(k1, n1, confidence), strict=True)),
             "n_out": n0, "contrast": c,
@@ -196,19 +209,62 @@ def check_claim(text: str, descriptions: pd.DataFrame, cluster: int, judge: Any 
     return score_claims(claims, descriptions, judge, **options)
 
 
-def rank_claims(claims: pd.DataFrame, sort: str = "lift") -> pd.DataFrame:
-    """``claims`` highest ``sort`` first (then support), claims that no described work in the
-    cluster supports (support 0 or unknown) always last: smoothing gives a claim supported
-    nowhere a lift of (m + 1) / (n + 1) with n works inside and m outside (2.7x for 60 and
-    164), which must not put it above a claim that is true.
+def distinguishing(claims: pd.DataFrame, min_lift: float = MIN_LIFT) -> pd.Series:
+    """Per claim, whether it sets its cluster apart: some described work of the cluster
+    supports it, its lift is at least ``min_lift`` and (where the table has it) the
+    interval of its difference is above 0 and some described work lies outside.
 
-    >>> c = pd.DataFrame({"claim": ["none", "some"], "lift": [2.7, 1.5], "support": [0.0, 0.6]})
-    >>> rank_claims(c)["claim"].tolist()
-    ['some', 'none']
+    >>> c = pd.DataFrame({"lift": [2.0, 1.1, 3.0], "support": [0.8, 0.9, 0.4],
+    ...                   "difference_lo": [0.2, 0.05, -0.1]})
+    >>> distinguishing(c).tolist()
+    [True, False, False]
     """
-    supported = claims["support"].fillna(0) > 0
-    return claims.assign(_supported=supported).sort_values(
-        ["_supported", sort, "support"], ascending=False, kind="stable").drop(columns="_supported")
+    def number(column: str, default: float) -> pd.Series:
+        if column not in claims.columns:
+            return pd.Series(default, index=claims.index, dtype=float)
+        return pd.to_numeric(claims[column], errors="coerce")
+
+    keep = (number("support", 0.0).fillna(0) > 0) & (number("lift", 0.0).fillna(0) >= min_lift)
+    keep &= number("difference_lo", 1.0).fillna(-1.0) > 0
+    keep &= number("n_out", 1.0).fillna(0) > 0
+    return keep
+
+
+def rank_claims(claims: pd.DataFrame, sort: str = "lift", min_support: float = MIN_SUPPORT,
+                min_lift: float = MIN_LIFT) -> pd.DataFrame:
+    """``claims`` in the order to read them: the distinguishing ones (:func:`distinguishing`)
+    first, those true of most of the cluster (support >= ``min_support``) before the others;
+    then the claims that do not set the cluster apart; last the claims that no described
+    work in the cluster supports (support 0 or unknown): smoothing gives a claim supported
+    nowhere a lift of (m + 1) / (n + 1) with n works inside and m outside (2.7x for 60 and
+    164), which must not put it above a claim that is true. Within each group, highest
+    ``sort`` first, then support.
+
+    >>> c = pd.DataFrame({"claim": ["none", "some", "same"], "lift": [2.7, 1.5, 1.0],
+    ...                   "support": [0.0, 0.6, 1.0]})
+    >>> rank_claims(c)["claim"].tolist()
+    ['some', 'same', 'none']
+    """
+    support = pd.to_numeric(claims["support"], errors="coerce").fillna(0) if "support" in claims \
+        else pd.Series(0.0, index=claims.index)
+    apart = distinguishing(claims, min_lift)
+    group = np.where(apart & (support >= min_support), 0, np.where(apart, 1, np.where(support > 0, 2, 3)))
+    return claims.assign(_group=group).sort_values(
+        ["_group", sort, "support"], ascending=[True, False, False], kind="stable").drop(columns="_group")
+
+
+def distinguishing_line(claims: pd.DataFrame, min_lift: float = MIN_LIFT) -> str:
+    """One line for a cluster's claims with none that sets it apart (``""`` otherwise).
+
+    >>> distinguishing_line(pd.DataFrame({"lift": [1.0, 1.1], "support": [1.0, 0.9]}))
+    'No claim sets this cluster apart: the 2 checked hold about as often elsewhere (lift below 1.2 or within chance).'
+    """
+    if not len(claims):
+        return "No claim about this cluster was checked."
+    if distinguishing(claims, min_lift).any():
+        return ""
+    return (f"No claim sets this cluster apart: the {len(claims)} checked hold about as often "
+            f"elsewhere (lift below {min_lift:g} or within chance).")
 
 
 # -- summaries ---------------------------------------------------------------------------------

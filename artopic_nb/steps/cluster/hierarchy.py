@@ -5,7 +5,9 @@ pair at a time, so level ``L`` has ``k - L`` clusters; it works for any labels, 
 included (``benchmarks/granularity.py`` compares it with HDBSCAN's condensed tree: on the
 generated collections both give the same groups, and only this one follows edits).
 :func:`labels_at_level` cuts it. :func:`names_from_keywords` and :func:`names_from_claims`
-give each cluster a few distinctive words.
+(from :mod:`artopic_nb.text.names`) give each cluster a few distinctive words, unique among the
+clusters; names for every level of the tree are :func:`artopic_nb.text.names.level_names`
+(``commonalities_.names``).
 
 Example
 -------
@@ -22,6 +24,8 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from ...text.names import names_from_claims, names_from_keywords
 
 __all__ = ["cluster_tree", "labels_at_level", "names_from_claims", "names_from_keywords"]
 
@@ -132,51 +136,3 @@ def labels_at_level(labels: np.ndarray, tree: pd.DataFrame, level: int | None = 
     for c, v in lut.items():
         mapping[c + 1] = v
     return mapping[labels + 1]
-
-
-# -- names --------------------------------------------------------------------------------------
-
-def names_from_keywords(keywords: Mapping[int, Sequence[str]], n_words: int = 2) -> dict[int, str]:
-    """A short name per cluster: its first ``n_words`` keywords that do not repeat a word
-    already taken, with one more keyword where two clusters would get the same name.
-
-    >>> names_from_keywords({0: ["gold leaf", "gold", "halo"], 1: ["sea", "ship"]})
-    {0: 'gold leaf, halo', 1: 'sea, ship'}
-    """
-    names: dict[int, str] = {}
-    for c, words in keywords.items():
-        picked: list[str] = []
-        for w in words:
-            if len(picked) >= n_words:
-                break
-            tokens = set(str(w).lower().split())
-            if any(tokens & set(p.lower().split()) for p in picked):
-                continue
-            picked.append(str(w))
-        names[int(c)] = ", ".join(picked)
-    seen: dict[str, int] = {}
-    for c in list(names):
-        if names[c] in seen:
-            extra = [w for w in keywords[c] if w not in names[c]]
-            if extra:
-                names[c] = f"{names[c]}, {extra[0]}"
-        seen[names[c]] = c
-    return {c: v for c, v in names.items() if v}
-
-
-def names_from_claims(claims: pd.DataFrame, keywords: Mapping[int, Sequence[str]] | None = None,
-                      n_words: int = 2, max_words: int = 4) -> dict[int, str]:
-    """A short name per cluster from its *supported* claims: no flag (support >= 0.5 and a
-    difference whose interval is above 0), at most ``max_words`` words each, best difference
-    first; clusters with none fall back to :func:`names_from_keywords`.
-    """
-    names = names_from_keywords(keywords or {}, n_words)
-    if claims is None or claims.empty:
-        return names
-    good = claims[(claims["flags"].fillna("") == "") & claims["support"].notna()]
-    good = good[good["claim"].astype(str).str.split().str.len() <= max_words]
-    good = good.sort_values(["cluster", "difference", "support"], ascending=[True, False, False])
-    for c, group in good.groupby("cluster", sort=True):
-        words = list(dict.fromkeys(group["claim"].astype(str)))
-        names[int(c)] = names_from_keywords({0: words}, n_words).get(0, names.get(int(c), ""))
-    return {c: v for c, v in names.items() if v}
