@@ -10,7 +10,7 @@
 // the map also runs outside a kernel (a static page whose model reads files):
 //   model.get(name)             a trait's value (bytes as DataView, ArrayBuffer or typed array)
 //   model.set(name, value)      set a trait (selected_ids, hidden_categories, color_by, renderer,
-//                               rendered_points, rendered_version)
+//                               rendered_points, rendered_version, map_layout)
 //   model.save_changes()        send what was set (a static page may do nothing)
 //   model.on(event, fn) / model.off(event, fn)
 //                               "change:<name>" events, and "msg:custom" with (msg, buffers)
@@ -24,7 +24,9 @@
 // (a byte a work, or empty), highlighted_ids, supporting_ids, contradicting_ids, color_by,
 // color_options, height, point_size, draw, data_version, debug, cluster_labels, show_labels,
 // thumb_size; for draw = "images" also aspects (float32), ranks (int32), atlas_ids (int32),
-// atlas_version, atlas_cell, atlas_page_size, mini_cell, mini_page_size, detail_size.
+// atlas_version, atlas_cell, atlas_page_size, mini_cell, mini_page_size, detail_size; for the
+// layouts (map/layout.js) map_layout ("map" or "date"; new coords after a new layout are moved
+// to over half a second), layouts, layout_axis, layout_note (absent: the map, no layout menu).
 // The renderer modules (map/) use no anywidget or Jupyter global: only the DOM and this model.
 import { mountMap } from "./map/mount.js";
 

@@ -1,4 +1,4 @@
-// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 f9e034f706abd5330ee6b2cb728825b9d4b72ad8e235ae11122b2a82caed33ca. Do not edit: npm run build.
+// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 68d5a040d05dfe01ac6e60ebd90e18fd6acd6d64c1f426215cc532eacace389f. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {

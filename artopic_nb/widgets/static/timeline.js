@@ -1,4 +1,4 @@
-// artopic_nb view "timeline": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/timeline.js; sources sha256 59f085199b097bc7bb3f0ef7bae7e61c23559bf1ce044560191e15012223c727. Do not edit: npm run build.
+// artopic_nb view "timeline": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/timeline.js; sources sha256 a57a01018fc957e5b42227afa0e26cb791007623b2a1e6b50c1582a33c86ad0c. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {
