@@ -1,4 +1,4 @@
-// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 8a7596d08e6a8baa0057e3f2bc8252012e3a8c8baa3b0bf3d8de95b3fd16cc1f. Do not edit: npm run build.
+// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 7147e10ddd1d43d2c68f3514902a4e04df52054880739f58e843ede4ca81a277. Do not edit: npm run build.
 (() => {
   // artopic_nb/widgets/js/shared/dom.js
   function el_(tag, cls, parent, text) {
@@ -58,6 +58,7 @@
   var LAYER = 2048;
   var DETAIL_LAYERS = 2;
   var MINI_PX = 10;
+  var DATE_SLOT = 0.92;
   function pictureBox(a, cell) {
     if (a >= 1) return [cell, Math.min(cell, Math.max(1, Math.floor(cell / a + 0.5)))];
     return [Math.min(cell, Math.max(1, Math.floor(cell * (a > 0 ? a : 1) + 0.5))), cell];
@@ -1016,7 +1017,8 @@ void main() {
     const area = (maxX - minX) * (maxY - minY);
     const scaleFor = (pad) => Math.max(1e-9, Math.min((W - 2 * pad) / (maxX - minX), (H - 2 * pad) / (maxY - minY)));
     let scale = scaleFor(16 * dpr);
-    const natural = Math.sqrt(PIC_FILL * area / Math.max(1, s.n));
+    const slot = s.model.get("map_layout") === "date" ? DATE_SLOT : Infinity;
+    const natural = Math.min(slot, Math.sqrt(PIC_FILL * area / Math.max(1, s.n)));
     if (imagesOn(s)) scale = scaleFor(16 * dpr + Math.min(natural * scale, MAX_FIT_PX * dpr) / 2);
     s.view = { cx: (minX + maxX) / 2, cy: (minY + maxY) / 2, scale };
     s.fitScale = scale;
@@ -1118,12 +1120,18 @@ void main() {
     loadHighlighted(s);
     loadEvidence(s);
     loadPictures(s);
+    dateBounds(s);
     if (switching) s.userMoved = false;
     fit(s);
     s.layoutShown = layout;
     s.el.dataset.layout = layout;
     if (switching && from.length === s.xy.length && s.n > 0) startTransition(s, from, fromView);
     s.requestDraw();
+  }
+  function dateBounds(s) {
+    if (layoutOf(s) !== "date" || !s.n) return;
+    for (const lab of s.model.get("cluster_labels") || []) s.maxY = Math.max(s.maxY, lab.y + 0.5);
+    s.minY -= 0.8;
   }
   function startTransition(s, from, fromView) {
     const to = s.xy;
@@ -1214,6 +1222,7 @@ void main() {
     s.dom.canvas.dataset.axis = String(axis.length);
   }
   function initLayout(s, onDom) {
+    dateBounds(s);
     s.layoutShown = layoutOf(s);
     s.el.dataset.layout = s.layoutShown;
     const label = el_("label", "artopic-plot-layout", null);
@@ -1842,6 +1851,22 @@ void main() {
     return mountMap(model, el);
   }
   var plot_default = { render };
+
+  // artopic_nb/widgets/js/site/clicks.js
+  function openOnClick(mapEl, open) {
+    let down = null;
+    mapEl.addEventListener("pointerdown", (e) => {
+      const stage = mapEl.querySelector(".artopic-plot-stage");
+      const card = mapEl.querySelector(".artopic-plot-tooltip");
+      const onWork = card && card.style.display !== "none" && card.dataset.id;
+      down = e.button === 0 && stage && stage.dataset.mode === "pan" && onWork ? { id: Number(card.dataset.id), x: e.clientX, y: e.clientY } : null;
+    }, { capture: true });
+    mapEl.addEventListener("pointerup", (e) => {
+      const d = down;
+      down = null;
+      if (d && Math.abs(e.clientX - d.x) + Math.abs(e.clientY - d.y) <= 4) open(d.id);
+    }, { capture: true });
+  }
 
   // artopic_nb/widgets/js/site/filters.js
   var Filters = class {
@@ -4316,6 +4341,10 @@ void main() {
     wireSelection(ctx, dom);
     wireFilters(ctx, dom);
     plot_default.render({ model, el: dom.mapEl });
+    openOnClick(dom.mapEl, (i) => {
+      model.set("highlighted_ids", [i]);
+      ctx.open(i);
+    });
     ctx.grid.show("all", "All works", null);
     root2.dataset.ready = "1";
   }

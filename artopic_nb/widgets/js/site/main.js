@@ -4,6 +4,7 @@
 // facets, search, the grid and one work's record. See artopic_nb/export/site.py.
 import plot from "../plot.js";
 import { el_ } from "../shared/dom.js";
+import { openOnClick } from "./clicks.js";
 import { Filters } from "./filters.js";
 import { Grid } from "./grid.js";
 import { buildLayout } from "./layout.js";
@@ -94,6 +95,7 @@ async function start(root) {
   wireSelection(ctx, dom);
   wireFilters(ctx, dom);
   plot.render({ model, el: dom.mapEl });
+  openOnClick(dom.mapEl, (i) => { model.set("highlighted_ids", [i]); ctx.open(i); });
   ctx.grid.show("all", "All works", null);
   root.dataset.ready = "1";
 }
