@@ -46,7 +46,6 @@ from .._version import __version__
 from ..data.atlas import (
     ATLAS_CELL,
     ATLAS_PAGE,
-    ATLAS_SOURCE,
     MINI_CELL,
     MINI_PAGE,
     atlas_page,
@@ -75,6 +74,9 @@ __all__ = ["SINGLE_FILE_MAX", "export_site"]
 #: single_file=True refuses studies larger than this (one HTML of every picture and record).
 SINGLE_FILE_MAX = 2000
 THUMB_CHUNK, RECORD_CHUNK = 256, 500
+#: The grid's, the record's and the hover card's thumbnails (px): a grid tile's height. 112 px
+#: JPEGs are about 3.3 kB (128 px: 4 kB), so 10^4 works' site stays near 50 MB with base64.
+THUMB_SIZE = 112
 #: As the widget: every work in the atlas up to ATLAS_ALL works, the first ATLAS_LARGE by
 #: picture order beyond (the others' pictures come from the thumbnails, close in).
 ATLAS_ALL, ATLAS_LARGE = 16384, 8192
@@ -153,11 +155,13 @@ class _Writer:
             (self.root / "data" / f"{name}.js").write_text(part_script(name, value), encoding="utf-8")
 
 
-def _atlas_parts(out: _Writer, study, collection, ids: np.ndarray, aspects: np.ndarray,
-                 small: dict[int, bytes]) -> dict[str, int]:
+def _atlas_parts(out: _Writer, study, collection, ids: np.ndarray, aspects: np.ndarray
+                 ) -> dict[str, int]:
     meta, memory = collection.metadata, page_memory()
     hashes = [str(h) for h in meta["hash"].reindex(ids).tolist()] if "hash" in meta.columns else None
-    thumbs = lambda i, size: small.get(int(i), b"")  # noqa: E731 (read once above)
+
+    def thumbs(i: int, size: int) -> bytes:
+        return collection.thumbnail_bytes(int(i), size, cache=study.cache)
     per, pages = works_per_page(ATLAS_CELL, ATLAS_PAGE), {}
 
     def full(k: int) -> bytes:
@@ -192,7 +196,7 @@ def _facets(meta, n: int, facets) -> list[dict]:
 
 
 def export_site(study, folder: str | os.PathLike, *, single_file: bool = False,
-                pictures: str = "rights", similar: int = 10, thumb_size: int = 128,
+                pictures: str = "rights", similar: int = 10, thumb_size: int = THUMB_SIZE,
                 facets: list[str] | None = None, title: str | None = None,
                 report: bool | str | os.PathLike = False) -> Path:
     """Write a static site of ``study`` to ``folder`` (see the module docstring); returns the
@@ -202,7 +206,8 @@ def export_site(study, folder: str | os.PathLike, *, single_file: bool = False,
     else ``folder/index.html``), up to :data:`SINGLE_FILE_MAX` works. ``pictures``:
     ``"rights"`` (works whose rights do not allow it are dots), ``"all"`` or ``"none"``.
     ``similar``: neighbours listed per work (from ``study.embeddings_``). ``thumb_size``: the
-    thumbnails of the grid and the record (pixels). ``facets``: metadata columns to filter on
+    thumbnails of the grid and the record (pixels; cached in the study's cache, so only a
+    first export makes them). ``facets``: metadata columns to filter on
     (default: a few categorical columns with few values). ``report``: True writes the study's
     HTML report beside the page; a path copies that report file.
 
@@ -261,11 +266,9 @@ def export_site(study, folder: str | os.PathLike, *, single_file: bool = False,
 def _write_parts(out: _Writer, study, collection, coords, labels, allowed, rights, facet_list,
                  *, similar, thumb_size, title, single_file, report, root) -> dict:
     n, meta = len(coords), collection.metadata
-    small = dict(zip(np.flatnonzero(allowed).tolist(),
-                     _thumbs(collection, study.cache, np.flatnonzero(allowed), ATLAS_SOURCE),
-                     strict=True))
-    has = np.array([bool(small.get(i)) for i in range(n)], dtype=bool)
-    missing = int((allowed & ~has).sum())
+    # the grid's thumbnails first: a work without one (an image not here) is a dot; the atlas
+    # reads the 64-px ones only for the pages it has not cached
+    has = _thumb_parts(out, study, collection, allowed, thumb_size).astype(bool)
     if meta is not None and {"width", "height"} <= set(meta.columns):
         aspects = picture_aspects(meta["width"].reindex(range(n)).fillna(0).to_numpy(),
                                   meta["height"].reindex(range(n)).fillna(0).to_numpy())
@@ -275,9 +278,8 @@ def _write_parts(out: _Writer, study, collection, coords, labels, allowed, right
     ranks = np.frombuffer(sd.base64.b64decode(arrays["ranks"]), "<i4")
     ids = _atlas_ids(has, ranks)
     arrays["atlas_ids"] = sd.b64(ids, "<i4")
-    pages = _atlas_parts(out, study, collection, ids, aspects, small) if len(ids) else \
+    pages = _atlas_parts(out, study, collection, ids, aspects) if len(ids) else \
         {"full": 0, "mini": 0}
-    del small
     names = _names(study)
     clusters = sorted(int(c) for c in np.unique(labels[labels >= 0]))
     keywords, claims = _claims(study, clusters)
@@ -293,16 +295,15 @@ def _write_parts(out: _Writer, study, collection, coords, labels, allowed, right
                     "mini_page_size": MINI_PAGE})
     links = sd.source_links(meta, n)
     near = sd.neighbours(study.get("embeddings_"), similar)
-    thumbed = _thumb_parts(out, study, collection, allowed, thumb_size)
     out.put("works", {**sd.work_columns(meta, n), "labels": labels.tolist(),
                       "facets": facet_list, "similar": sd.b64(near, "<i4"),
                       "k": int(near.shape[1]) if near.ndim == 2 else 0,
-                      "thumbs": sd.b64(thumbed, "u1"), "links": sd.b64([bool(x) for x in links], "u1")})
+                      "thumbs": sd.b64(has, "u1"), "links": sd.b64([bool(x) for x in links], "u1")})
     recs = sd.records(meta, n, study.get("descriptions_"), links)
     for c in range(0, n, RECORD_CHUNK):
         out.put(f"records-{c // RECORD_CHUNK}", recs[c:c + RECORD_CHUNK])
     out.put("search", sd.search_texts(meta, n, study.get("descriptions_")))
-    notices = _notices(rights, allowed, missing, n, len(ids))
+    notices = _notices(rights, allowed, int((allowed & ~has).sum()), n)
     site = {"title": title or f"{getattr(collection, 'name', 'collection')}: a map of {n:,} works",
             "n": n, "clusters": entries, "notices": notices, "rights": rights,
             "report": _report(study, report, root), "thumb_chunk": THUMB_CHUNK,
@@ -326,7 +327,7 @@ def _thumb_parts(out: _Writer, study, collection, allowed: np.ndarray, size: int
     return got
 
 
-def _notices(rights: dict, allowed: np.ndarray, missing: int, n: int, in_atlas: int) -> list[str]:
+def _notices(rights: dict, allowed: np.ndarray, missing: int, n: int) -> list[str]:
     notes = []
     dots = int((~allowed).sum())
     if rights["restricted"] and dots:

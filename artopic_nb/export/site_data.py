@@ -155,22 +155,36 @@ def facet_codes(meta: pd.DataFrame, column: str, n: int) -> tuple[list[str], np.
     return values, np.array([index.get(v, -1) for v in text], dtype=np.int16)
 
 
-def neighbours(embeddings: np.ndarray | None, k: int) -> np.ndarray:
+def neighbours(embeddings: np.ndarray | None, k: int, block: int = 1024) -> np.ndarray:
     """Each work's ``k`` nearest works by cosine similarity, best first (``(n, k)`` int32,
-    -1 padding); exact up to 50,000 works, an approximate index beyond
-    (:class:`~artopic_nb.query.vectors.VectorIndex`)."""
-    from ..query.vectors import VectorIndex
+    -1 padding): exact, a block of works at a time, up to 50,000 works; an approximate index
+    beyond (:class:`~artopic_nb.query.vectors.VectorIndex`, faiss when installed).
 
-    if embeddings is None or k <= 0 or len(embeddings) < 2:
-        return np.full((0 if embeddings is None else len(embeddings), max(k, 0)), -1, np.int32)
+    >>> neighbours(np.array([[1, 0], [0.9, 0.1], [0, 1]]), 1).ravel().tolist()
+    [1, 0, 1]
+    """
+    from ..query.vectors import EXACT_MAX_ROWS, VectorIndex
+
+    n = 0 if embeddings is None else len(embeddings)
+    out = np.full((n, max(k, 0)), -1, np.int32)
+    if n < 2 or k <= 0:
+        return out
     X = np.asarray(embeddings, dtype=np.float32)
     X = X / np.maximum(np.linalg.norm(X, axis=1, keepdims=True), 1e-12)
-    index = VectorIndex(X)
-    ids, _ = index.search(X, top_k=min(k + 1, len(X)))
-    out = np.full((len(X), k), -1, np.int32)
-    for i, row in enumerate(ids):
-        row = row[(row != i) & (row >= 0)][:k]
-        out[i, :len(row)] = row
+    kk = min(k, n - 1)
+    if n > EXACT_MAX_ROWS:
+        ids, _ = VectorIndex(X).search(X, top_k=kk + 1)
+        for i, row in enumerate(ids):
+            row = row[(row != i) & (row >= 0)][:k]
+            out[i, :len(row)] = row
+        return out
+    for start in range(0, n, block):
+        sims = X[start:start + block] @ X.T  # (b, n)
+        rows = np.arange(len(sims))
+        sims[rows, start + rows] = -np.inf  # not its own neighbour
+        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk] if kk < n else np.argsort(-sims, 1)
+        order = np.argsort(-np.take_along_axis(sims, top, 1), axis=1, kind="stable")
+        out[start:start + len(sims), :kk] = np.take_along_axis(top, order, 1)
     return out
 
 
