@@ -38,6 +38,8 @@ th{background:#f4f4f4}
 .tile.sampled img{outline:3px solid #d62728}
 .cap{margin:.2rem 0;color:#333} .model{font-weight:600}
 .weak{background:#fde2e1} .flag{color:#b3261e}
+.fallback{background:#fff4e5;border-left:4px solid #e8a33d;padding:.4rem .6rem}
+ul.apart{margin:.3rem 0}
 details.claims{margin:.3rem 0 .8rem} details.claims summary{cursor:pointer;color:#333}
 """
 
@@ -142,6 +144,7 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
         f"<p class='muted'>{len(col):,} images, {_skipped_count(col.skipped)}; generated "
         f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
     ]
+    parts += _provenance_html(study)
     steps = pd.DataFrame(
         [{"parameters": json.dumps(study.params_.get(s, {})),
           "seconds": float(study.timings_.get(s, 0.0)), "note": study.notes_.get(s, "")}
@@ -150,9 +153,8 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
     )
     if len(steps):
         parts += ["<h2>Steps</h2>", _table(steps)]
-    if study.has("embed"):
-        parts.append(f"<p>Image embedder: <code>{_e(study.embedder_id_)}</code>"
-                     f"{'; reduction: ' + _e(study.reducer_) if study.has('reduce') else ''}</p>")
+    if study.has("reduce"):
+        parts.append(f"<p>Reduction: <code>{_e(study.reducer_)}</code></p>")
     if study.has("reduce") and len(col):
         parts += ["<h2>Map</h2>", _map(study)]
     if study.has("cluster"):
@@ -191,6 +193,22 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
     parts += _skipped_html(col.skipped, skipped_csv)
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _provenance_html(study) -> list[str]:
+    """The first section: the models behind each result (``study.provenance()``), each
+    no-model fallback said plainly first, with what it means."""
+    table = study.provenance()
+    if not len(table):
+        return []
+    out = ["<h2>What these results rest on</h2>"]
+    out += [f"<p class='fallback'><b>No model for the {_e(r.result)}</b> (<code>{_e(r.model)}"
+            f"</code>): {_e(r.means)}.</p>" for r in table[table["no_model"]].itertuples()]
+    shown = table.assign(model=[f"{m} (no model)" if n else m
+                                for m, n in zip(table["model"], table["no_model"], strict=True)])
+    out.append(_table(shown.set_index("result")[["model", "means"]].rename(
+        columns={"means": "what it means"})))
+    return out
 
 
 def _skipped_count(skipped: pd.DataFrame) -> str:
@@ -266,6 +284,7 @@ def _commonality_html(study, cluster: int) -> str:
                          f"<span class='muted'>({_e(row.model)})</span>: {text}</div>")
     claims = com.claims_of(cluster) if len(getattr(com, "claims", ())) else None
     if claims is not None and len(claims):
+        parts.append(_apart_html(claims))
         parts.append(_claims_html(claims))
     return f"<div class='common'>{''.join(parts)}</div>" if parts else ""
 
@@ -274,8 +293,23 @@ def _share(x: float) -> str:
     return "–" if pd.isna(x) else f"{x:.0%}"
 
 
+def _apart_html(claims: pd.DataFrame, top_k: int = 5) -> str:
+    """The claims that set the cluster apart, best first (support here vs elsewhere), or one
+    line saying there is none."""
+    from .text.claims import distinguishing, distinguishing_line
+
+    if line := distinguishing_line(claims):
+        return f"<div class='muted'>{_e(line)}</div>"
+    apart = claims[distinguishing(claims)].head(top_k)
+    items = "".join(f"<li>{_e(r.claim)} <span class='muted'>({_share(r.support)} here, "
+                    f"{_share(r.contrast)} elsewhere; lift {r.lift:.1f})</span></li>"
+                    for r in apart.itertuples())
+    return f"<div><b>What sets it apart:</b><ul class='apart'>{items}</ul></div>"
+
+
 def _claims_html(claims: pd.DataFrame) -> str:
-    """A cluster's claims table by lift, flags in red; collapsed, with the judge named."""
+    """A cluster's claims table, those that set it apart first, flags in red; collapsed,
+    with the judge named."""
     table = pd.DataFrame({
         "claim": claims["claim"], "source": claims["source"],
         "support": claims["support"].map(_share),
@@ -295,8 +329,9 @@ def _claims_html(claims: pd.DataFrame) -> str:
         for row in table.itertuples(index=False))
     flagged = int((claims["flags"] != "").sum())
     return (f"<details class='claims'><summary>Claims checked: {len(claims)} "
-            f"({flagged} flagged: low support or no contrast); support among the cluster's "
-            "described works vs elsewhere; n = works here / elsewhere</summary>"
+            f"({flagged} flagged: low support, or no or small contrast: they hold about as "
+            "often elsewhere); support among the cluster's described works vs elsewhere; "
+            "n = works here / elsewhere</summary>"
             f"<table><tr>{head}</tr>{body}</table></details>")
 
 

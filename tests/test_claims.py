@@ -4,6 +4,7 @@ under injection, and claims through Commonalities, the cache and a saved study."
 
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
@@ -393,9 +394,18 @@ def test_explorer_claims_highlight_evidence_in_plot_and_grid(described_study):
     ex = explore(study)
     assert ex.claims.claims.options == () and "find_commonalities" in ex.claims.title.value
     study.find_commonalities()                       # the panel follows the study
+    from artopic_nb.text.claims import distinguishing
+
+    every = study.commonalities_.claims_of(ex.grid.cluster)
+    apart = distinguishing(every)
+    # by default only what sets the cluster apart, or one line saying there is none
+    assert len(ex.claims.table) == apart.sum() and (ex.claims.table.lift >= 1.2).all()
+    assert ("No claim sets this cluster apart" in ex.claims.title.value) == (not apart.any())
+    ex.claims.show_all.value = True                  # the others too, after them, marked
     table = ex.claims.table
-    assert len(table) and (table.cluster == ex.grid.cluster).all()
-    assert table.lift.is_monotonic_decreasing
+    assert len(table) == len(every) and (table.cluster == ex.grid.cluster).all()
+    assert distinguishing(table).tolist() == sorted(distinguishing(table), reverse=True)
+    assert (table[~distinguishing(table)]["flags"] != "").all()
     assert "judge: embedding" in ex.claims.title.value
     # a click in the front end: the plot and the grid show the claim's evidence
     k = int(np.argmax([len(s) + len(c) for s, c in zip(table.supporting_ids,
@@ -427,8 +437,98 @@ def test_explorer_claims_highlight_evidence_in_plot_and_grid(described_study):
 def test_report_shows_claims_with_flags_and_weak_sentences(described_study, tmp_path):
     study = described_study.find_commonalities(llm=SummaryLLM())
     claims = study.commonalities_.claims
-    assert set(claims.source) == {"keyword", "summary"}
+    # the model's names are checked as claims beside the keywords and summary sentences
+    assert set(claims.source) == {"keyword", "summary", "name"}
     page = study.to_html(tmp_path / "report.html").read_text()
     assert page.count("Claims checked:") == len(set(claims.cluster))
     assert "class='flag'>low support" in page or "class='flag'>no contrast" in page
     assert "[weak: 0% of the group]" in page            # "Ships sail on a stormy sea."
+
+
+# -- claims that say something: what sets a cluster apart comes first ---------------------------
+
+def _table(rows) -> pd.DataFrame:
+    cols = ["cluster", "claim", "support", "contrast", "lift", "difference_lo", "n_out", "flags"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+HAND = _table([
+    # a claim true everywhere: lift 1, the interval reaches 0
+    (0, "same everywhere", 1.00, 1.00, 1.00, -0.05, 40, "no contrast"),
+    # significant but tiny: lift below 1.2
+    (0, "a little more", 0.95, 0.85, 1.11, 0.02, 400, "small contrast"),
+    # high lift by chance: few works, the interval reaches 0
+    (0, "rare by chance", 0.40, 0.10, 3.20, -0.02, 20, "low support, no contrast"),
+    (0, "sets it apart", 0.80, 0.20, 3.50, 0.30, 40, ""),
+    (0, "apart, in a few", 0.30, 0.02, 8.00, 0.10, 40, "low support"),
+    (0, "supported nowhere", 0.00, 0.00, 2.70, -0.10, 40, "low support, no contrast"),
+    (1, "holds everywhere", 0.90, 0.88, 1.02, -0.08, 40, "no contrast"),
+    (1, "also everywhere", 0.70, 0.66, 1.05, -0.15, 40, "no contrast"),
+])
+
+
+def test_claims_that_set_a_cluster_apart_rank_first():
+    from artopic_nb.text.claims import distinguishing, rank_claims
+
+    assert distinguishing(HAND).tolist() == [False, False, False, True, True, False, False, False]
+    ranked = rank_claims(HAND[HAND.cluster == 0])
+    assert ranked["claim"].tolist() == ["sets it apart", "apart, in a few", "rare by chance",
+                                        "a little more", "same everywhere", "supported nowhere"]
+    # the done-when of issue 28: no claim with lift below 1.2 ranks first where one sets it apart
+    for _, group in HAND.groupby("cluster"):
+        first = rank_claims(group).iloc[0]
+        assert first["lift"] >= 1.2 or not distinguishing(group).any()
+
+
+def test_a_cluster_with_no_distinguishing_claim_says_so_in_one_line():
+    from artopic_nb.steps.commonalities import Commonalities
+    from artopic_nb.text.claims import CLAIM_COLUMNS, distinguishing_line
+
+    assert distinguishing_line(HAND[HAND.cluster == 0]) == ""
+    line = distinguishing_line(HAND[HAND.cluster == 1])
+    assert line.startswith("No claim sets this cluster apart") and "\n" not in line
+    assert "2 checked" in line
+    com = Commonalities.__new__(Commonalities)
+    com.claims = HAND.assign(**{c: "j" for c in CLAIM_COLUMNS if c not in HAND.columns})
+    assert com.claims_of(0, distinguishing_only=True)["claim"].tolist() == ["sets it apart",
+                                                                           "apart, in a few"]
+    assert com.claims_of(1, distinguishing_only=True).empty
+    assert len(com.claims_of(1)) == 2        # still in the table, marked by their flags
+
+
+def test_small_contrast_is_flagged_when_many_works_make_a_tiny_difference_certain():
+    from artopic_nb.text.claims import distinguishing
+
+    n_in, n_out = 400, 1600
+    verdicts = np.array([1] * 380 + [-1] * 20 + [1] * 1360 + [-1] * 240)   # 95% vs 85%
+    desc = pd.DataFrame({"id": range(n_in + n_out), "cluster": [0] * n_in + [1] * n_out,
+                         "text": ["x"] * (n_in + n_out)})
+
+    class Fixed:
+        name, unit, judge_id, what = "fixed", "text", "fixed:1", "fixed verdicts"
+
+        def verdicts(self, claims, items):
+            return np.tile(verdicts, (len(claims), 1))
+
+    row = score_claims(pd.DataFrame({"cluster": [0], "claim": ["c"], "source": ["keyword"]}),
+                       desc, Fixed()).iloc[0]
+    assert row["difference_lo"] > 0 and row["lift"] < 1.2 and row["flags"] == "small contrast"
+    assert not distinguishing(pd.DataFrame([row])).iloc[0]
+
+
+def test_the_report_lists_what_sets_each_cluster_apart(described_study, tmp_path):
+    from artopic_nb.text.claims import distinguishing
+
+    study = described_study.find_commonalities()
+    com = study.commonalities_
+    page = study.to_html(tmp_path / "report.html").read_text()
+    for c in sorted(set(com.claims.cluster)):
+        mine = com.claims_of(c)
+        if distinguishing(mine).any():
+            first = mine.iloc[0]
+            assert first["lift"] >= 1.2
+            assert f"<li>{html.escape(first['claim'])} <span" in page
+        else:
+            assert "No claim sets this cluster apart" in page
+    assert page.count("What sets it apart:") + page.count("No claim sets this cluster apart") \
+        == len(set(com.claims.cluster))

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["collection_line", "issues_line", "print_summary", "write_metadata_issues"]
+__all__ = ["collection_line", "issues_line", "print_summary", "provenance_lines",
+           "write_metadata_issues"]
 
 
 def write_metadata_issues(col, out: Path) -> str | None:
@@ -52,7 +53,9 @@ def print_summary(study, study_dir: Path, report: Path, total: float) -> None:
     print(collection_line(col))
     for note in col.notes:
         print(f"  source     : {note}")
-    print(f"  embedder   : {study.embedder_id_}; reduction: {study.reducer_}")
+    for line in provenance_lines(study.provenance()):
+        print(f"  {'rests on':<11}: {line}")
+    print(f"  reduction  : {study.reducer_}")
     n_clusters = len(set(labels.tolist()) - {-1})
     print(f"  clusters   : {n_clusters} ({study.params_['cluster']['method']}), "
           f"{int((labels < 0).sum())} noise points")
@@ -91,3 +94,16 @@ def collection_line(col) -> str:
     absent = not_on_disk_line(col.skipped)
     return (f"  collection : {col.name}: {len(col):,} images, {skipped:,} skipped"
             f"{' (see the report)' if skipped else ''}{'; ' + absent if absent else ''}")
+
+
+def provenance_lines(table: pd.DataFrame) -> list[str]:
+    """One line per row of ``study.provenance()``: the result and its model; a no-model
+    fallback marked ``NO MODEL`` (in capitals, so that it is not missed) with what it means.
+
+    >>> t = pd.DataFrame({"result": ["image embedding"], "model": ["color-texture-v1"],
+    ...                   "no_model": [True], "means": ["colour and texture only"]})
+    >>> provenance_lines(t)
+    ['image embedding: color-texture-v1 -- NO MODEL: colour and texture only']
+    """
+    return [f"{r.result}: {r.model}" + (f" -- NO MODEL: {r.means}" if r.no_model else "")
+            for r in table.itertuples()]

@@ -128,6 +128,62 @@ class Queries:
         with quiet_model_loading(not self.runner.progress):
             return check_claim(text, texts, cluster, judge, seed=self.runner.seed, **options)
 
+    def provenance(self) -> pd.DataFrame:
+        """What each result rests on: one row per model (or no-model fallback) behind the
+        study's results, read from its results and parameters, with ``result``, ``model``,
+        ``no_model`` (a fallback that measures instead of seeing) and ``means`` (what that
+        implies, in plain words). The report's first section, the CLI summary and the
+        explorer's header show it.
+
+        Example: ``study.provenance()`` -> ``image embedding | color-texture-v1 | True |
+        colour and texture only: clusters group works by palette, not subject``.
+        """
+        from ..models.backends.attributes import AttributeDescriber
+        from ..models.backends.color import ColorTextureEmbedder
+
+        run, rows = self.runner, []
+        parts = run.get("embed_parts_") or {}
+        text = parts.get("text") or {}
+        words = bool(text.get("model") and text.get("works_with_text"))
+        if run.has("embed"):
+            image = (parts.get("image") or {}).get("model") if parts else run.get("embedder_id_")
+            if image is None:
+                rows.append(("image embedding", "none", False, "words only (image=False): the "
+                             "images do not enter the clusters"))
+            elif str(image).startswith(ColorTextureEmbedder.model_id.rsplit("-", 1)[0]):
+                rows.append(("image embedding", image, True, "colour and texture only: clusters "
+                             "group works by palette, not subject" + (
+                                 "; the works' words carry the subject" if words else "")))
+            else:
+                rows.append(("image embedding", image, False, f"clusters follow what {image} "
+                             "sees in the images"))
+        if words:
+            rows.append(("text embedding", text["model"], False, f"the works' own words "
+                         f"({', '.join(text.get('columns', []))}) join the images"))
+        if run.has("describe"):
+            for model in dict.fromkeys(run.result("descriptions_")["model"].astype(str)):
+                if model == AttributeDescriber.model_id:
+                    rows.append(("descriptions", model, True, "measured colour, light and "
+                                 "texture, not what the works show: keywords, claims and names "
+                                 "speak of palette and composition only"))
+                elif model.startswith("column:"):
+                    rows.append(("descriptions", model, False, "the collection's own text "
+                                 f"(column {model.split(':', 1)[1]}), not a model's"))
+                else:
+                    rows.append(("descriptions", model, False, f"what {model} says it sees"))
+        if run.has("predict_genres"):
+            rows.append(("genres", str(run.params_["predict_genres"]["predictor"]), False,
+                         "genres predicted from the captions"))
+        if run.has("commonalities"):
+            llm = run.params_["commonalities"].get("llm")
+            rows.append(("names and summaries", llm or "none", False,
+                         f"{llm} names and summarises the clusters" if llm else
+                         "no text model: names come from keywords and claims, no summaries"))
+            judge = run.result("commonalities_").params.get("judge")
+            if judge:
+                rows.append(("claims", judge, False, "claims checked against the descriptions"))
+        return pd.DataFrame(rows, columns=["result", "model", "no_model", "means"])
+
     def genre_reports(self) -> dict:
         """Per describing model, its full :class:`~artopic_nb.genre.predict.GenreReport`."""
         from ..genre.evaluation import evaluate_genres

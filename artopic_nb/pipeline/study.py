@@ -312,6 +312,7 @@ class Study:
     genre_report = _delegate("queries", Queries.genre_report)
     genre_reports = _delegate("queries", Queries.genre_reports)
     check_claim = _delegate("queries", Queries.check_claim)
+    provenance = _delegate("queries", Queries.provenance)
 
     search = _delegate("asking", Asking.search)
     similar = _delegate("asking", Asking.similar)

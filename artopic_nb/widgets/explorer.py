@@ -2,10 +2,11 @@
 
 - a selection in the plot fills the grid (the viewer's previous / next walk it); a click in
   the grid opens the artwork in the viewer and rings its point in the plot;
-- the claims panel lists the grid's cluster's claims (``study.commonalities_.claims``) by
-  lift, with flags; picking one rings its supporting works green and the works that do not
-  bear it out red, in the plot and the grid; the cluster's summaries are shown with weakly
-  supported sentences marked;
+- the header says what the results rest on (``study.provenance()``: the image embedder, the
+  text encoder, the describers), and plainly when a no-model fallback was used;
+- the claims panel (:mod:`.claims_panel`) lists what sets the grid's cluster apart
+  (``study.commonalities_.claims``); picking a claim rings its supporting works green and
+  the works that do not bear it out red, in the plot and the grid;
 - the clusters panel (:mod:`.cluster_panel`, below the re-cluster controls) names, merges,
   splits, moves and undoes through the study's verbs, and moves along the hierarchy; the ask
   panel (:mod:`.ask_panel`, left of the map) searches and filters; the viewer finds similar works;
@@ -26,12 +27,12 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 import ipywidgets as W
-import pandas as pd
 
 from ..steps.cluster import METHODS, size_defaults
 from ._base import format_exception
 from .ask_panel import AskPanel
 from .captions import CaptionViewer
+from .claims_panel import ClaimsPanel
 from .cluster_panel import ClusterPanel
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot, has_pictures
@@ -150,68 +151,6 @@ def link_views(study, plot: EmbeddingPlot, grid: ClusterGrid, viewer: CaptionVie
     return link
 
 
-class ClaimsPanel(W.VBox):
-    """A cluster's claims by lift (support here vs elsewhere, flags); picking one shows its
-    evidence in the plot and the grid. ``claims.index`` is the row of ``table``."""
-
-    def __init__(self, plot: EmbeddingPlot, grid: ClusterGrid):
-        self.plot, self.grid = plot, grid
-        self.table = pd.DataFrame()
-        self.commonalities = None
-        self.title = W.HTML()
-        self.summary = W.HTML()
-        self.claims = W.Select(options=[], rows=8, layout=W.Layout(width="100%"))
-        self.claims.observe(self._on_pick, names=["index"])
-        super().__init__([self.title, self.claims, self.summary])
-        self.add_class("artopic-claims")
-
-    def show(self, commonalities, cluster: int) -> None:
-        """List ``cluster``'s claims from ``commonalities`` (None: none yet)."""
-        self.commonalities = commonalities
-        claims = None if commonalities is None else commonalities.claims
-        if claims is None or not len(claims):
-            self.table = pd.DataFrame()
-            self.claims.options = []
-            self.title.value = ("<i>claims: run study.find_commonalities() to check what each "
-                                "cluster's keywords and summaries say</i>")
-            self.summary.value = ""
-            return
-        self.table = commonalities.claims_of(cluster)
-        self.claims.index = None
-        self.claims.options = [(_claim_label(r), k) for k, r in enumerate(self.table.itertuples())]
-        judges = ", ".join(dict.fromkeys(self.table["judge"])) or "none"
-        self.title.value = (f"<b>Claims of cluster {cluster}</b> by lift · support here vs "
-                            f"elsewhere · judge: {html.escape(judges)} · pick one: green rings "
-                            "support it, red ones do not")
-        parts = []
-        for aspect in ("visual", "content"):
-            marked = commonalities.marked_summary(cluster, aspect)
-            if marked:
-                text = " ".join(html.escape(s) if not weak else
-                                f"<span class='artopic-weak' style='background:#fde2e1' title="
-                                f"'support {support:.0%}: below the threshold'>{html.escape(s)} "
-                                f"[weak: {support:.0%}]</span>" for s, support, weak in marked)
-                parts.append(f"<div><b>{aspect} summary:</b> {text}</div>")
-        self.summary.value = "".join(parts)
-
-    def _on_pick(self, change) -> None:
-        k = change["new"]
-        if k is None or k >= len(self.table):
-            self.plot.show_evidence()
-            self.grid.show_evidence()
-            return
-        row = self.table.iloc[k]
-        self.plot.show_evidence(row["supporting_ids"], row["contradicting_ids"])
-        self.grid.show_evidence(row["supporting_ids"], row["contradicting_ids"],
-                                cluster=int(row["cluster"]))
-
-
-def _claim_label(r) -> str:
-    flag = f" ⚠ {r.flags}" if r.flags else ""
-    return (f"{r.lift:4.1f}×  {r.support:4.0%} vs {r.contrast:4.0%}  {r.claim}  "
-            f"({r.source}{', ' + r.aspect if r.aspect else ''}){flag}")
-
-
 class Explorer(W.VBox):
     """Plot, grid and caption viewer of a study, linked, with re-cluster controls.
 
@@ -240,6 +179,7 @@ class Explorer(W.VBox):
                                            layout=W.Layout(flex="2 1 0", min_width="260px"))
         self.viewer = CaptionViewer.from_study(study)
         self.claims = ClaimsPanel(self.plot, self.grid)
+        self.header = W.HTML()
         self.status = W.HTML()
         self.last_timing: dict[str, float] = {}
         self.controls = self._build_controls()
@@ -250,7 +190,11 @@ class Explorer(W.VBox):
         self._syncing = False
         self._undo_sync = study.on_change(self.link.safe("controls update", self._sync_controls))
         self._update_status()
+        self._update_header()
         self._show_claims()
+        self.link._undo.append(study.on_change(self.link.safe(
+            "header", lambda step: self._update_header() if step in (
+                "embed", "describe", "predict_genres", "commonalities") else None)))
         on_cluster = self.link.safe("claims", lambda _change: self._show_claims())
         self.link.observe(self.grid, on_cluster, ["cluster"])
         self.link._undo.append(study.on_change(self.link.safe(
@@ -260,6 +204,7 @@ class Explorer(W.VBox):
         self.link._undo.append(study.on_change(self.link.safe("clusters panel",
                                                               self.clusters_panel.refresh)))
         super().__init__([
+            self.header,
             self.controls,
             self.clusters_panel,
             W.HBox([self.ask, self.plot, self.grid], layout=W.Layout(width="100%",
@@ -287,6 +232,15 @@ class Explorer(W.VBox):
         if claim not in claims:
             raise ValueError(f"no claim {claim!r} in cluster {self.grid.cluster}; its claims: {claims[:10]}")
         self.claims.claims.index = claims.index(claim)
+
+    def _update_header(self) -> None:
+        """What the results rest on, each no-model fallback said plainly with what it means."""
+        rows = self.study.provenance()
+        items = [f"<b style='color:#b3261e'>{html.escape(r.result)}: no model</b> "
+                 f"({html.escape(r.model)}): {html.escape(r.means)}" if r.no_model else
+                 f"{html.escape(r.result)}: {html.escape(r.model)}" for r in rows.itertuples()]
+        self.header.value = ("<div class='artopic-explorer-header'>Results rest on: "
+                             + " · ".join(items) + "</div>") if items else ""
 
     def _show_claims(self) -> None:
         self.claims.show(self.study.get("commonalities_"), int(self.grid.cluster))
