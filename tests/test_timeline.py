@@ -230,3 +230,19 @@ def test_report_section_over_time(study, fixture_collection):
     undated.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=2)
     parts = over_time_html(undated)
     assert len(parts) == 2 and "time views need a date column" in parts[1]
+
+
+def test_explorer_has_the_over_time_section_and_the_time_histogram(study):
+    from artopic_nb.widgets import explore
+
+    ex = explore(study)
+    assert ex.over_time in ex.children and ex.over_time.chart is None  # closed: not drawn
+    assert ex.ask.time is not None
+    ex.over_time.selected_index = 0
+    assert ex.over_time.chart is not None
+    study.rename_cluster(1, "Late works")  # the study's change redraws it
+    try:
+        assert "1: Late works" in ex.over_time.sentences.value
+    finally:
+        study.undo()
+        ex.unlink()

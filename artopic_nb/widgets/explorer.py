@@ -9,7 +9,9 @@
   the works that do not bear it out red, in the plot and the grid;
 - the clusters panel (:mod:`.cluster_panel`, below the re-cluster controls) names, merges,
   splits, moves and undoes through the study's verbs, and moves along the hierarchy; the ask
-  panel (:mod:`.ask_panel`, left of the map) searches and filters; the viewer finds similar works;
+  panel (:mod:`.ask_panel`, left of the map) searches and filters (a time histogram brushes
+  years); the viewer finds similar works; "Over time" (:mod:`.time_panel`, opened on demand)
+  charts the clusters over the periods and says each cluster's period;
 - the re-cluster controls call ``study.recluster(...)``; the study's ``on_change`` hook then
   sends the new labels to every view (a trait update; no view is rebuilt). A re-clustering
   done in another cell (``study.recluster(...)``) updates the views the same way.
@@ -36,6 +38,7 @@ from .claims_panel import ClaimsPanel
 from .cluster_panel import ClusterPanel
 from .grid import ClusterGrid
 from .plot import EmbeddingPlot, has_pictures
+from .time_panel import OverTimePanel
 
 __all__ = ["ClaimsPanel", "Explorer", "Link", "explore", "link_views"]
 
@@ -203,6 +206,9 @@ class Explorer(W.VBox):
         self.clusters_panel = ClusterPanel(study, self.plot, self.grid, on_error=self.link.report)
         self.link._undo.append(study.on_change(self.link.safe("clusters panel",
                                                               self.clusters_panel.refresh)))
+        # the clusters over time (drawn when first opened); says so without a date column
+        self.over_time = OverTimePanel(study)
+        self.link._undo.append(study.on_change(self.link.safe("over time", self.over_time.on_study)))
         super().__init__([
             self.header,
             self.controls,
@@ -210,6 +216,7 @@ class Explorer(W.VBox):
             W.HBox([self.ask, self.plot, self.grid], layout=W.Layout(width="100%",
                                                                   align_items="flex-start")),
             self.claims,
+            self.over_time,
             self.viewer,
             self.errors,
         ])
