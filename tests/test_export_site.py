@@ -286,3 +286,20 @@ def test_command_line_export(study, tmp_path, capsys):
     assert main(["export", str(saved), str(tmp_path / "other")]) == 2
     assert "not an earlier export" in capsys.readouterr().err
     assert (tmp_path / "other" / "notes.txt").read_text() == "keep"
+
+
+def test_explorer_button_writes_the_site_and_says_where(study, tmp_path, monkeypatch):
+    from artopic_nb.widgets import explore
+
+    monkeypatch.chdir(tmp_path)  # a notebook's folder
+    ex = explore(study)
+    ex.export_button.click()
+    page = tmp_path / "site" / "index.html"
+    assert page.is_file() and (tmp_path / "site" / MARKER).is_file()
+    assert str(page.resolve()) in ex.export_note.value
+    ex.export_button.click()  # again: its own earlier export is replaced
+    assert page.is_file()
+    (tmp_path / "site" / MARKER).unlink()  # now a folder that is not an export: refused
+    ex.export_button.click()
+    assert "not written" in ex.export_note.value and page.is_file()
+    assert "not an earlier export" in str(ex.errors.outputs)

@@ -289,9 +289,32 @@ class Explorer(W.VBox):
             widget.observe(handler, names=["value"])
             self._control_handlers.append((widget, handler))
         self._enable_controls()
+        # the static site of the study (study.export_site), written beside the notebook
+        self.export_button = W.Button(description="Export site", icon="share-square",
+                                      tooltip="write a static site of this map to site/ (opens "
+                                              "without Python, from a file or any web host)")
+        self.export_button.on_click(lambda _b: self.link.safe("export site", self.export_site)())
+        self.export_note = W.HTML()
         return W.VBox([W.HBox([self.method, self.min_cluster_size, self.min_samples,
-                               self.n_clusters, self.n_neighbors],
-                              layout=W.Layout(flex_flow="row wrap")), self.status])
+                               self.n_clusters, self.n_neighbors, self.export_button],
+                              layout=W.Layout(flex_flow="row wrap")), self.status,
+                       self.export_note])
+
+    def export_site(self, folder="site", **kwargs):
+        """Write the study's static site to ``folder`` (relative: beside the notebook) and say
+        where, as the "Export site" button does; ``kwargs`` as ``study.export_site``.
+
+        >>> explorer.export_site("site")                    # doctest: +SKIP
+        """
+        self.export_note.value = "<i>writing the site…</i>"
+        try:
+            page = self.study.export_site(folder, **kwargs)
+        except Exception:
+            self.export_note.value = "<span style='color:#b3261e'>the site was not written (see below)</span>"
+            raise
+        self.export_note.value = (f"Site written: <code>{html.escape(str(page.resolve()))}</code>: open "
+                                  "it in a browser, or put its folder on any static web host")
+        return page
 
     def link_safe_recluster(self, _change=None) -> None:
         if self._syncing:  # the controls are following the study, not the user
