@@ -318,3 +318,14 @@ def test_terms_never_span_punctuation():
     terms = analyse("It is dark (mean lightness 20). The colours are warm; busy surface.")
     assert "dark mean" not in terms and "warm busy" not in terms
     assert {"mean lightness", "busy surface", "colours warm"} <= set(terms)
+
+
+def test_a_cluster_with_no_word_of_its_own_keeps_its_words():
+    # cluster 2 says nothing the others do not say more often: it still gets keywords
+    df = pd.DataFrame({"id": range(6), "cluster": [0, 0, 1, 1, 2, 2], "text": [
+        "gold saint", "gold saint halo", "sea ship", "sea ship storm", "saint, sea", "ship"]})
+    kw = cluster_keywords(df, top_k=5)
+    assert set(kw["cluster"]) == {0, 1, 2}
+    mine = kw[kw["cluster"] == 2]
+    assert (mine["share"] <= mine["share_out"]).all()
+    assert (kw[kw["cluster"] != 2]["share"] > kw[kw["cluster"] != 2]["share_out"]).all()

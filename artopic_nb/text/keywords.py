@@ -178,7 +178,8 @@ def cluster_keywords(descriptions: pd.DataFrame, labels: ClusterLabels | None = 
     cluster. ``max_share``: terms in more than this share of the works outside every
     cluster are boilerplate, never keywords (:func:`boilerplate_terms`; 1 keeps them).
     ``contrastive``: keep only the terms with ``share > share_out`` (with two clusters or
-    more): a keyword occurs more in its cluster than in the rest.
+    more): a keyword occurs more in its cluster than in the rest; a cluster with no such term
+    keeps its c-TF-IDF terms, so that every cluster has words (``share`` says how they fare).
 
     >>> df = pd.DataFrame({"id": range(4), "cluster": [0, 0, 1, 1], "text": [
     ...     "a saint, gold ground", "gold ground, a saint", "a ship at sea", "sea and ship"]})
@@ -200,8 +201,8 @@ def cluster_keywords(descriptions: pd.DataFrame, labels: ClusterLabels | None = 
     rows = []
     for ci, c in enumerate(clusters):
         keep = (counts[ci] >= max(min_count, 1)) & ~drop
-        if contrastive and len(clusters) > 1:
-            keep &= share[ci] > share_out[ci]
+        if contrastive and len(clusters) > 1 and (keep & (share[ci] > share_out[ci])).any():
+            keep &= share[ci] > share_out[ci]  # (a cluster with no such term keeps its own)
         ranks = {"visual": 0, "content": 0}
         for j in np.argsort(-scores[ci], kind="stable"):
             if not keep[j]:
