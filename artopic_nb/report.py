@@ -80,11 +80,23 @@ def _img(study, i: int, size: int = 192) -> str:
 
 
 def _map(study) -> str:
-    """The map with its pictures, a still image (each framed in its cluster's colour, names or
-    numbers at the centroids), inline as a JPEG."""
+    """The map: the labelled figure (:mod:`artopic_nb.export.figure`: names placed without
+    overlap) as an inline PNG; without matplotlib, the still image with its pictures (each
+    framed in its cluster's colour, names or numbers at the centroids) as a JPEG."""
     import io
 
     from .data.atlas import cluster_name_map, map_image
+
+    try:
+        from .export.figure import plot_map
+
+        buf = io.BytesIO()
+        plot_map(study, size=(11, 7.2)).savefig(buf, format="png", dpi=100, facecolor="white")
+        data = base64.b64encode(buf.getvalue()).decode("ascii")
+        return (f'<img class="map" src="data:image/png;base64,{data}" alt="the map: each work '
+                "a dot in its cluster's colour, the clusters' names beside them\">")
+    except ImportError:  # matplotlib absent ("artopic-nb[figure]"): the still image
+        pass
 
     meta = study.collection.metadata
     im = map_image(lambda i, size: study.collection.thumbnail_bytes(i, size, cache=study.cache),
