@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .data.cache import atomic_write_bytes, atomic_write_text
+from .export.time_section import over_time_html
 
 __all__ = ["render_report", "skipped_list_format", "write_report"]
 
@@ -186,7 +187,7 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
             parts += ["<h3>Edits</h3>", "<p class='muted'>The clusters above are the algorithm's "
                       "with these edits applied, in this order (study.edits_).</p>",
                       _table(edits.drop(columns="ids"))]
-        parts += _section_extras(study)
+        parts += _section_extras(study) + over_time_html(study)  # charts, then time
         sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()
         captions = _captions_by_id(study)
         labels = study.labels_

@@ -246,3 +246,12 @@ def test_explorer_has_the_over_time_section_and_the_time_histogram(study):
     finally:
         study.undo()
         ex.unlink()
+
+
+def test_the_report_has_the_over_time_section(study):
+    from artopic_nb.report import render_report
+
+    page = render_report(study)
+    section = page[page.index("<h2>Over time</h2>"):]
+    assert section.index("<h2>Over time</h2>") < section.index("data:image/png")
+    assert study.periods()["sentence"].iloc[0] in section
