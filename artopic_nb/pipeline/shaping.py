@@ -167,15 +167,22 @@ class Shaping:
     def cluster_tree_(self) -> pd.DataFrame:
         """How the (curated) clusters merge into coarser ones: one row per node with
         ``node``, ``parent``, ``level``, ``size``, ``clusters``, ``label``, ``cost``,
-        ``keywords`` (from the commonalities, when they ran) and ``name`` (leaves).
-        ``study.cluster(level=L)`` shows the clusters ``L`` merges up."""
+        ``keywords`` (from the commonalities, when they ran) and ``name``: a leaf's given
+        name or its name, a merged node's name from the commonalities (unique within its
+        level), else empty. ``study.cluster(level=L)`` shows the clusters ``L`` merges up."""
         from ..steps.cluster.edits import cluster_tree
 
-        self.runner.require("hierarchy_")
-        tree = cluster_tree(self.runner.result("curated_labels_"), self.runner.result("reduced_"), keywords=self._keywords())
-        names = self.cluster_names_
-        tree["name"] = [names.get(int(r.node), "") if r.level == 0 else ""
-                        for r in tree.itertuples()]
+        run = self.runner
+        run.require("hierarchy_")
+        tree = cluster_tree(run.result("curated_labels_"), run.result("reduced_"),
+                            keywords=self._keywords())
+        com = run.get("commonalities_")
+        named = getattr(com, "names", None)
+        per_node = {} if named is None or not len(named) else \
+            dict(zip(named["node"].astype(int), named["name"].astype(str), strict=True))
+        leaves = self.cluster_names_
+        tree["name"] = [leaves.get(int(r.node), "") if r.level == 0 else
+                        per_node.get(int(r.node), "") for r in tree.itertuples()]
         return tree
 
     def _keywords(self) -> dict[int, list[str]]:
