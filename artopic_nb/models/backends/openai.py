@@ -22,7 +22,7 @@ from ...text.prompts import Prompt, get_prompt
 from ..kinds import register
 from ..protocols import DescriberError, Description, max_new_tokens_for
 
-__all__ = ["OpenAIDescriber"]
+__all__ = ["OpenAIClient", "OpenAIDescriber"]
 
 
 def _public_url(url: str) -> str:
@@ -32,6 +32,47 @@ def _public_url(url: str) -> str:
     if parts.port:
         host = f"{host}:{parts.port}"
     return f"{parts.scheme}://{host}{parts.path}".rstrip("/") if parts.scheme else url
+
+
+class OpenAIClient:
+    """What every backend behind an OpenAI-compatible server shares: the server's address
+    (``url``, without credentials), the ``openai.OpenAI`` client made on first use
+    (:meth:`client`), and pickling without the key or the live client. A subclass sets
+    ``base_url``, ``api_key_env``, ``timeout``, ``max_retries`` and calls :meth:`_keep_key`."""
+
+    base_url: str | None
+    api_key_env: str
+    timeout: float
+    max_retries: int
+
+    def _keep_key(self, api_key: str | None) -> None:
+        self._api_key = api_key
+        self._client = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self):  # never pickle the key or the live client
+        state = dict(self.__dict__)
+        state.update(_api_key=None, _client=None, _lock=None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        return _public_url(self.base_url or "https://api.openai.com/v1")
+
+    def client(self):
+        """The ``openai.OpenAI`` client (made on first use)."""
+        with self._lock:
+            if self._client is None:
+                import openai
+
+                key = self._api_key or os.environ.get(self.api_key_env) or "not-needed"
+                self._client = openai.OpenAI(base_url=self.base_url, api_key=key,
+                                             timeout=self.timeout, max_retries=self.max_retries)
+            return self._client
 
 
 def _data_url(image: Image.Image, max_side: int, quality: int) -> str:
@@ -48,7 +89,7 @@ def _data_url(image: Image.Image, max_side: int, quality: int) -> str:
           test_model="openai-server", what="a vision-language model behind an OpenAI-compatible server")
 @register("text_model", "openai", packages=("openai",), model="<model>@<server url>",
           test_model="openai-server", what="a language model behind an OpenAI-compatible server")
-class OpenAIDescriber:
+class OpenAIDescriber(OpenAIClient):
     """A model behind an OpenAI-compatible chat-completions endpoint.
 
     Parameters
@@ -90,26 +131,11 @@ class OpenAIDescriber:
         self.temperature = temperature
         self.image_max_side = image_max_side
         self.jpeg_quality = jpeg_quality
-        self._api_key = api_key
-        self._client = None
-        self._lock = threading.Lock()
+        self._keep_key(api_key)
 
     def __repr__(self) -> str:
         return (f"OpenAIDescriber({self.model!r}, base_url={self.url!r}, "
                 f"max_concurrency={self.max_concurrency})")
-
-    def __getstate__(self):  # never pickle the key or the live client
-        state = dict(self.__dict__)
-        state.update(_api_key=None, _client=None, _lock=None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return _public_url(self.base_url or "https://api.openai.com/v1")
 
     @property
     def model_id(self) -> str:
@@ -124,17 +150,6 @@ class OpenAIDescriber:
         """Generation settings that change the text (part of cache keys)."""
         return {"max_tokens": max_new_tokens_for(self.max_new_tokens, prompt),
                 "temperature": self.temperature, "image_max_side": self.image_max_side}
-
-    def client(self):
-        """The ``openai.OpenAI`` client (made on first use)."""
-        with self._lock:
-            if self._client is None:
-                import openai
-
-                key = self._api_key or os.environ.get(self.api_key_env) or "not-needed"
-                self._client = openai.OpenAI(base_url=self.base_url, api_key=key,
-                                             timeout=self.timeout, max_retries=self.max_retries)
-            return self._client
 
     def _chat(self, content, max_tokens: int) -> Description:
         import openai

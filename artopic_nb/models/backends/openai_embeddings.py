@@ -19,8 +19,6 @@ Example
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,7 +26,7 @@ import numpy as np
 from ...text.encoder import l2_normalise
 from ..kinds import register
 from ..protocols import DescriberError
-from .openai import _public_url, _server_message
+from .openai import OpenAIClient, _server_message
 
 __all__ = ["OpenAITextEncoder"]
 
@@ -36,7 +34,7 @@ __all__ = ["OpenAITextEncoder"]
 @register("text_encoder", "openai", packages=("openai",), model="<model>@<server url>",
           test_model="openai-embeddings",
           what="an embeddings model behind an OpenAI-compatible server (/v1/embeddings)")
-class OpenAITextEncoder:
+class OpenAITextEncoder(OpenAIClient):
     """A text encoder behind an OpenAI-compatible embeddings endpoint.
 
     Parameters
@@ -77,40 +75,15 @@ class OpenAITextEncoder:
         self.dimensions = dimensions
         self.timeout = timeout
         self.max_retries = max_retries
-        self._api_key = api_key
-        self._client = None
-        self._lock = threading.Lock()
+        self._keep_key(api_key)
 
     def __repr__(self) -> str:
         return f"OpenAITextEncoder({self.model!r}, base_url={self.url!r})"
-
-    def __getstate__(self):  # never pickle the key or the live client
-        state = dict(self.__dict__)
-        state.update(_api_key=None, _client=None, _lock=None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._lock = threading.Lock()
-
-    @property
-    def url(self) -> str:
-        return _public_url(self.base_url or "https://api.openai.com/v1")
 
     @property
     def model_id(self) -> str:
         size = f"/d{self.dimensions}" if self.dimensions else ""
         return f"openai-embeddings:{self.model}{size}@{self.url.split('://', 1)[-1]}"
-
-    def _get_client(self):
-        with self._lock:
-            if self._client is None:
-                import openai
-
-                key = self._api_key or os.environ.get(self.api_key_env) or "not-needed"
-                self._client = openai.OpenAI(base_url=self.base_url, api_key=key,
-                                             timeout=self.timeout, max_retries=self.max_retries)
-            return self._client
 
     def too_long(self, texts: Sequence[str]) -> np.ndarray:
         """Which ``texts`` are cut to ``max_chars`` characters before they are sent."""
@@ -126,7 +99,7 @@ class OpenAITextEncoder:
         for start in range(0, len(sent), self.batch_size):
             batch = sent[start:start + self.batch_size]
             try:
-                resp = self._get_client().embeddings.create(
+                resp = self.client().embeddings.create(
                     model=self.model, input=batch, encoding_format="float", **extra)
             except openai.APIStatusError as exc:
                 raise DescriberError(f"{self.url} answered HTTP {exc.status_code} for the "
