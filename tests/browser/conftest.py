@@ -35,13 +35,22 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser(lab_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
+def chromium_browser():
+    """Headless Chromium, one per session: Playwright's sync API allows one running instance
+    per thread, so every browser test shares it (with JupyterLab or without, as the static
+    site's tests are)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
         b = launch_browser(p)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def browser(lab_server, chromium_browser):
+    return chromium_browser
 
 
 @pytest.fixture()

@@ -12,7 +12,6 @@ import re
 
 import numpy as np
 import pytest
-from _lab import CHROMIUM, launch_browser
 
 pytestmark = pytest.mark.browser
 
@@ -47,16 +46,9 @@ def exported(fixture_collection, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from pathlib import Path
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = launch_browser(p)
-        yield browser
-        browser.close()
+def chromium(chromium_browser):
+    """The session's headless Chromium (tests/browser/conftest.py): no JupyterLab needed."""
+    return chromium_browser
 
 
 def _open(chromium, url: str):
