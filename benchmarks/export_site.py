@@ -1,31 +1,42 @@
-"""The static site (study.export_site): export time, folder size, first frame, pan and zoom.
+"""The static site (study.export_site) beside the image-map widget in JupyterLab, same run.
 
 For 10^3 and 10^4 works (and 10^5 with --works 1000,10000,100000), each figure a median over
 --reps runs:
 - export: ``export_site`` of a clustered study whose thumbnails are cached (64 px for the
   atlas, --thumb px for the grid), cold (no atlas page cached: built from the thumbnails) and
   warm (the pages in the study's cache, as after the image map was shown once); the folder's
-  size on disk;
-- in headless Chromium, the site opened from ``file://`` (as a double-click opens it): the
+  size on disk and its number of data files;
+- the site, in headless Chromium, opened from ``file://`` (as a double-click opens it): the
   first frame of the map (``data-version-drawn-at``: the dots) and the first frame with every
-  atlas page in it (``data-pictures-drawn-at``), both from navigation start; then pan and
-  zoom frames per second (an input event every animation frame for --seconds, the map's draws
-  per second), as benchmarks/image_map.py measures the widget.
+  atlas page in it (``data-pictures-drawn-at``), both from navigation start; then, 300 ms
+  later, zoom and pan frames per second (an input event every animation frame for --seconds,
+  the map's draws per second: ``FPS_JS`` of benchmarks/image_map.py), a fresh page each rep;
+- the widget, the baseline: the same works and coordinates in ``EmbeddingPlot(draw="images",
+  height=420)`` in JupyterLab in the same browser, measured by ``browser_figures`` of
+  benchmarks/image_map.py: first frame with every atlas page in it from "run cell" (the kernel
+  builds the widget, the state crosses the wire, the view reads the cached pages; the cell is
+  run once first as a warm-up), its front end part alone (from the view's render start), and
+  pan and zoom frames per second (the same ``FPS_JS``, 3 runs of 2 s, from the whole map).
+  The ratios are site/widget: first frame below 1 and frames per second above 1 favour the
+  site. The two first frames start from different clicks (opening the page; running the
+  cell), each the wait a reader sees; the map fills the site's page, the widget is 420 px high.
 
 The works are the image map benchmark's small JPEGs (made once under --data from the bundled
 demo paintings: crops, flips, tints); 10^5 works repeat 10^4 ten times. The study is a
-stand-in with what the exporter reads: 30 Gaussian clusters of 2-D coordinates, 64-d
-embeddings near their cluster's centre, names, a genre and a department facet (an embedder and
-UMAP would add minutes and change nothing the export does).
+stand-in with what the exporter reads: 30 Gaussian clusters of 2-D coordinates (the same as
+the widget's cell), 64-d embeddings near their cluster's centre, names, a genre and a
+department facet (an embedder and UMAP would add minutes and change nothing the export does).
 
 Run:  python benchmarks/export_site.py [--reps 3] [--works 1000,10000] [--seconds 3]
-Needs /usr/bin/chromium and playwright. Headless Chromium draws WebGL with SwiftShader, a
-software rasterizer: frame rates are a CPU's, not a GPU's.
+      [--frames 20] [--no-widget]   (--no-widget: the site only, no JupyterLab)
+Needs /usr/bin/chromium, playwright and (for the widget) jupyterlab. Headless Chromium draws
+WebGL with SwiftShader, a software rasterizer: frame rates are a CPU's, not a GPU's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -39,11 +50,13 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import machine, print_table  # noqa: E402
 from benchmarks.image_map import FPS_JS, make_works  # noqa: E402
+from benchmarks.image_map import browser_figures as widget_figures  # noqa: E402
 
 FIRST_FRAMES = """() => { const c = document.querySelector('canvas.artopic-plot-canvas');
   if (!c || !c.dataset.picturesDrawnAt) return null;
   return { dots: Number(c.dataset.versionDrawnAt), pictures: Number(c.dataset.picturesDrawnAt),
-           renderer: c.dataset.renderer }; }"""
+           renderer: c.dataset.renderer, lod: c.dataset.lod || '',
+           size: `${c.clientWidth}x${c.clientHeight}` }; }"""
 
 
 class BenchStudy:
@@ -112,29 +125,48 @@ def export_figures(manifest: Path, cache_dir: Path, out: Path, n: int, reps: int
             "parts": len(list((out / "data").glob("*.js")))}
 
 
-def browser_figures(index: Path, reps: int, seconds: float) -> dict:
-    from _lab import launch_browser
-    from playwright.sync_api import sync_playwright
-
-    dots, pictures, pan, zoom, renderer = [], [], [], [], ""
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        for _ in range(reps):
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.goto(index.as_uri())
-            page.wait_for_function(FIRST_FRAMES, timeout=120_000)
-            got = page.evaluate(FIRST_FRAMES)
-            dots.append(got["dots"])
-            pictures.append(got["pictures"])
-            renderer = got["renderer"]
-            pan.append(page.evaluate(FPS_JS, ["pan", seconds * 1000])["fps"])
-            zoom.append(page.evaluate(FPS_JS, ["zoom", seconds * 1000])["fps"])
-            context.close()
-        browser.close()
+def site_figures(browser, index: Path, reps: int, seconds: float) -> dict:
+    """First frames (from navigation start) and pan/zoom frames per second of the site."""
+    dots, pictures, pan, zoom, errors, got = [], [], [], [], [], {}
+    for _ in range(reps):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(index.as_uri())
+        page.wait_for_function(FIRST_FRAMES, timeout=120_000)
+        got = page.evaluate(FIRST_FRAMES)
+        dots.append(got["dots"])
+        pictures.append(got["pictures"])
+        page.wait_for_timeout(300)  # then zoom and pan, in the widget's order
+        zoom.append(page.evaluate(FPS_JS, ["zoom", seconds * 1000])["fps"])
+        pan.append(page.evaluate(FPS_JS, ["pan", seconds * 1000])["fps"])
+        context.close()
     med = statistics.median
     return {"dots_ms": med(dots), "pictures_ms": med(pictures), "pan_fps": med(pan),
-            "zoom_fps": med(zoom), "renderer": renderer}
+            "zoom_fps": med(zoom), "renderer": got["renderer"], "lod": got["lod"],
+            "size": got["size"], "errors": errors}
+
+
+def ratio(a: float, b: float | None) -> str:
+    return f"{a / b:.2f}" if b else "-"
+
+
+def row(n: int, e: dict, s: dict, w: dict | None) -> tuple:
+    """One table row: the export, the site's figures, the widget's and site/widget."""
+    w = w or {}
+    f0 = lambda key: f"{w[key]:.0f}" if key in w else "-"  # noqa: E731
+    return (f"{n:,}", f"{e['cold']:.1f}", f"{e['warm']:.1f}", f"{e['mb']:.1f}", e["parts"],
+            f"{s['dots_ms']:.0f}", f"{s['pictures_ms']:.0f}", f0("first_frame_ms"),
+            f0("frontend_ms"), ratio(s["pictures_ms"], w.get("first_frame_ms")),
+            f"{s['pan_fps']:.0f}", f0("pan_fps"), ratio(s["pan_fps"], w.get("pan_fps")),
+            f"{s['zoom_fps']:.0f}", f0("zoom_fps"), ratio(s["zoom_fps"], w.get("zoom_fps")))
+
+
+HEADERS = ("works", "export cold s", "export warm s", "folder MB", "data files",
+           "site first dots ms", "site first pictures ms", "widget first pictures ms",
+           "widget front end ms", "first ratio", "site pan fps", "widget pan fps", "pan ratio",
+           "site zoom fps", "widget zoom fps", "zoom ratio")
 
 
 def main(argv=None) -> int:
@@ -146,25 +178,56 @@ def main(argv=None) -> int:
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "artopic-image-map",
                         help="where the works' JPEGs are (made once; shared with image_map.py)")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "artopic-export-site")
+    parser.add_argument("--frames", type=int, default=20,
+                        help="the widget's input-to-frame steps (image_map.browser_figures)")
+    parser.add_argument("--no-widget", action="store_true",
+                        help="the site only: skip the widget in JupyterLab")
     args = parser.parse_args(argv)
-    manifest = make_works(args.data / "works")
-    rows = []
-    for n in (int(x) for x in args.works.split(",")):
-        out = args.cache / f"site-{n}"
-        e = export_figures(manifest, args.cache / "cache", out, n, args.reps, args.thumb)
-        b = browser_figures(out / "index.html", args.reps, args.seconds)
-        rows.append((f"{n:,}", f"{e['cold']:.1f}", f"{e['warm']:.1f}", f"{e['mb']:.1f}",
-                     e["parts"], f"{b['dots_ms']:.0f}", f"{b['pictures_ms']:.0f}",
-                     f"{b['pan_fps']:.0f}", f"{b['zoom_fps']:.0f}", b["renderer"]))
-        print(f"{n:,} works: thumbnails cached in {e['thumb_warmup']:.0f} s (not part of the export)",
-              flush=True)
-    print_table(f"export_site ({machine()}; headless Chromium, software WebGL (SwiftShader); "
-                f"thumb_size {args.thumb}; medians of {args.reps})", rows,
-                ("works", "export cold s", "export warm s", "folder MB", "data files",
-                 "first frame ms (dots)", "first frame ms (pictures)", "pan fps", "zoom fps",
-                 "renderer"))
-    return 0
+    from _lab import JupyterLabServer, launch_browser
+    from playwright.sync_api import sync_playwright
 
+    t_run, load0 = time.perf_counter(), os.getloadavg()[0]
+    manifest = make_works(args.data / "works")
+    cache_dir = args.cache / "cache"
+    root = Path(tempfile.mkdtemp(prefix="artopic-export-site-lab-"))
+    server = None if args.no_widget else JupyterLabServer(root)
+    rows, notes, errors = [], [], []
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)  # one browser for the site and JupyterLab
+            for n in (int(x) for x in args.works.split(",")):
+                out = args.cache / f"site-{n}"
+                e = export_figures(manifest, cache_dir, out, n, args.reps, args.thumb)
+                print(f"{n:,} works: thumbnails cached in {e['thumb_warmup']:.0f} s (not part of "
+                      f"the export); export {e}", flush=True)
+                s = site_figures(browser, out / "index.html", args.reps, args.seconds)
+                print(f"{n:,} site: {s}", flush=True)
+                w = None
+                if server is not None:
+                    w = widget_figures(browser, server, root, manifest, cache_dir, n, "images",
+                                       args.reps, args.frames, f"images-{n}")
+                    print(f"{n:,} widget: {w}", flush=True)
+                rows.append(row(n, e, s, w))
+                notes.append(f"{n:,}: site {s['renderer']}, canvas {s['size']}, level of detail "
+                             f"{s['lod'] or '-'}" + ("" if w is None else
+                             f"; widget {w['detail'].get('renderer')}, canvas "
+                             f"{w['detail'].get('size')}, level of detail {w['detail'].get('lod')}"
+                             f", while panning/zooming {w['fps_lods']}"))
+                errors += [f"{n:,} site: {x}" for x in s["errors"]]
+                errors += [f"{n:,} widget: {x}" for x in (w or {}).get("errors", [])]
+            browser.close()
+    finally:
+        if server is not None:
+            server.stop()
+    print_table(f"export_site beside the widget in JupyterLab ({machine()}; headless Chromium, "
+                f"software WebGL (SwiftShader); thumb_size {args.thumb}; medians of {args.reps}; "
+                "ratios site/widget)", rows, HEADERS)
+    print("\n".join(["", *notes]))
+    print(f"run took {time.perf_counter() - t_run:.0f} s; load average {load0:.1f} at the start, "
+          f"{os.getloadavg()[0]:.1f} at the end (1 min; other processes share the cores)")
+    if errors:
+        print(f"console errors ({len(errors)}):", *errors[:10], sep="\n  ")
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -96,7 +96,7 @@ IMAGES_DONE = """
 const c = node.querySelector('canvas.artopic-plot-canvas[data-pictures-drawn-at]');
 if (!c) return null;
 return { points: Number(c.dataset.renderedPoints), pictures: Number(c.dataset.pictures),
-         lod: c.dataset.lod, renderer: c.dataset.renderer,
+         lod: c.dataset.lod, renderer: c.dataset.renderer, size: `${c.clientWidth}x${c.clientHeight}`,
          frontend: Number(c.dataset.picturesDrawnAt) - Number(c.dataset.renderStart) };
 """
 # Frames per second while panning or zooming without pause: for --seconds, an input event every
