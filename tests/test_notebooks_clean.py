@@ -139,6 +139,8 @@ def test_notebooks_use_the_shared_relative_cache(notebook):
 def test_outputs_and_cache_are_ignored():
     ignored = (NOTEBOOK_DIR / ".gitignore").read_text().split()
     assert ".artopic/" in ignored and "report.html" in ignored
+    # notebook 01's "Give the class a link" (and the explorer's Export site button) write these
+    assert {"site/", "map.png"} <= set(ignored)
 
 
 def test_binder_builds_the_package_with_cpu_torch():
