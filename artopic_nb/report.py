@@ -14,14 +14,13 @@ import base64
 import datetime as _dt
 import gzip
 import html
-import json
 import os
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .data.cache import atomic_write_bytes, atomic_write_text
+from .export.tables import report_tables, table_data
 from .export.time_section import over_time_html
 
 __all__ = ["render_report", "skipped_list_format", "write_report"]
@@ -52,27 +51,24 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _cell(value, float_format: str) -> str:
-    """A table cell: a count as a whole number (``174``, never ``174.00``), other floats with
-    ``float_format``, a missing value empty."""
-    if isinstance(value, (bool, np.bool_)) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, (float, np.floating)):
-        return "" if pd.isna(value) else float_format.format(value)
-    return "" if value is pd.NA or value is pd.NaT else value
-
-
 def _table(df: pd.DataFrame, float_format: str = "{:.2f}") -> str:
-    """An HTML table of ``df``, each column formatted by its own type: rows are read column
-    by column (``itertuples``), so a count beside a float column stays an integer."""
-    head = "".join(f"<th>{_e(c)}</th>" for c in [df.index.name or ""] + list(df.columns))
-    body = []
-    for idx, *row in df.itertuples(index=True, name=None):
-        cells = "".join(f"<td>{_e(_cell(v, float_format))}</td>" for v in row)
-        body.append(f"<tr><td>{_e(_cell(idx, float_format))}</td>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    """An HTML table of ``df`` (:func:`~artopic_nb.export.tables.table_data`: each column
+    formatted by its own type, so a count beside a float column stays an integer)."""
+    data = table_data(df, float_format)
+    head = "".join(f"<th>{_e(c)}</th>" for c in data["columns"])
+    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+                   for row in data["rows"])
+    return f"<table><tr>{head}</tr>{body}</table>"
+
+
+def _section(tables: dict, key: str, heading: str = "h2") -> list[str]:
+    """One of :func:`~artopic_nb.export.tables.report_tables`: its heading, note and table
+    (nothing when the study has no such table)."""
+    t = tables.get(key)
+    if t is None:
+        return []
+    note = [f"<p class='muted'>{_e(t['note'])}</p>"] if t["note"] else []
+    return [f"<{heading}>{_e(t['title'])}</{heading}>", *note, _table(t["frame"])]
 
 
 def _img(study, i: int, size: int = 192) -> str:
@@ -157,37 +153,18 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
         f"<p class='muted'>{len(col):,} images, {_skipped_count(col.skipped)}; generated "
         f"{_dt.datetime.now().strftime('%Y-%m-%d %H:%M')}</p>",
     ]
-    parts += _provenance_html(study)
-    steps = pd.DataFrame(
-        [{"parameters": json.dumps(study.params_.get(s, {})),
-          "seconds": float(study.timings_.get(s, 0.0)), "note": study.notes_.get(s, "")}
-         for s in study.steps_done()],
-        index=pd.Index(study.steps_done(), name="step"),
-    )
-    if len(steps):
-        parts += ["<h2>Steps</h2>", _table(steps)]
+    tables = {t["key"]: t for t in report_tables(study)}
+    parts += _provenance_html(study, tables)
+    parts += _section(tables, "steps")
     if study.has("reduce"):
         parts.append(f"<p>Reduction: <code>{_e(study.reducer_)}</code></p>")
     if study.has("reduce") and len(col):
         parts += ["<h2>Map</h2>", _map(study)]
     if study.has("cluster"):
-        agreement = study.agreement(by="all")
-        if len(agreement):
-            parts += ["<h2>Agreement with known labels</h2>",
-                      "<p class='muted'>The clusters against each label column the collection "
-                      "has: n_works have a label, n_labels distinct ones.</p>",
-                      _table(agreement)]
         names = dict(study.get("cluster_names_") or {})
-        summary = study.cluster_summary()
-        if names:  # the names given or found (study.rename_cluster, find_commonalities)
-            summary.insert(0, "name", [names.get(int(c), "") for c in summary.index])
-        parts += ["<h2>Clusters</h2>", _table(summary)]
-        edits = study.get("edits_")
-        if edits is not None and len(edits):
-            parts += ["<h3>Edits</h3>", "<p class='muted'>The clusters above are the algorithm's "
-                      "with these edits applied, in this order (study.edits_).</p>",
-                      _table(edits.drop(columns="ids"))]
-        parts += _section_extras(study) + over_time_html(study)  # charts, then time
+        parts += _section(tables, "agreement") + _section(tables, "clusters")
+        parts += _section(tables, "edits", "h3")
+        parts += _section_extras(study, tables) + over_time_html(study)  # charts, then time
         sampled = set(study.samples_.id.tolist()) if study.has("sample") else set()
         captions = _captions_by_id(study)
         labels = study.labels_
@@ -208,20 +185,17 @@ def render_report(study, max_per_cluster: int = 24, title: str | None = None,
     return "\n".join(parts)
 
 
-def _provenance_html(study) -> list[str]:
+def _provenance_html(study, tables: dict) -> list[str]:
     """The first section: the models behind each result (``study.provenance()``), each
     no-model fallback said plainly first, with what it means."""
-    table = study.provenance()
-    if not len(table):
+    if "provenance" not in tables:
         return []
-    out = ["<h2>What these results rest on</h2>"]
-    out += [f"<p class='fallback'><b>No model for the {_e(r.result)}</b> (<code>{_e(r.model)}"
-            f"</code>): {_e(r.means)}.</p>" for r in table[table["no_model"]].itertuples()]
-    shown = table.assign(model=[f"{m} (no model)" if n else m
-                                for m, n in zip(table["model"], table["no_model"], strict=True)])
-    out.append(_table(shown.set_index("result")[["model", "means"]].rename(
-        columns={"means": "what it means"})))
-    return out
+    table = study.provenance()
+    fallbacks = [f"<p class='fallback'><b>No model for the {_e(r.result)}</b> (<code>"
+                 f"{_e(r.model)}</code>): {_e(r.means)}.</p>"
+                 for r in table[table["no_model"]].itertuples()]
+    heading, *rest = _section(tables, "provenance")
+    return [heading, *fallbacks, *rest]
 
 
 def _skipped_count(skipped: pd.DataFrame) -> str:
@@ -258,7 +232,7 @@ def _skipped_html(skipped: pd.DataFrame, csv_name: str | None) -> list[str]:
     return out
 
 
-def _section_extras(study) -> list[str]:
+def _section_extras(study, tables: dict) -> list[str]:
     """Sections from the later steps (describing models, genres, commonalities), when they ran."""
     out = []
     if study.has("describe"):
@@ -268,9 +242,8 @@ def _section_extras(study) -> list[str]:
     if study.has("predict_genres"):
         from .genre.evaluation import NOT_SCORED
 
-        scores = study.genre_report()
-        out += ["<h2>Genres predicted from captions</h2>",
-                f"<p>{_e(NOT_SCORED)}.</p>" if scores.empty else _table(scores)]
+        out += _section(tables, "genres") or ["<h2>Genres predicted from captions</h2>",
+                                              f"<p>{_e(NOT_SCORED)}.</p>"]
     if study.has("commonalities"):
         out.append(f"<p>Commonalities: {_e(study.commonalities_.figures_text())}.</p>")
     return out

@@ -303,3 +303,32 @@ def test_explorer_button_writes_the_site_and_says_where(study, tmp_path, monkeyp
     ex.export_button.click()
     assert "not written" in ex.export_note.value and page.is_file()
     assert "not an earlier export" in str(ex.errors.outputs)
+
+
+def test_hierarchy_and_report_tables_are_in_the_site(fixture_collection, tmp_path):
+    from artopic_nb.export.tables import report_tables
+    from artopic_nb.steps.cluster.hierarchy import labels_at_level
+
+    s = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
+    s.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=5, level=2)
+    parts = parts_of(s.export_site(tmp_path / "site").parent)
+    h = parts["site"]["hierarchy"]
+    assert (h["level"], h["max"], len(h["nodes"])) == (2, 4, 9)
+    leaves = decode(parts["works"]["leaves"], "<i4")  # the finest clusters, the map shows level 2
+    assert leaves.tolist() == s.get("curated_labels_").tolist()
+    tree = s.cluster_tree_
+    assert parts["works"]["labels"] == labels_at_level(leaves, tree, n_clusters=3).tolist()
+    assert [n["clusters"] for n in h["nodes"]] == [list(c) for c in tree["clusters"]]
+    # the report's tables as text: the same rows the report shows, counts as whole numbers
+    tables = {t["key"]: t for t in parts["site"]["tables"]}
+    assert list(tables) == [t["key"] for t in report_tables(s)]
+    assert {"provenance", "steps", "clusters"} <= set(tables)
+    clusters = tables["clusters"]
+    assert clusters["columns"][:3] == ["cluster", "size", "share"]
+    assert [r[1] for r in clusters["rows"]] == [str(int(v)) for v in s.cluster_summary()["size"]]
+    assert all(len(r) == len(clusters["columns"]) for r in clusters["rows"])
+    # one cluster: nothing to merge, no slider
+    one = Study(fixture_collection, cache_dir=tmp_path / "cache", progress=False)
+    one.embed(embedder="color").reduce(method="pca").cluster("kmeans", n_clusters=1)
+    parts = parts_of(one.export_site(tmp_path / "one").parent)
+    assert parts["site"]["hierarchy"] is None and "leaves" not in parts["works"]

@@ -68,6 +68,7 @@ from .site_files import (
     staging_folder,
     write_marker,
 )
+from .tables import report_tables, table_data
 
 __all__ = ["SINGLE_FILE_MAX", "export_site"]
 
@@ -293,12 +294,17 @@ def _write_parts(out: _Writer, study, collection, coords, labels, allowed, right
                     "cluster_labels": at, "pages": pages, "atlas_cell": ATLAS_CELL,
                     "atlas_page_size": ATLAS_PAGE, "mini_cell": MINI_CELL,
                     "mini_page_size": MINI_PAGE})
+    leaves = study.get("curated_labels_")
+    leaves = labels if leaves is None else np.asarray(leaves, np.int64)
+    tree = getattr(study, "cluster_tree_", None)  # None: a stand-in without shaping (benchmarks)
+    level = int((getattr(study, "params_", {}) or {}).get("cluster", {}).get("level", 0) or 0)
     links = sd.source_links(meta, n)
     near = sd.neighbours(study.get("embeddings_"), similar)
     out.put("works", {**sd.work_columns(meta, n), "labels": labels.tolist(),
                       "facets": facet_list, "similar": sd.b64(near, "<i4"),
                       "k": int(near.shape[1]) if near.ndim == 2 else 0,
-                      "thumbs": sd.b64(has, "u1"), "links": sd.b64([bool(x) for x in links], "u1")})
+                      "thumbs": sd.b64(has, "u1"), "links": sd.b64([bool(x) for x in links], "u1"),
+                      **({} if np.array_equal(leaves, labels) else {"leaves": sd.b64(leaves, "<i4")})})
     recs = sd.records(meta, n, study.get("descriptions_"), links)
     for c in range(0, n, RECORD_CHUNK):
         out.put(f"records-{c // RECORD_CHUNK}", recs[c:c + RECORD_CHUNK])
@@ -306,6 +312,7 @@ def _write_parts(out: _Writer, study, collection, coords, labels, allowed, right
     notices = _notices(rights, allowed, int((allowed & ~has).sum()), n)
     site = {"title": title or f"{getattr(collection, 'name', 'collection')}: a map of {n:,} works",
             "n": n, "clusters": entries, "notices": notices, "rights": rights,
+            "hierarchy": sd.hierarchy(tree, level, leaves), "tables": _tables(study),
             "report": _report(study, report, root), "thumb_chunk": THUMB_CHUNK,
             "record_chunk": RECORD_CHUNK, "thumb_size": thumb_size, "single_file": single_file,
             "artopic_nb": __version__}
@@ -339,6 +346,14 @@ def _notices(rights: dict, allowed: np.ndarray, missing: int, n: int) -> list[st
         notes.append(f"{missing:,} works have no thumbnail here (images not downloaded or not "
                      "readable): drawn as dots.")
     return notes
+
+
+def _tables(study) -> list[dict]:
+    """The report's tables (:func:`~artopic_nb.export.tables.report_tables`) as text."""
+    if not hasattr(study, "provenance"):  # a stand-in with only the map's results (benchmarks)
+        return []
+    return [{"key": t["key"], "title": t["title"], "note": t["note"], **table_data(t["frame"])}
+            for t in report_tables(study)]
 
 
 def _report(study, report, root: Path) -> str | None:

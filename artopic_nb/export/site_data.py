@@ -123,6 +123,31 @@ def cluster_entries(labels: np.ndarray, coords: np.ndarray, names: dict[int, str
     return entries, at
 
 
+def hierarchy(tree: pd.DataFrame | None, level: int, leaves: np.ndarray) -> dict | None:
+    """The cluster tree for the site's "coarser" slider (``study.cluster_tree_``): the level
+    the study shows, the highest level, the colours of the finest clusters and the nodes
+    ``[{node, parent, level, label, size, name, keywords, clusters}]``; None with fewer than
+    two clusters (nothing to merge).
+
+    >>> from artopic_nb.steps.cluster.hierarchy import cluster_tree
+    >>> lab = np.array([0, 0, 1, 1, 2, 2])
+    >>> tree = cluster_tree(lab, np.array([[0.], [0.1], [1.], [1.1], [5.], [5.1]]))
+    >>> h = hierarchy(tree.assign(name=""), 0, lab)
+    >>> h["max"], [(n["node"], n["parent"], n["label"]) for n in h["nodes"]][3:]
+    (2, [(3, 4, 0), (4, -1, 0)])
+    """
+    if tree is None or int((tree["level"] == 0).sum()) < 2:
+        return None
+    k = int(leaves.max()) + 1
+    nodes = [{"node": int(r.node), "parent": int(r.parent), "level": int(r.level),
+              "label": int(r.label), "size": int(r.size), "name": text_of(getattr(r, "name", "")),
+              "keywords": [str(w) for w in list(r.keywords)[:5]],
+              "clusters": [int(c) for c in r.clusters]}
+             for r in tree.itertuples()]
+    return {"level": int(level), "max": int(tree["level"].max()), "colors": palette(k),
+            "noise_color": NOISE_COLOR, "nodes": nodes}
+
+
 def facet_columns(meta: pd.DataFrame | None, n: int, max_facets: int = 4) -> list[str]:
     """Categorical columns with 2 to :data:`FACET_MAX_VALUES` values that repeat (a few
     works a value), the usual facet names first: what the site filters on."""

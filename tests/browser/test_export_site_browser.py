@@ -206,3 +206,45 @@ def test_single_file_site_draws_alone(exported, chromium):
         assert [u for u in page.requests if not u.startswith("blob:null/")] == [single.as_uri()]
     finally:
         context.close()
+
+
+def test_hierarchy_slider_regroups_and_tables_show(exported, chromium):
+    """The clusters panel's "coarser →" slider cuts the tree as study.cluster(level=L) does:
+    the panel lists that level's groups with their sizes, the map takes their colours (its
+    legend counts its codes), the grid shows a group's works; the report's tables are text."""
+    from artopic_nb.steps.cluster.hierarchy import labels_at_level
+
+    study, index, _ = exported
+    tree = study.cluster_tree_
+    leaves = study.labels_
+    context, page = _open(chromium, index.as_uri())
+    try:
+        slider = page.locator(".artopic-site-level input")
+        assert slider.get_attribute("max") == "3"
+
+        def groups():
+            return page.eval_on_selector_all(
+                ".artopic-site-cluster", "bs => bs.map(b => [Number(b.dataset.cluster),"
+                " Number(b.querySelector('.artopic-site-count').textContent.replace(/,/g, ''))])")
+        assert len(groups()) == 4
+        for level in (2, 3, 0):
+            slider.fill(str(level))
+            want = labels_at_level(leaves, tree, n_clusters=4 - level)
+            shown = [tuple(g) for g in groups()]
+            assert sorted(shown) == sorted((int(c), int((want == c).sum())) for c in np.unique(want))
+            legend = page.eval_on_selector_all(  # the map's legend: from its codes
+                ".artopic-plot-legend-item", "is => is.map(i => [Number(i.dataset.code),"
+                " Number(i.querySelector('.artopic-plot-legend-count').textContent)])")
+            assert sorted(tuple(x) for x in legend) == sorted(shown)
+        slider.fill("3")
+        page.click(".artopic-site-cluster")
+        page.wait_for_function("() => document.querySelector('.artopic-site-grid').dataset.count"
+                               f" === '{len(leaves)}'")
+        tables = page.eval_on_selector_all(".artopic-site-table", "ds => ds.map(d => d.dataset.table)")
+        assert {"provenance", "steps", "clusters"} <= set(tables)
+        rows = page.eval_on_selector_all(".artopic-site-table[data-table='clusters'] tbody tr",
+                                         "rs => rs.length")
+        assert rows == 4
+        assert page.problems == []
+    finally:
+        context.close()

@@ -1,4 +1,4 @@
-// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 7147e10ddd1d43d2c68f3514902a4e04df52054880739f58e843ede4ca81a277. Do not edit: npm run build.
+// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 552e14c7d389f4f35b365489909f11d1f060f4723be5324939b9c6cdad1de45d. Do not edit: npm run build.
 (() => {
   // artopic_nb/widgets/js/shared/dom.js
   function el_(tag, cls, parent, text) {
@@ -631,7 +631,7 @@ void main() {
     const cats = model.get("categories") || [];
     const colors = model.get("colors") || [];
     const counts = model.get("counts") || [];
-    const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0]);
+    const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0]).filter((e) => !counts.length || e[3] > 0);
     if ((model.get("noise_count") | 0) > 0)
       entries.push([-1, model.get("noise_label"), model.get("noise_color"), model.get("noise_count")]);
     for (const [c, name, color, count] of entries) {
@@ -2086,6 +2086,28 @@ void main() {
     return chunk[id % site.thumb_chunk] || "";
   }
 
+  // artopic_nb/widgets/js/site/tables.js
+  function buildTables(root2, tables) {
+    if (!tables || !tables.length) return null;
+    const box = el_("section", "artopic-site-tables", root2);
+    el_("h2", "", box, "Tables");
+    for (const t of tables) {
+      const d = el_("details", "artopic-site-table", box);
+      d.dataset.table = t.key;
+      el_("summary", "", d, `${t.title} (${t.rows.length.toLocaleString()} rows)`);
+      if (t.note) el_("p", "artopic-site-note", d, t.note);
+      const table = el_("table", "", d);
+      const head = el_("tr", "", el_("thead", "", table));
+      for (const c of t.columns) el_("th", "", head, c);
+      const body = el_("tbody", "", table);
+      for (const row of t.rows) {
+        const tr = el_("tr", "", body);
+        for (const v of row) el_("td", "", tr, v);
+      }
+    }
+    return box;
+  }
+
   // artopic_nb/widgets/js/site/layout.js
   function header(root2, site) {
     const head = el_("header", "artopic-site-header", root2);
@@ -2112,6 +2134,7 @@ void main() {
     const mapEl = el_("div", "artopic-site-map", main);
     const side = el_("aside", "artopic-site-side", main);
     el_("h2", "", side, "Clusters");
+    const levelBox = el_("div", "artopic-site-levelbox", side);
     const clusters = el_("div", "artopic-site-clusters", side);
     const facetsBox = el_("div", "artopic-site-facets", side);
     const gridBox = el_("section", "artopic-site-gridbox", root2);
@@ -2122,11 +2145,12 @@ void main() {
     const pageInfo = el_("span", "artopic-site-pageinfo", pager);
     const next = button("artopic-site-next", pager, "Next ›");
     const grid = el_("div", "artopic-site-grid", gridBox);
+    buildTables(root2, site.tables);
     const record = el_("aside", "artopic-site-record", root2);
     record.hidden = true;
     const foot = el_("footer", "artopic-site-footer", root2);
     foot.textContent = `${site.n.toLocaleString()} works · made with artopic_nb ${site.artopic_nb} · every file of this site is in its folder: nothing is fetched from elsewhere`;
-    return { ...parts, notices, mapEl, clusters, facetsBox, gridLabel, prev, next, pageInfo, grid, record };
+    return { ...parts, notices, mapEl, levelBox, clusters, facetsBox, gridLabel, prev, next, pageInfo, grid, record };
   }
   function tile(parent, works, i, onOpen) {
     const t = button("artopic-site-tile", parent);
@@ -2211,17 +2235,98 @@ void main() {
     }
   };
 
+  // artopic_nb/widgets/js/site/levels.js
+  function cutTree(nodes, level) {
+    const byNode = new Map(nodes.map((n) => [n.node, n]));
+    const group = /* @__PURE__ */ new Map();
+    for (const leaf of nodes) {
+      if (leaf.level !== 0) continue;
+      let top = leaf;
+      while (top.parent !== -1 && byNode.get(top.parent).level <= level) top = byNode.get(top.parent);
+      group.set(leaf.node, top);
+    }
+    return group;
+  }
+  function groupName(node) {
+    if (node.name) return node.name;
+    if (node.level === 0) return "";
+    return node.keywords.length ? node.keywords.slice(0, 3).join(", ") : `clusters ${node.clusters.join(", ")}`;
+  }
+  function levelView(hierarchy, leaves, coords, level) {
+    const group = cutTree(hierarchy.nodes, level);
+    const colors = hierarchy.colors, k = colors.length, n = leaves.length;
+    const labels = new Int32Array(n), counts = new Array(k).fill(0);
+    const sx = new Float64Array(k), sy = new Float64Array(k);
+    let noise = 0;
+    for (let i = 0; i < n; i++) {
+      const g = leaves[i] < 0 ? null : group.get(leaves[i]);
+      const c = g ? g.label : -1;
+      labels[i] = c;
+      if (c < 0) {
+        noise++;
+        continue;
+      }
+      counts[c]++;
+      sx[c] += coords[2 * i];
+      sy[c] += coords[2 * i + 1];
+    }
+    const tops = [...new Set(group.values())].sort((a, b) => a.label - b.label);
+    const entries = tops.map((g) => ({
+      id: g.label,
+      name: groupName(g),
+      size: counts[g.label],
+      color: colors[g.label],
+      keywords: g.keywords,
+      claims: [],
+      clusters: g.clusters
+    }));
+    if (noise) entries.push({ id: -1, name: "noise", size: noise, color: hierarchy.noise_color, keywords: [], claims: [], clusters: [] });
+    const named = new Map(entries.map((e) => [e.id, e.name]));
+    const categories = colors.map((_, c) => named.get(c) ? `${c}: ${named.get(c)}` : `cluster ${c}`);
+    const at = tops.map((g) => ({
+      code: g.label,
+      text: groupName(g) || String(g.label),
+      x: sx[g.label] / counts[g.label],
+      y: sy[g.label] / counts[g.label]
+    }));
+    return { labels, entries, traits: { codes: labels, categories, colors, counts, noise_label: "noise", noise_count: noise, cluster_labels: at } };
+  }
+  function buildLevelSlider(box, hierarchy, onLevel) {
+    if (!hierarchy || hierarchy.max < 1) return null;
+    const row = el_("label", "artopic-site-level", box);
+    el_("span", "artopic-site-level-name", row, "coarser →");
+    const input = el_("input", "", row);
+    input.type = "range";
+    input.min = "0";
+    input.max = String(hierarchy.max);
+    input.step = "1";
+    input.value = String(hierarchy.level);
+    input.setAttribute("aria-label", "level of the cluster hierarchy (0: the finest clusters)");
+    const shown = el_("span", "artopic-site-level-value", row);
+    const say = () => {
+      shown.textContent = `level ${input.value}`;
+    };
+    say();
+    input.addEventListener("input", () => {
+      say();
+      onLevel(Number(input.value));
+    });
+    return input;
+  }
+
   // artopic_nb/widgets/js/site/panel.js
-  function buildClusters(box, site, onPick) {
+  function buildClusters(box, entries, onPick) {
     box.replaceChildren();
-    for (const c of site.clusters) {
+    for (const c of entries) {
       const b = button("artopic-site-cluster", box);
       b.dataset.cluster = String(c.id);
       const sw = el_("span", "artopic-site-swatch", b);
       sw.style.backgroundColor = c.color;
       el_("span", "artopic-site-cluster-name", b, c.id < 0 ? "noise" : c.name ? `${c.id}: ${c.name}` : `cluster ${c.id}`);
       el_("span", "artopic-site-count", b, c.size.toLocaleString());
-      if (c.keywords.length) b.title = c.keywords.join(", ");
+      const held = c.clusters && c.clusters.length > 1 ? `clusters ${c.clusters.join(", ")}` : "";
+      b.title = [held, c.keywords.join(", ")].filter(Boolean).join(" · ");
+      if (held) b.dataset.clusters = c.clusters.join(",");
       b.addEventListener("click", () => onPick(c));
     }
   }
@@ -4192,12 +4297,18 @@ void main() {
       this.artist = part.artist;
       this.date = part.date;
       this.labels = Int32Array.from(part.labels);
+      this.leaves = part.leaves ? typedOf(part.leaves, Int32Array) : this.labels;
       this.k = part.k | 0;
       this.similarIds = typedOf(part.similar, Int32Array);
       this.thumbs = typedOf(part.thumbs, Uint8Array);
       this.links = typedOf(part.links, Uint8Array);
       this.facets = part.facets.map((f) => ({ ...f, codes: typedOf(f.codes, Int16Array) }));
       this.clusters = new Map(site.clusters.map((c) => [c.id, c]));
+    }
+    /** Show another level of the hierarchy: each work's group, and the groups (the panel's). */
+    regroup(labels, entries) {
+      this.labels = labels;
+      this.clusters = new Map(entries.map((c) => [c.id, c]));
     }
     hasThumb(i) {
       return this.thumbs[i] === 1;
@@ -4237,9 +4348,10 @@ void main() {
 
   // artopic_nb/widgets/js/site/main.js
   var MAP_HEIGHT = 560;
-  function colourBy(model, works, clusters, by) {
+  function colourBy(ctx, by) {
+    const { model, works } = ctx;
     const f = works.facets.findIndex((x) => x.column === by);
-    let traits = clusters;
+    let traits = ctx.clusterTraits;
     if (f >= 0) {
       const facet = works.facets[f], codes = Int32Array.from(facet.codes);
       const counts = new Array(facet.values.length).fill(0);
@@ -4315,9 +4427,24 @@ void main() {
       grid.show("selection", "Selection on the map", ids);
       if (ids.length === 1) ctx.open(ids[0]);
     });
-    buildClusters(dom.clusters, ctx.site, (c) => {
+    ctx.pickCluster = (c) => {
       picking = c;
       model.set("selected_ids", works.members(c.id));
+    };
+    buildClusters(dom.clusters, ctx.site.clusters, ctx.pickCluster);
+  }
+  function wireLevels(ctx, dom) {
+    const { site, works, model } = ctx, h = site.hierarchy;
+    const own = { labels: works.labels, entries: site.clusters, traits: ctx.clusterTraits, names: model.get("cluster_labels") };
+    buildLevelSlider(dom.levelBox, h, (level) => {
+      const view = level === h.level ? own : levelView(h, works.leaves, model.get("coords"), level);
+      works.regroup(view.labels, view.entries);
+      ctx.clusterTraits = view.traits;
+      buildClusters(dom.clusters, view.entries, ctx.pickCluster);
+      model.set("cluster_labels", view.names || view.traits.cluster_labels);
+      colourBy(ctx, model.get("color_by"));
+      if (ctx.grid.source.kind === "cluster") model.set("selected_ids", []);
+      else ctx.grid.refresh();
     });
   }
   async function start(root2) {
@@ -4329,16 +4456,17 @@ void main() {
     model.answer = pictureAnswers(parts, works, site, model);
     model.state.thumb_size = site.thumb_size;
     model.state.color_options = ["cluster", ...works.facets.map((f) => f.column)];
-    const clusters = Object.fromEntries(["codes", "categories", "colors", "counts", "noise_label", "noise_count"].map((k) => [k, model.get(k)]));
-    const ctx = { site, parts, works, model, filters: new Filters(works) };
+    const clusterTraits = Object.fromEntries(["codes", "categories", "colors", "counts", "noise_label", "noise_count"].map((k) => [k, model.get(k)]));
+    const ctx = { site, parts, works, model, clusterTraits, filters: new Filters(works) };
     ctx.open = (i) => openRecord(dom.record, ctx, i);
     ctx.showSimilar = (i, ids) => {
       model.set("highlighted_ids", [i, ...ids]);
       ctx.grid.show("similar", `Similar to “${works.title[i] || `#${i}`}”`, ids);
     };
     ctx.grid = new Grid(dom, ctx);
-    model.on("change:color_by", (by) => colourBy(model, works, clusters, by));
+    model.on("change:color_by", (by) => colourBy(ctx, by));
     wireSelection(ctx, dom);
+    wireLevels(ctx, dom);
     wireFilters(ctx, dom);
     plot_default.render({ model, el: dom.mapEl });
     openOnClick(dom.mapEl, (i) => {

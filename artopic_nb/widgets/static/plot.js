@@ -1,4 +1,4 @@
-// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 68d5a040d05dfe01ac6e60ebd90e18fd6acd6d64c1f426215cc532eacace389f. Do not edit: npm run build.
+// artopic_nb view "plot": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/plot.js; sources sha256 f8b60d276cb795014a125a9516910c93181a54a79c7a8e6e9fe20fb493d0e086. Do not edit: npm run build.
 
 // artopic_nb/widgets/js/shared/dom.js
 function el_(tag, cls, parent, text) {
@@ -631,7 +631,7 @@ function buildLegend(s) {
   const cats = model.get("categories") || [];
   const colors = model.get("colors") || [];
   const counts = model.get("counts") || [];
-  const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0]);
+  const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0]).filter((e) => !counts.length || e[3] > 0);
   if ((model.get("noise_count") | 0) > 0)
     entries.push([-1, model.get("noise_label"), model.get("noise_color"), model.get("noise_count")]);
   for (const [c, name, color, count] of entries) {

@@ -48,14 +48,16 @@ export function buildDom(el) {
            ctx: canvas.getContext("2d"), bctx: base.getContext("2d"), octx: overlay.getContext("2d") };
 }
 
-/** The legend: a button a category (and noise), its colour, name and count; hidden ones marked. */
+/** The legend: a button a category (and noise), its colour, name and count; hidden ones marked;
+ * none for a category no work has (a cluster merged away, a level of the hierarchy). */
 export function buildLegend(s) {
   const model = s.model, legend = s.dom.legend;
   legend.replaceChildren();
   const cats = model.get("categories") || [];
   const colors = model.get("colors") || [];
   const counts = model.get("counts") || [];
-  const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0]);
+  const entries = cats.map((name, c) => [c, name, colors[c], counts[c] ?? 0])
+    .filter((e) => !counts.length || e[3] > 0);
   if ((model.get("noise_count") | 0) > 0)
     entries.push([-1, model.get("noise_label"), model.get("noise_color"), model.get("noise_count")]);
   for (const [c, name, color, count] of entries) {

@@ -1,7 +1,9 @@
 // The page's elements: the header (title, search, what is shown, report link), the notices,
-// the map beside the clusters panel and the facets, the grid, and the record (a side panel).
+// the map beside the clusters panel and the facets, the grid, the report's tables and the
+// record (a side panel).
 // Every text from the data is set with textContent, never parsed as HTML.
 import { button, el_ } from "../shared/dom.js";
+import { buildTables } from "./tables.js";
 
 function header(root, site) {
   const head = el_("header", "artopic-site-header", root);
@@ -29,6 +31,7 @@ export function buildLayout(root, site) {
   const mapEl = el_("div", "artopic-site-map", main);
   const side = el_("aside", "artopic-site-side", main);
   el_("h2", "", side, "Clusters");
+  const levelBox = el_("div", "artopic-site-levelbox", side);
   const clusters = el_("div", "artopic-site-clusters", side);
   const facetsBox = el_("div", "artopic-site-facets", side);
   const gridBox = el_("section", "artopic-site-gridbox", root);
@@ -39,12 +42,13 @@ export function buildLayout(root, site) {
   const pageInfo = el_("span", "artopic-site-pageinfo", pager);
   const next = button("artopic-site-next", pager, "Next ›");
   const grid = el_("div", "artopic-site-grid", gridBox);
+  buildTables(root, site.tables);
   const record = el_("aside", "artopic-site-record", root);
   record.hidden = true;
   const foot = el_("footer", "artopic-site-footer", root);
   foot.textContent = `${site.n.toLocaleString()} works · made with artopic_nb ${site.artopic_nb}`
     + " · every file of this site is in its folder: nothing is fetched from elsewhere";
-  return { ...parts, notices, mapEl, clusters, facetsBox, gridLabel, prev, next, pageInfo, grid, record };
+  return { ...parts, notices, mapEl, levelBox, clusters, facetsBox, gridLabel, prev, next, pageInfo, grid, record };
 }
 
 /** A work's tile: its thumbnail (or a dot when it has none), title, artist and date. */

@@ -9,6 +9,7 @@ import { Filters } from "./filters.js";
 import { Grid } from "./grid.js";
 import { buildLayout } from "./layout.js";
 import { SiteModel, mapTraits, pictureAnswers } from "./model.js";
+import { buildLevelSlider, levelView } from "./levels.js";
 import { buildClusters, buildFacets } from "./panel.js";
 import { partLoader } from "./parts.js";
 import { openRecord } from "./record.js";
@@ -17,10 +18,12 @@ import { Works } from "./works.js";
 
 const MAP_HEIGHT = 560;
 
-// colour the map by the clusters or by a facet's values (the map's "Colour by" menu)
-function colourBy(model, works, clusters, by) {
+// colour the map by the clusters (of the level shown) or by a facet's values (the map's
+// "Colour by" menu)
+function colourBy(ctx, by) {
+  const { model, works } = ctx;
   const f = works.facets.findIndex((x) => x.column === by);
-  let traits = clusters;
+  let traits = ctx.clusterTraits;
   if (f >= 0) {
     const facet = works.facets[f], codes = Int32Array.from(facet.codes);
     const counts = new Array(facet.values.length).fill(0);
@@ -74,7 +77,25 @@ function wireSelection(ctx, dom) {
     grid.show("selection", "Selection on the map", ids);
     if (ids.length === 1) ctx.open(ids[0]);
   });
-  buildClusters(dom.clusters, ctx.site, (c) => { picking = c; model.set("selected_ids", works.members(c.id)); });
+  ctx.pickCluster = (c) => { picking = c; model.set("selected_ids", works.members(c.id)); };
+  buildClusters(dom.clusters, ctx.site.clusters, ctx.pickCluster);
+}
+
+// the "coarser →" slider: the panel, the map's colours and names, the grid at another level
+function wireLevels(ctx, dom) {
+  const { site, works, model } = ctx, h = site.hierarchy;
+  const own = { labels: works.labels, entries: site.clusters, traits: ctx.clusterTraits, names: model.get("cluster_labels") };
+  buildLevelSlider(dom.levelBox, h, (level) => {
+    const view = level === h.level ? own : levelView(h, works.leaves, model.get("coords"), level);
+    works.regroup(view.labels, view.entries);
+    ctx.clusterTraits = view.traits;
+    buildClusters(dom.clusters, view.entries, ctx.pickCluster);
+    model.set("cluster_labels", view.names || view.traits.cluster_labels);
+    colourBy(ctx, model.get("color_by"));
+    // a cluster of another level in the grid: back to every work; else the same works, regrouped
+    if (ctx.grid.source.kind === "cluster") model.set("selected_ids", []);
+    else ctx.grid.refresh();
+  });
 }
 
 async function start(root) {
@@ -86,13 +107,14 @@ async function start(root) {
   model.answer = pictureAnswers(parts, works, site, model);
   model.state.thumb_size = site.thumb_size;
   model.state.color_options = ["cluster", ...works.facets.map((f) => f.column)];
-  const clusters = Object.fromEntries(["codes", "categories", "colors", "counts", "noise_label", "noise_count"].map((k) => [k, model.get(k)]));
-  const ctx = { site, parts, works, model, filters: new Filters(works) };
+  const clusterTraits = Object.fromEntries(["codes", "categories", "colors", "counts", "noise_label", "noise_count"].map((k) => [k, model.get(k)]));
+  const ctx = { site, parts, works, model, clusterTraits, filters: new Filters(works) };
   ctx.open = (i) => openRecord(dom.record, ctx, i);
   ctx.showSimilar = (i, ids) => { model.set("highlighted_ids", [i, ...ids]); ctx.grid.show("similar", `Similar to “${works.title[i] || `#${i}`}”`, ids); };
   ctx.grid = new Grid(dom, ctx);
-  model.on("change:color_by", (by) => colourBy(model, works, clusters, by));
+  model.on("change:color_by", (by) => colourBy(ctx, by));
   wireSelection(ctx, dom);
+  wireLevels(ctx, dom);
   wireFilters(ctx, dom);
   plot.render({ model, el: dom.mapEl });
   openOnClick(dom.mapEl, (i) => { model.set("highlighted_ids", [i]); ctx.open(i); });

@@ -1,18 +1,22 @@
 // The side panel: the clusters (read-only: colour, name, size; a click shows the cluster in
-// the grid and on the map) and the facets (a button a value with its cross-filtered count).
+// the grid and on the map; at a coarser level of the hierarchy, the groups and the clusters
+// they hold) and the facets (a button a value with its cross-filtered count).
 import { button, el_ } from "../shared/dom.js";
 
-/** The clusters list; `onPick(c)` when one is clicked. */
-export function buildClusters(box, site, onPick) {
+/** The clusters list (`entries`: the "site" part's clusters or a level's groups);
+ * `onPick(c)` when one is clicked. */
+export function buildClusters(box, entries, onPick) {
   box.replaceChildren();
-  for (const c of site.clusters) {
+  for (const c of entries) {
     const b = button("artopic-site-cluster", box);
     b.dataset.cluster = String(c.id);
     const sw = el_("span", "artopic-site-swatch", b);
     sw.style.backgroundColor = c.color;
     el_("span", "artopic-site-cluster-name", b, c.id < 0 ? "noise" : c.name ? `${c.id}: ${c.name}` : `cluster ${c.id}`);
     el_("span", "artopic-site-count", b, c.size.toLocaleString());
-    if (c.keywords.length) b.title = c.keywords.join(", ");
+    const held = c.clusters && c.clusters.length > 1 ? `clusters ${c.clusters.join(", ")}` : "";
+    b.title = [held, c.keywords.join(", ")].filter(Boolean).join(" · ");
+    if (held) b.dataset.clusters = c.clusters.join(",");
     b.addEventListener("click", () => onPick(c));
   }
 }

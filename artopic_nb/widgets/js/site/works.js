@@ -1,6 +1,6 @@
 // The works as the site knows them from the "works" part: title, artist and date (the hover
 // card and the grid), cluster, facet values, nearest neighbours, whether a thumbnail and a
-// source page were exported; and the clusters from the "site" part.
+// source page were exported; and the clusters from the "site" part (or a level's groups).
 import { typedOf } from "./parts.js";
 
 export class Works {
@@ -8,12 +8,19 @@ export class Works {
     this.n = part.labels.length;
     this.title = part.title; this.artist = part.artist; this.date = part.date;
     this.labels = Int32Array.from(part.labels);
+    // the finest clusters (study.curated_labels_) when the study shows a coarser level
+    this.leaves = part.leaves ? typedOf(part.leaves, Int32Array) : this.labels;
     this.k = part.k | 0;
     this.similarIds = typedOf(part.similar, Int32Array);
     this.thumbs = typedOf(part.thumbs, Uint8Array);
     this.links = typedOf(part.links, Uint8Array);
     this.facets = part.facets.map((f) => ({ ...f, codes: typedOf(f.codes, Int16Array) }));
     this.clusters = new Map(site.clusters.map((c) => [c.id, c]));
+  }
+  /** Show another level of the hierarchy: each work's group, and the groups (the panel's). */
+  regroup(labels, entries) {
+    this.labels = labels;
+    this.clusters = new Map(entries.map((c) => [c.id, c]));
   }
   hasThumb(i) { return this.thumbs[i] === 1; }
   hasLink(i) { return this.links[i] === 1; }
