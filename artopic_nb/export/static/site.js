@@ -1,4 +1,4 @@
-// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 552e14c7d389f4f35b365489909f11d1f060f4723be5324939b9c6cdad1de45d. Do not edit: npm run build.
+// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 814176ab4e362205791b743a9c1ac83dd093757a550e8ba3af74486b99854ed0. Do not edit: npm run build.
 (() => {
   // artopic_nb/widgets/js/shared/dom.js
   function el_(tag, cls, parent, text) {
@@ -159,6 +159,8 @@
       detailReqs: /* @__PURE__ */ new Set(),
       wantDetail: [],
       detailTimer: 0,
+      detailMissing: /* @__PURE__ */ new Set(),
+      // works the kernel has no thumbnail for: not asked again
       // the layout drawn ("map" or "date") and a move between two (layout.js)
       layoutShown: "",
       transition: null,
@@ -714,6 +716,7 @@ void main() {
     s.index = null;
     s.dotsDirty = true;
     s.picsDirty = true;
+    s.detailMissing.clear();
     if (s.detailSlotOf.length !== n) {
       s.detailSlotOf = new Int32Array(n).fill(-1);
       s.detailOwner = [];
@@ -821,7 +824,7 @@ void main() {
   }
   function sendDetail(s) {
     s.detailTimer = 0;
-    const ids = s.wantDetail.filter((i) => !s.detailPending.has(i) && s.detailSlotOf[i] < 0);
+    const ids = s.wantDetail.filter((i) => !s.detailPending.has(i) && s.detailSlotOf[i] < 0 && !s.detailMissing.has(i));
     const room = Math.max(0, Math.floor(capacity(s) * 0.9) - s.detailPending.size);
     const take = ids.slice(0, room);
     for (let k = 0; k < take.length; k += 64) {
@@ -861,14 +864,17 @@ void main() {
   async function onDetail(s, msg, buffers) {
     const ds = s.model.get("detail_size") | 0;
     const per = detailPerRow(s.model), perLayer = per * per;
+    let added = 0;
     for (const { id, blob } of unpackThumbBlobs(msg, buffers)) {
       s.detailPending.delete(id);
+      if (!blob) s.detailMissing.add(id);
       if (!blob || id < 0 || id >= s.n || s.detailSlotOf[id] >= 0) continue;
       const [w, h] = pictureBox(s.aspects[id] || 1, ds);
       let bitmap;
       try {
         bitmap = await createImageBitmap(blob, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" });
       } catch (e) {
+        s.detailMissing.add(id);
         continue;
       }
       if (!s.renderer) {
@@ -889,9 +895,10 @@ void main() {
       s.detailUsed[slot] = s.detailClock;
       s.detailSlotOf[id] = slot;
       s.picsDirty = true;
+      added++;
     }
     s.dom.canvas.dataset.detail = String(s.detailOwner.filter((i) => i >= 0).length);
-    s.requestDraw();
+    if (added) s.requestDraw();
   }
 
   // artopic_nb/widgets/js/map/canvas.js

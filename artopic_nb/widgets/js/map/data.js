@@ -19,6 +19,7 @@ export function loadCoords(s) {
   Object.assign(s, { xy, n, minX, maxX, minY, maxY });
   s.index = null;
   s.dotsDirty = true; s.picsDirty = true;
+  s.detailMissing.clear();  // new works: ask again
   if (s.detailSlotOf.length !== n) {
     s.detailSlotOf = new Int32Array(n).fill(-1); s.detailOwner = []; s.detailUsed = [];
     s.detailBitmaps.clear();

@@ -15,7 +15,7 @@ export function scheduleDetail(s) {
 
 function sendDetail(s) {
   s.detailTimer = 0;
-  const ids = s.wantDetail.filter((i) => !s.detailPending.has(i) && s.detailSlotOf[i] < 0);
+  const ids = s.wantDetail.filter((i) => !s.detailPending.has(i) && s.detailSlotOf[i] < 0 && !s.detailMissing.has(i));
   const room = Math.max(0, Math.floor(capacity(s) * 0.9) - s.detailPending.size);
   const take = ids.slice(0, room);
   for (let k = 0; k < take.length; k += 64) {
@@ -48,13 +48,16 @@ function freeDetailSlot(s) {
 export async function onDetail(s, msg, buffers) {
   const ds = s.model.get("detail_size") | 0;
   const per = detailPerRow(s.model), perLayer = per * per;
+  let added = 0;
   for (const { id, blob } of unpackThumbBlobs(msg, buffers)) {
     s.detailPending.delete(id);
+    // no thumbnail for it (an image not here): asking again would only loop (a redraw asks)
+    if (!blob) s.detailMissing.add(id);
     if (!blob || id < 0 || id >= s.n || s.detailSlotOf[id] >= 0) continue;
     const [w, h] = pictureBox(s.aspects[id] || 1, ds);
     let bitmap;
     try { bitmap = await createImageBitmap(blob, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" }); }
-    catch (e) { continue; }
+    catch (e) { s.detailMissing.add(id); continue; }
     if (!s.renderer) { bitmap.close?.(); return; }
     const slot = freeDetailSlot(s);
     if (slot < 0) { bitmap.close?.(); continue; }
@@ -65,7 +68,8 @@ export async function onDetail(s, msg, buffers) {
     } else s.detailBitmaps.set(id, bitmap);
     s.detailOwner[slot] = id; s.detailUsed[slot] = s.detailClock; s.detailSlotOf[id] = slot;
     s.picsDirty = true;
+    added++;
   }
   s.dom.canvas.dataset.detail = String(s.detailOwner.filter((i) => i >= 0).length);
-  s.requestDraw();
+  if (added) s.requestDraw();
 }

@@ -37,6 +37,7 @@ export function createState(model, el) {
     detailSlotOf: new Int32Array(0), detailOwner: [], detailUsed: [], detailClock: 0,
     detailBitmaps: new Map(),  // fallback: id -> ImageBitmap
     detailPending: new Set(), detailReqs: new Set(), wantDetail: [], detailTimer: 0,
+    detailMissing: new Set(),  // works the kernel has no thumbnail for: not asked again
     // the layout drawn ("map" or "date") and a move between two (layout.js)
     layoutShown: "", transition: null,
     requestDraw: () => {},  // set by the view (draw.js)
