@@ -54,3 +54,25 @@ def test_time_views_name_what_they_need(study, fixture_collection):
     with pytest.raises(ValueError, match="time views need a date column"):
         undated.over_time(by="genre")
     assert isinstance(undated.where(genre=["asian art"]), pd.DataFrame)
+
+
+@pytest.mark.parametrize("fractional", [False, True])
+def test_period_counts_equal_the_per_work_weights(fractional):
+    """The difference-array counts (whole years) equal each work's share of each period
+    summed; fractional years take the weights themselves. Edges beyond the works' years,
+    a one-year period and a work dated after the last edge included."""
+    from artopic_nb.query import time as T
+
+    rng = np.random.default_rng(3)
+    start = rng.integers(1300, 1900, 2000).astype(float)
+    end = start + rng.integers(0, 80, 2000)
+    if fractional:
+        start += rng.random(2000) / 2
+    codes = rng.integers(0, 5, 2000)
+    for edges in (T.time_bins(1300, 1980, 25), np.array([1200, 1400, 1401, 1500, 1950]),
+                  np.array([1500, 1600])):
+        w = T._spread(start, end, edges.astype(float))
+        want = np.stack([np.bincount(codes, weights=w[:, j], minlength=5)
+                         for j in range(len(edges) - 1)], axis=1)
+        np.testing.assert_allclose(T._period_counts(codes, 5, start, end, edges), want,
+                                   rtol=0, atol=1e-9)

@@ -106,6 +106,32 @@ def _spread(start: np.ndarray, end: np.ndarray, edges: np.ndarray) -> np.ndarray
     return out
 
 
+def _period_counts(codes: np.ndarray, n_groups: int, start: np.ndarray, end: np.ndarray,
+                   edges: np.ndarray) -> np.ndarray:
+    """(groups, periods) works, each spread evenly over its years (``_spread``, summed).
+
+    Whole years (what :mod:`artopic_nb.data.dates` gives) take O(works + groups x years): each
+    work adds ``1 / its years`` to a per-year density from its first year to its last (a
+    difference array filled by ``bincount``), and a period sums its years' density. Other
+    years take the (works x periods) weights, a chunk at a time."""
+    if not len(start):
+        return np.zeros((n_groups, len(edges) - 1))
+    low, high = int(min(start.min(), edges[0])), int(max(end.max() + 1, edges[-1]))
+    width = high - low + 1
+    whole = np.array_equal(start, np.floor(start)) and np.array_equal(end, np.floor(end))
+    if not whole or n_groups * width > 20_000_000:  # fractional years, or too wide a table
+        weights = _spread(start, end, edges.astype(np.float64))
+        return np.stack([np.bincount(codes, weights=weights[:, j], minlength=n_groups)
+                         for j in range(len(edges) - 1)], axis=1)
+    share = 1.0 / (end + 1.0 - start)
+    rows = codes.astype(np.int64) * width
+    steps = (np.bincount(rows + (start - low).astype(np.int64), share, n_groups * width)
+             - np.bincount(rows + (end + 1 - low).astype(np.int64), share, n_groups * width))
+    density = np.cumsum(steps.reshape(n_groups, width), axis=1)  # works a year, per group
+    before = np.concatenate([np.zeros((n_groups, 1)), np.cumsum(density, axis=1)], axis=1)
+    return np.diff(before[:, edges.astype(np.int64) - low], axis=1)
+
+
 def _dated(labels: Any, date_start: Any, date_end: Any, by: str
            ) -> tuple[np.ndarray, pd.Index, np.ndarray, np.ndarray, np.ndarray]:
     labels = pd.Series(np.asarray(labels) if not isinstance(labels, pd.Series) else labels.to_numpy())
@@ -138,10 +164,7 @@ def over_time(labels: Sequence[Any] | np.ndarray | pd.Series, date_start: Any, d
         edges = time_bins(int(start[dated].min()), int(end[dated].max()), bins)
     else:
         edges = time_bins(0, 0, bins) if not isinstance(bins, (int, np.integer)) else np.array([0, 1])
-    weights = _spread(start[dated], end[dated], edges.astype(np.float64))
-    counts = np.zeros((len(groups), len(edges) - 1))
-    for j in range(len(edges) - 1):
-        counts[:, j] = np.bincount(codes[dated], weights=weights[:, j], minlength=len(groups))
+    counts = _period_counts(codes[dated], len(groups), start[dated], end[dated], edges)
     totals = counts.sum(axis=0)
     shares = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
     first, last = edges[:-1], edges[1:] - 1

@@ -31,6 +31,13 @@ from ._base import STATIC, ArtopicWidget, esm
 __all__ = ["TimeHistogram"]
 
 
+def _years_of(values: Any) -> np.ndarray:
+    """Years as float64, NaN where undated (None, NA, text that is no number)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy("float64", na_value=np.nan)
+
+
 class TimeHistogram(ArtopicWidget):
     """A histogram of dates to brush a range of years on; see the module docstring."""
 
@@ -50,10 +57,9 @@ class TimeHistogram(ArtopicWidget):
                    **traits) -> TimeHistogram:
         """The histogram of works dated ``[date_start, date_end]`` (years; missing: undated),
         at most ``bins`` periods of a round width."""
-        start = pd.to_numeric(pd.Series(list(date_start), dtype=object), errors="coerce")
-        end = pd.to_numeric(pd.Series(list(date_end), dtype=object), errors="coerce")
+        start, end = _years_of(date_start), _years_of(date_end)
         edges, counts = date_histogram(start, end, bins=bins)
-        undated = int(start.isna().sum())
+        undated = int(np.isnan(start).sum())
         note = f"{undated:,} work{'s' if undated != 1 else ''} without a date" if undated else ""
         return cls(edges=[float(e) for e in edges], counts=counts.tolist(), undated=undated,
                    note=note, **traits)
@@ -63,11 +69,8 @@ class TimeHistogram(ArtopicWidget):
         if mask is None:
             self.passing = []
             return
-        start = pd.to_numeric(pd.Series(list(date_start), dtype=object), errors="coerce")
-        end = pd.to_numeric(pd.Series(list(date_end), dtype=object), errors="coerce")
         keep = np.asarray(mask, dtype=bool)
-        _, counts = date_histogram(start[keep].reset_index(drop=True),
-                                   end[keep].reset_index(drop=True),
+        _, counts = date_histogram(_years_of(date_start)[keep], _years_of(date_end)[keep],
                                    bins=[int(e) for e in self.edges])
         self.passing = counts.tolist()
 
