@@ -6,20 +6,22 @@ For 10^3 and 10^4 works (and 10^5 with --works 1000,10000,100000), each figure a
   atlas, --thumb px for the grid), cold (no atlas page cached: built from the thumbnails) and
   warm (the pages in the study's cache, as after the image map was shown once); the folder's
   size on disk and its number of data files;
-- the site, in headless Chromium, opened from ``file://`` (as a double-click opens it): the
-  first frame of the map (``data-version-drawn-at``: the dots) and the first frame with every
-  atlas page in it (``data-pictures-drawn-at``), both from navigation start; then, 300 ms
-  later, zoom and pan frames per second (an input event every animation frame for --seconds,
-  the map's draws per second: ``FPS_JS`` of benchmarks/image_map.py), a fresh page each rep;
+- the site, in headless Chromium, opened from ``file://`` (as a double-click opens it), a fresh
+  page each rep: the first frame of the map (``data-version-drawn-at``: the dots) and the first
+  frame complete with pictures (every atlas page the view needs drawn:
+  ``data-pictures-drawn-at``), both from navigation start; then, on the last page once every
+  atlas page has loaded, zoom and pan frames per second from the whole map:
+  ``continuous_fps`` of benchmarks/image_map.py (3 zooms, then 3 pans, each 2 s of an input
+  event every animation frame; the map's draws per second; medians);
 - the widget, the baseline: the same works and coordinates in ``EmbeddingPlot(draw="images",
   height=420)`` in JupyterLab in the same browser, measured by ``browser_figures`` of
-  benchmarks/image_map.py: first frame with every atlas page in it from "run cell" (the kernel
+  benchmarks/image_map.py: the first frame complete with pictures from "run cell" (the kernel
   builds the widget, the state crosses the wire, the view reads the cached pages; the cell is
   run once first as a warm-up), its front end part alone (from the view's render start), and
-  pan and zoom frames per second (the same ``FPS_JS``, 3 runs of 2 s, from the whole map).
+  zoom and pan frames per second by the same ``continuous_fps``.
   The ratios are site/widget: first frame below 1 and frames per second above 1 favour the
   site. The two first frames start from different clicks (opening the page; running the
-  cell), each the wait a reader sees; the map fills the site's page, the widget is 420 px high.
+  cell), each the wait a reader sees; the site's map canvas is larger (sizes printed).
 
 The works are the image map benchmark's small JPEGs (made once under --data from the bundled
 demo paintings: crops, flips, tints); 10^5 works repeat 10^4 ten times. The study is a
@@ -27,7 +29,7 @@ stand-in with what the exporter reads: 30 Gaussian clusters of 2-D coordinates (
 the widget's cell), 64-d embeddings near their cluster's centre, names, a genre and a
 department facet (an embedder and UMAP would add minutes and change nothing the export does).
 
-Run:  python benchmarks/export_site.py [--reps 3] [--works 1000,10000] [--seconds 3]
+Run:  python benchmarks/export_site.py [--reps 3] [--works 1000,10000]
       [--frames 20] [--no-widget]   (--no-widget: the site only, no JupyterLab)
 Needs /usr/bin/chromium, playwright and (for the widget) jupyterlab. Headless Chromium draws
 WebGL with SwiftShader, a software rasterizer: frame rates are a CPU's, not a GPU's.
@@ -49,7 +51,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import machine, print_table  # noqa: E402
-from benchmarks.image_map import FPS_JS, make_works  # noqa: E402
+from benchmarks.image_map import PAGES_LOADED_JS, continuous_fps, make_works  # noqa: E402
 from benchmarks.image_map import browser_figures as widget_figures  # noqa: E402
 
 FIRST_FRAMES = """() => { const c = document.querySelector('canvas.artopic-plot-canvas');
@@ -125,10 +127,11 @@ def export_figures(manifest: Path, cache_dir: Path, out: Path, n: int, reps: int
             "parts": len(list((out / "data").glob("*.js")))}
 
 
-def site_figures(browser, index: Path, reps: int, seconds: float) -> dict:
-    """First frames (from navigation start) and pan/zoom frames per second of the site."""
-    dots, pictures, pan, zoom, errors, got = [], [], [], [], [], {}
-    for _ in range(reps):
+def site_figures(browser, index: Path, reps: int) -> dict:
+    """First frames (from navigation start, a fresh page each rep), then, on the last page with
+    every atlas page loaded, zoom and pan frames per second as the widget's (continuous_fps)."""
+    dots, pictures, errors, got = [], [], [], {}
+    for k in range(reps):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -138,14 +141,16 @@ def site_figures(browser, index: Path, reps: int, seconds: float) -> dict:
         got = page.evaluate(FIRST_FRAMES)
         dots.append(got["dots"])
         pictures.append(got["pictures"])
-        page.wait_for_timeout(300)  # then zoom and pan, in the widget's order
-        zoom.append(page.evaluate(FPS_JS, ["zoom", seconds * 1000])["fps"])
-        pan.append(page.evaluate(FPS_JS, ["pan", seconds * 1000])["fps"])
+        if k == reps - 1:
+            page.wait_for_function(PAGES_LOADED_JS, polling=250, timeout=120_000)
+            fps = continuous_fps(page)
+            lods = sorted({f["lod"] for v in fps.values() for f in v if f["lod"]})
         context.close()
     med = statistics.median
-    return {"dots_ms": med(dots), "pictures_ms": med(pictures), "pan_fps": med(pan),
-            "zoom_fps": med(zoom), "renderer": got["renderer"], "lod": got["lod"],
-            "size": got["size"], "errors": errors}
+    return {"dots_ms": med(dots), "pictures_ms": med(pictures),
+            "zoom_fps": med([f["fps"] for f in fps["zoom"]]),
+            "pan_fps": med([f["fps"] for f in fps["pan"]]), "renderer": got["renderer"],
+            "lod": got["lod"], "fps_lods": lods, "size": got["size"], "errors": errors}
 
 
 def ratio(a: float, b: float | None) -> str:
@@ -173,7 +178,6 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--works", default="1000,10000")
-    parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--thumb", type=int, default=112, help="thumb_size of the export")
     parser.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "artopic-image-map",
                         help="where the works' JPEGs are (made once; shared with image_map.py)")
@@ -200,7 +204,7 @@ def main(argv=None) -> int:
                 e = export_figures(manifest, cache_dir, out, n, args.reps, args.thumb)
                 print(f"{n:,} works: thumbnails cached in {e['thumb_warmup']:.0f} s (not part of "
                       f"the export); export {e}", flush=True)
-                s = site_figures(browser, out / "index.html", args.reps, args.seconds)
+                s = site_figures(browser, out / "index.html", args.reps)
                 print(f"{n:,} site: {s}", flush=True)
                 w = None
                 if server is not None:
@@ -209,7 +213,7 @@ def main(argv=None) -> int:
                     print(f"{n:,} widget: {w}", flush=True)
                 rows.append(row(n, e, s, w))
                 notes.append(f"{n:,}: site {s['renderer']}, canvas {s['size']}, level of detail "
-                             f"{s['lod'] or '-'}" + ("" if w is None else
+                             f"{s['lod'] or '-'}, while panning/zooming {s['fps_lods']}" + ("" if w is None else
                              f"; widget {w['detail'].get('renderer')}, canvas "
                              f"{w['detail'].get('size')}, level of detail {w['detail'].get('lod')}"
                              f", while panning/zooming {w['fps_lods']}"))

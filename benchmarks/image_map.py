@@ -327,6 +327,13 @@ def interact(page, selector: str, kind: str, steps: int) -> dict:
     return {"latency": latencies, "draws": draws, "lods": sorted(x for x in lods if x)}
 
 
+def continuous_fps(page, runs: int = 3, ms: int = 2000) -> dict:
+    """From the whole map (a double click), ``runs`` zooms then ``runs`` pans of ``ms`` (FPS_JS)."""
+    page.dblclick("canvas.artopic-plot-overlay")
+    page.wait_for_timeout(300)
+    return {kind: [page.evaluate(FPS_JS, [kind, ms]) for _ in range(runs)] for kind in ("zoom", "pan")}
+
+
 def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path, n: int,
                     draw: str, reps: int, frames: int, tag: str, static: str | None = None) -> dict:
     name = f"{tag}.ipynb"
@@ -357,9 +364,7 @@ def browser_figures(browser, server, root: Path, manifest: Path, cache_dir: Path
     wait_kernel_idle(page)
     zoom = interact(page, "canvas.artopic-plot-overlay", "zoom", frames)
     pan = interact(page, "canvas.artopic-plot-overlay", "pan", frames)
-    page.dblclick("canvas.artopic-plot-overlay")  # back to the whole map
-    page.wait_for_timeout(300)
-    fps = {kind: [page.evaluate(FPS_JS, [kind, 2000]) for _ in range(3)] for kind in ("zoom", "pan")}
+    fps = continuous_fps(page)
     page.wait_for_timeout(500)
     heap = {m["name"]: m["value"] for m in client.send("Performance.getMetrics")["metrics"]}
     pss = chromium_pss_mb()
