@@ -384,6 +384,27 @@ def test_a_column_as_descriptions(worded):
         study.describe(describers=["column:nope"], ids=[1])
 
 
+def test_default_describers_falling_back_add_the_words_the_clusters_were_made_of(
+        worded, capsys):
+    """Offline, the default models fall back to the attribute describer (colour and light);
+    a study embedded with the record's words then describes with those words too, so its
+    names and claims carry subjects; a study of images alone keeps the attributes only."""
+    study = Study(worded, cache_dir=None, progress=False)
+    study.embed(embedder="color", text=["title", "tags"])
+    study.describe(ids=[1, 2, 6])
+    assert study.params_["describe"]["describers"] == ["attributes", "column:title+tags"]
+    assert "describing also with the record's own words (column:title+tags" in capsys.readouterr().out
+    prov = study.provenance().set_index("model")
+    assert "the record's words carry the subjects" in prov.loc["attributes", "means"]
+    images = Study(worded, cache_dir=None, progress=False).embed(embedder="color")
+    images.describe(ids=[1])
+    assert images.params_["describe"]["describers"] == ["attributes"]
+    named = Study(worded, cache_dir=None, progress=False)
+    named.embed(embedder="color", text=["title"])
+    named.describe(describers=["attributes"], ids=[1])  # what is named is what describes
+    assert named.params_["describe"]["describers"] == ["attributes"]
+
+
 def test_column_texts_follow_the_record(worded, tmp_path):
     study = Study(worded, cache_dir=tmp_path, progress=False)
     study.describe(describers=["column:title"], ids=[3])

@@ -34,6 +34,7 @@ from typing import Any
 from . import specs
 from .backends import backend_class
 from .backends.attributes import AttributeDescriber
+from .backends.column import column
 from .backends.transformers import DEFAULT_DESCRIBER, DEFAULT_DESCRIBERS, TransformersDescriber
 from .embedders import load_embedder
 from .hub import ModelUnavailableError, ensure_available
@@ -104,12 +105,18 @@ def load_text_model(spec: Any, **options: Any) -> TextModel:
     return as_text_model(load_backend(spec, **options))
 
 
-def load_describers(describers: Sequence[Any] | None) -> list:
+def load_describers(describers: Sequence[Any] | None,
+                    record_columns: Sequence[str] | None = None) -> list:
     """The image describers named (None: the default pair, each falling back, said out loud,
     to the attribute describer when it cannot be loaded), one per distinct model.
     Each spec carries its own options (:mod:`artopic_nb.models`).
+
+    ``record_columns``: the record's text columns the clusters were embedded with
+    (``study.embed(text=...)``). When a default model falls back, the record's words in these
+    columns describe too (``column:...``), so that keywords, claims and names speak of what
+    the works show, not only of the attribute describer's colour and light.
     """
-    loaded = []
+    loaded, fell_back = [], False
     for spec in ([f"hf:{m}" for m in DEFAULT_DESCRIBERS] if describers is None else describers):
         try:
             loaded.append(load_image_describer(spec))
@@ -120,6 +127,13 @@ def load_describers(describers: Sequence[Any] | None) -> list:
                   "attribute describer instead (its texts report measured colour, light "
                   "and texture, not subjects).")
             loaded.append(AttributeDescriber())
+            fell_back = True
+    if fell_back and record_columns:
+        record = load_image_describer(column(*record_columns))
+        print(f"artopic_nb: describing also with the record's own words ({record.model_id}, "
+              "the columns the clusters were embedded with), so that keywords, claims and "
+              "names carry subjects; these texts are the record's, not a model's.")
+        loaded.append(record)
     unique = {d.model_id: d for d in loaded}
     if len(unique) < len(loaded):
         print(f"artopic_nb: {len(loaded)} describers but {len(unique)} distinct models; "

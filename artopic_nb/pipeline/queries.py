@@ -161,11 +161,15 @@ class Queries:
             rows.append(("text embedding", text["model"], False, f"the works' own words "
                          f"({', '.join(text.get('columns', []))}) join the images"))
         if run.has("describe"):
-            for model in dict.fromkeys(run.result("descriptions_")["model"].astype(str)):
+            models = list(dict.fromkeys(run.result("descriptions_")["model"].astype(str)))
+            record = any(m.startswith("column:") for m in models)
+            for model in models:
                 if model == AttributeDescriber.model_id:
                     rows.append(("descriptions", model, True, "measured colour, light and "
-                                 "texture, not what the works show: keywords, claims and names "
-                                 "speak of palette and composition only"))
+                                 "texture, not what the works show: " + (
+                                     "the record's words carry the subjects" if record else
+                                     "keywords, claims and names speak of palette and "
+                                     "composition only")))
                 elif model.startswith("column:"):
                     rows.append(("descriptions", model, False, "the collection's own text "
                                  f"(column {model.split(':', 1)[1]}), not a model's"))

@@ -256,7 +256,9 @@ class Study:
         ``"attributes"``, or an :mod:`artopic_nb.models` spec carrying its own options) or
         describer objects; ``None`` means the two default vision-language models, each
         replaced (with one notice) by the no-model attribute describer when it cannot be
-        loaded. A model named explicitly that cannot be loaded is an error. ``ids``: ``None``
+        loaded; the record's words the study was embedded with (``embed(text=...)``) then
+        describe too (``column:...``), so that names and claims carry subjects. A model named
+        explicitly that cannot be loaded is an error. ``ids``: ``None``
         (the samples), ``"all"``, or ids. Texts are cached per image, model, prompt version
         and generation settings, so an interrupted run resumes where it stopped.
         """
@@ -266,7 +268,9 @@ class Study:
         elif isinstance(ids, str) and ids == "all":
             ids = self.collection.ids.tolist()
         ids = [int(i) for i in ids]
-        models = load_describers(describers)
+        text = (self.get("embed_parts_") or {}).get("text") or {}
+        models = load_describers(describers, record_columns=text.get("columns")
+                                 if text.get("works_with_text") else None)
         params = {"describers": [d.model_id for d in models], "prompts": list(prompts),
                   "n_ids": len(ids)}
         return self._run("describe", params, {"describers": models, "ids": ids})
