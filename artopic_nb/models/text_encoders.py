@@ -75,8 +75,6 @@ class SentenceEncoder:
     def __init__(self, model: str | os.PathLike | Any | None = None):
         self.model = model
         self._model_id = encoder_id(model) or f"sentence-encoder:{type(model).__name__}"
-        if model is None:  # the package's folder is called "model": say which model it is
-            self._model_id = "sentence-encoder:all-MiniLM-L6-v2@" + self._model_id.rsplit("@", 1)[-1]
 
     def __repr__(self) -> str:
         return f"SentenceEncoder({self.model_id!r})"

@@ -82,7 +82,9 @@ def encoder_id(model: Any = None) -> str | None:
         path = _minilm_path() if model is None else str(model)
         if os.path.isdir(path):
             files = [os.path.join(root, f) for root, _, names in os.walk(path) for f in names]
-            return f"sentence-encoder:{os.path.basename(path.rstrip('/'))}@{fingerprint(files)}"
+            # the MiniLM package's folder is called "model": say which model it is
+            name = "all-MiniLM-L6-v2" if model is None else os.path.basename(path.rstrip("/"))
+            return f"sentence-encoder:{name}@{fingerprint(files)}"
         return f"sentence-encoder:{path}"
     if getattr(model, "model_id", None):
         return str(model.model_id)
