@@ -11,8 +11,8 @@ For 10^3 and 10^4 works (and 10^5 with --works 1000,10000,100000), each figure a
   frame complete with pictures (every atlas page the view needs drawn:
   ``data-pictures-drawn-at``), both from navigation start; then, on the last page once every
   atlas page has loaded, zoom and pan frames per second from the whole map:
-  ``continuous_fps`` of benchmarks/image_map.py (3 zooms, then 3 pans, each 2 s of an input
-  event every animation frame; the map's draws per second; medians);
+  ``continuous_fps`` of benchmarks/image_map.py (3 zooms, then 3 pans, each from the whole map
+  and 2 s of an input event every animation frame; the map's draws per second; medians);
 - the widget, the baseline: the same works and coordinates in ``EmbeddingPlot(draw="images",
   height=420)`` in JupyterLab in the same browser, measured by ``browser_figures`` of
   benchmarks/image_map.py: the first frame complete with pictures from "run cell" (the kernel
