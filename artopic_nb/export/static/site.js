@@ -1,4 +1,4 @@
-// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 814176ab4e362205791b743a9c1ac83dd093757a550e8ba3af74486b99854ed0. Do not edit: npm run build.
+// artopic_nb page "site": bundled by esbuild 0.28.2 from artopic_nb/widgets/js/site/main.js with minisearch 7.2.0; sources sha256 ace3af6e82e90eba3c985de9ce45da691a293703b1677d9a8de6cfc13d4cd06c. Do not edit: npm run build.
 (() => {
   // artopic_nb/widgets/js/shared/dom.js
   function el_(tag, cls, parent, text) {
@@ -161,6 +161,8 @@
       detailTimer: 0,
       detailMissing: /* @__PURE__ */ new Set(),
       // works the kernel has no thumbnail for: not asked again
+      blitCols: new Int32Array(256),
+      // mosaic(): a far picture's source column per screen column
       // the layout drawn ("map" or "date") and a move between two (layout.js)
       layoutShown: "",
       transition: null,
@@ -902,20 +904,35 @@ void main() {
   }
 
   // artopic_nb/widgets/js/map/canvas.js
-  function stamp(rad) {
+  function stamp(rad, W) {
     const out = [];
     const r = Math.max(0, rad);
     const ri = Math.ceil(r);
     for (let dy = -ri; dy <= ri; dy++)
       for (let dx = -ri; dx <= ri; dx++)
         if (dx * dx + dy * dy <= r * r + 0.5) out.push(dx, dy);
-    return Int32Array.from(out.length ? out : [0, 0]);
+    const xy = Int32Array.from(out.length ? out : [0, 0]);
+    const offsets = new Int32Array(xy.length / 2);
+    for (let k = 0; k < offsets.length; k++) offsets[k] = xy[2 * k + 1] * W + xy[2 * k];
+    return { xy, offsets, reach: ri };
+  }
+  function dot(pix, st, px, py, W, H, color) {
+    const { xy, offsets, reach } = st;
+    if (px >= reach && py >= reach && px < W - reach && py < H - reach) {
+      const base = py * W + px;
+      for (let k = 0; k < offsets.length; k++) pix[base + offsets[k]] = color;
+      return;
+    }
+    for (let k = 0; k < xy.length; k += 2) {
+      const x = px + xy[k], y = py + xy[k + 1];
+      if (x >= 0 && y >= 0 && x < W && y < H) pix[y * W + x] = color;
+    }
   }
   function rasterDots(s, target, put = true) {
     const { n, xy, codes, selMask, catColors, catDim, noiseColor, noiseDim, hidden, pix, W, H } = s;
     pix.fill(4294967295);
     const r = radius(s);
-    const big = stamp(r), small = stamp(Math.max(0.5, r - 1 * s.dpr));
+    const big = stamp(r, W), small = stamp(Math.max(0.5, r - 1 * s.dpr), W);
     const nCat = catColors.length;
     const sel = selecting(s);
     const noiseHidden = hidden.has(-1);
@@ -937,11 +954,7 @@ void main() {
         const px = Math.round(xy[2 * i] * sc + ox), py = Math.round(oy - xy[2 * i + 1] * sc);
         if (px < -8 || py < -8 || px >= W + 8 || py >= H + 8) continue;
         const color = isNoise ? sel && !isSel ? noiseDim : noiseColor : sel && !isSel ? catDim[c] : catColors[c];
-        const st = isNoise ? small : big;
-        for (let k = 0; k < st.length; k += 2) {
-          const x = px + st[k], y = py + st[k + 1];
-          if (x >= 0 && y >= 0 && x < W && y < H) pix[y * W + x] = color;
-        }
+        dot(pix, isNoise ? small : big, px, py, W, H, color);
         drawn++;
       }
     }
@@ -950,24 +963,41 @@ void main() {
   }
   function blit(s, src, slot, a, x0, y0, iw, ih, dim) {
     const P = s.pages.mini, { pix, W, H } = s;
+    const xs = Math.max(0, x0), xe = Math.min(W, x0 + iw), n = xe - xs;
+    if (n <= 0) return;
     const kk = slot % P.per;
     const [bw, bh] = pictureBox(a, P.cell);
     const sx0 = kk % P.perRow * P.cell, sy0 = Math.floor(kk / P.perRow) * P.cell;
     const px = src.px, sw = src.w;
-    const xs = Math.max(0, x0), xe = Math.min(W, x0 + iw);
+    if (s.blitCols.length < n) s.blitCols = new Int32Array(n);
+    const cols = s.blitCols;
+    for (let k = 0; k < n; k++) cols[k] = sx0 + Math.min(bw - 1, (xs + k - x0 + 0.5) * bw / iw | 0);
     for (let y = Math.max(0, y0), ye = Math.min(H, y0 + ih); y < ye; y++) {
-      const srow = (sy0 + Math.min(bh - 1, (y - y0 + 0.5) * bh / ih | 0)) * sw + sx0, drow = y * W;
-      for (let x = xs; x < xe; x++) {
-        let p = px[srow + Math.min(bw - 1, (x - x0 + 0.5) * bw / iw | 0)];
-        if (dim) {
-          p = (p & 255) * 77 + 42602 >> 8 | (p >> 8 & 255) * 77 + 42602 >> 8 << 8 | (p >> 16 & 255) * 77 + 42602 >> 8 << 16;
+      const srow = (sy0 + Math.min(bh - 1, (y - y0 + 0.5) * bh / ih | 0)) * sw, d = y * W + xs;
+      if (dim) {
+        for (let k = 0; k < n; k++) {
+          const p = px[srow + cols[k]];
+          pix[d + k] = 4278190080 | (p & 255) * 77 + 42602 >> 8 | (p >> 8 & 255) * 77 + 42602 >> 8 << 8 | (p >> 16 & 255) * 77 + 42602 >> 8 << 16;
         }
-        pix[drow + x] = (p | 4278190080) >>> 0;
+      } else for (let k = 0; k < n; k++) pix[d + k] = px[srow + cols[k]] | 4278190080;
+    }
+  }
+  function frame(s, color, x0, y0, iw, ih, f, whole) {
+    const { pix, W, H } = s;
+    const ya = Math.max(0, y0 - f), yb = Math.min(H, y0 + ih + f), xa = Math.max(0, x0 - f), xb = Math.min(W, x0 + iw + f);
+    const left = Math.min(xb, Math.max(xa, x0)), right = Math.max(xa, Math.min(xb, x0 + iw));
+    for (let y = ya; y < yb; y++) {
+      const row = y * W;
+      if (whole || y < y0 || y >= y0 + ih) {
+        for (let x = xa; x < xb; x++) pix[row + x] = color;
+        continue;
       }
+      for (let x = xa; x < left; x++) pix[row + x] = color;
+      for (let x = right; x < xb; x++) pix[row + x] = color;
     }
   }
   function mosaic(s, list, count, size, fw) {
-    const { xy, aspects, selMask, slotOf, catColors, catDim, noiseColor, noiseDim, pix, W, H } = s;
+    const { xy, aspects, selMask, slotOf, catColors, catDim, noiseColor, noiseDim, W, H } = s;
     const sc = s.view.scale, ox = W / 2 - s.view.cx * sc, oy = H / 2 + s.view.cy * sc;
     const sel = selecting(s), P = s.pages.mini, f = Math.round(fw);
     let exact = true;
@@ -979,9 +1009,8 @@ void main() {
       if (x0 + iw + f <= 0 || y0 + ih + f <= 0 || x0 - f >= W || y0 - f >= H) continue;
       const c = codeOf(s, i), dim = sel && !selMask[i];
       const frameColor = c < 0 ? dim ? noiseDim : noiseColor : dim ? catDim[c] : catColors[c];
-      const ya = Math.max(0, y0 - f), yb = Math.min(H, y0 + ih + f), xa = Math.max(0, x0 - f), xb = Math.min(W, x0 + iw + f);
-      for (let y = ya; y < yb; y++) pix.fill(frameColor, y * W + xa, y * W + xb);
       const slot = slotOf[i], src = slot >= 0 ? P.pix[Math.floor(slot / P.per)] : null;
+      frame(s, frameColor, x0, y0, iw, ih, f, !src);
       if (!src) {
         exact = false;
         continue;
@@ -2165,8 +2194,8 @@ void main() {
     const pic = el_("div", "artopic-site-pic", t);
     const c = works.cluster(i);
     if (!works.hasThumb(i)) {
-      const dot = el_("span", "artopic-site-dot", pic);
-      dot.style.backgroundColor = c ? c.color : "#bbb";
+      const dot2 = el_("span", "artopic-site-dot", pic);
+      dot2.style.backgroundColor = c ? c.color : "#bbb";
       pic.title = "no picture in this export";
     }
     el_("span", "artopic-site-tile-title", t, works.title[i] || `#${i}`);

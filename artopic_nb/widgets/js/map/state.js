@@ -38,6 +38,7 @@ export function createState(model, el) {
     detailBitmaps: new Map(),  // fallback: id -> ImageBitmap
     detailPending: new Set(), detailReqs: new Set(), wantDetail: [], detailTimer: 0,
     detailMissing: new Set(),  // works the kernel has no thumbnail for: not asked again
+    blitCols: new Int32Array(256),  // mosaic(): a far picture's source column per screen column
     // the layout drawn ("map" or "date") and a move between two (layout.js)
     layoutShown: "", transition: null,
     requestDraw: () => {},  // set by the view (draw.js)
