@@ -143,7 +143,10 @@ def _interrupt(tmp_path: Path, folder: Path, started, **env: str) -> tuple[int, 
     proc = subprocess.Popen(
         [*program(), "run", str(folder), "--embedder", "color", "--describe", "attributes",
          "--cache-dir", str(cache), "--out", str(tmp_path / "out"), "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=program_env(tmp_path, **env))
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=program_env(tmp_path, **env),
+        # as from a terminal: a test run started in the background (`cmd &`) ignores SIGINT,
+        # and its children would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for(lambda: started(cache), proc, timeout=120)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)

@@ -254,13 +254,12 @@ class Study:
 
         ``describers``: describer specs (``"hf:<id or folder>"``, ``"openai:<model>@<url>"``,
         ``"attributes"``, or an :mod:`artopic_nb.models` spec carrying its own options) or
-        describer objects; ``None`` means the two default vision-language models, each
-        replaced (with one notice) by the no-model attribute describer when it cannot be
-        loaded; the record's words the study was embedded with (``embed(text=...)``) then
-        describe too (``column:...``), so that names and claims carry subjects. A model named
-        explicitly that cannot be loaded is an error. ``ids``: ``None``
-        (the samples), ``"all"``, or ids. Texts are cached per image, model, prompt version
-        and generation settings, so an interrupted run resumes where it stopped.
+        describer objects; ``None``: the two default vision-language models, each replaced
+        (said once) by the no-model attribute describer when it cannot be loaded, beside the
+        record's words the study was embedded with (``column:...``: names and claims then carry
+        subjects). A model named explicitly that cannot be loaded is an error. ``ids``: ``None``
+        (the samples), ``"all"``, or ids. Texts are cached per image, model, prompt version and
+        generation settings, so an interrupted run resumes where it stopped.
         """
         if ids is None:
             self._require("samples_")
@@ -268,9 +267,8 @@ class Study:
         elif isinstance(ids, str) and ids == "all":
             ids = self.collection.ids.tolist()
         ids = [int(i) for i in ids]
-        text = (self.get("embed_parts_") or {}).get("text") or {}
-        models = load_describers(describers, record_columns=text.get("columns")
-                                 if text.get("works_with_text") else None)
+        words = (self.get("embed_parts_") or {}).get("text") or {}  # the record's, if embedded
+        models = load_describers(describers, words.get("works_with_text") and words["columns"])
         params = {"describers": [d.model_id for d in models], "prompts": list(prompts),
                   "n_ids": len(ids)}
         return self._run("describe", params, {"describers": models, "ids": ids})
@@ -355,10 +353,9 @@ class Study:
         return write_report(self, path, **kwargs)
 
     def plot_map(self, path: str | os.PathLike | None = None, **kwargs: Any) -> Any:
-        """The map with cluster names placed without overlap, for papers and slides: written
-        to ``path`` (PNG, SVG or PDF by its suffix), or the figure when ``path`` is None.
-        ``kwargs``: ``size="column"|"slide"|(w, h)``, ``dpi``, ``names``, ``title`` ... (see
-        :func:`artopic_nb.export.figure.plot_map`).
+        """The map with cluster names placed without overlap, for papers and slides, to ``path``
+        (PNG, SVG, PDF by its suffix) or as a figure (None); ``kwargs``: ``size="column" |
+        "slide" | (w, h)``, ``dpi``, ``names`` ... (:func:`artopic_nb.export.figure.plot_map`).
 
         >>> study.plot_map("map.pdf", size="column")          # doctest: +SKIP
         """
