@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .data.cache import atomic_write_bytes, atomic_write_text
-from .export.tables import report_tables, table_data
+from .export.tables import NO_MODEL, report_tables, table_data
 from .export.time_section import over_time_html
 
 __all__ = ["render_report", "skipped_list_format", "write_report"]
@@ -190,10 +190,10 @@ def _provenance_html(study, tables: dict) -> list[str]:
     no-model fallback said plainly first, with what it means."""
     if "provenance" not in tables:
         return []
-    table = study.provenance()
-    fallbacks = [f"<p class='fallback'><b>No model for the {_e(r.result)}</b> (<code>"
-                 f"{_e(r.model)}</code>): {_e(r.means)}.</p>"
-                 for r in table[table["no_model"]].itertuples()]
+    table = tables["provenance"]["frame"]  # model "... (no model)" for a fallback
+    fallbacks = [f"<p class='fallback'><b>No model for the {_e(result)}</b> (<code>"
+                 f"{_e(model.removesuffix(NO_MODEL))}</code>): {_e(means)}.</p>"
+                 for result, model, means in table.itertuples() if model.endswith(NO_MODEL)]
     heading, *rest = _section(tables, "provenance")
     return [heading, *fallbacks, *rest]
 

@@ -22,7 +22,10 @@ import json
 import numpy as np
 import pandas as pd
 
-__all__ = ["cell_text", "report_tables", "table_data"]
+__all__ = ["NO_MODEL", "cell_text", "report_tables", "table_data"]
+
+#: How the provenance table marks a no-model fallback after the model's name.
+NO_MODEL = " (no model)"
 
 
 def cell_text(value, float_format: str = "{:.2f}") -> str:
@@ -69,7 +72,7 @@ def report_tables(study) -> list[dict]:
 
     prov = study.provenance()
     if len(prov):
-        shown = prov.assign(model=[f"{m} (no model)" if n else m
+        shown = prov.assign(model=[f"{m}{NO_MODEL}" if n else m
                                    for m, n in zip(prov["model"], prov["no_model"], strict=True)])
         add("provenance", "What these results rest on",
             shown.set_index("result")[["model", "means"]].rename(columns={"means": "what it means"}))
